@@ -1,0 +1,224 @@
+package dev.ace.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * One real PostgreSQL server of a {@link PgCluster}: its own process, its own port on loopback.
+ *
+ * <p>The test kit talks to it as the superuser over a plain (non-TLS) connection; the code under
+ * test connects however its configuration says. Thread-safe: every call opens its own connection.
+ */
+public final class PgNode {
+
+    private final String name;
+    private final String host;
+    private final int port;
+    private final String superuser;
+    private final String password;
+    private final Path dataDirectory;
+    private final String defaultDatabase;
+
+    PgNode(String name, String host, int port, String superuser, String password,
+           Path dataDirectory, String defaultDatabase) {
+        this.name = Objects.requireNonNull(name);
+        this.host = Objects.requireNonNull(host);
+        this.port = port;
+        this.superuser = Objects.requireNonNull(superuser);
+        this.password = password;
+        this.dataDirectory = dataDirectory;
+        this.defaultDatabase = defaultDatabase;
+    }
+
+    /** The node's name in cluster files: {@code n1}, {@code n2}, ... */
+    public String name() {
+        return name;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code host:port}, as error messages name a node. */
+    public String address() {
+        return host + ":" + port;
+    }
+
+    public String superuser() {
+        return superuser;
+    }
+
+    /** The superuser's password, or empty when the node trusts loopback connections. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** The data directory, for backends that own the server (embedded); empty otherwise. */
+    public Optional<Path> dataDirectory() {
+        return Optional.ofNullable(dataDirectory);
+    }
+
+    /** The database that always exists on the node ({@code postgres} unless the backend says otherwise). */
+    public String defaultDatabase() {
+        return defaultDatabase;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** A superuser connection to {@code database}; the caller closes it. */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", superuser);
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        properties.setProperty("sslmode", "disable");
+        properties.setProperty("ApplicationName", "ace-testkit");
+        properties.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(jdbcUrl(database), properties);
+    }
+
+    /** Runs each statement in its own autocommit round trip, as the superuser. */
+    public void execute(String database, String... statements) {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new TestKitException("on node " + name + " (" + address() + "), database " + database
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a query with bound parameters and returns the first column of every row, as text. */
+    public List<String> queryColumn(String database, String sql, Object... parameters) {
+        try (Connection connection = connect(database);
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new TestKitException("on node " + name + " (" + address() + "), database " + database
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The single value of a one-row, one-column query, as text (null for SQL NULL). */
+    public String queryValue(String database, String sql, Object... parameters) {
+        List<String> values = queryColumn(database, sql, parameters);
+        if (values.size() != 1) {
+            throw new TestKitException("expected one row from " + sql + " on node " + name + ", got " + values.size());
+        }
+        return values.get(0);
+    }
+
+    /** Number of rows of a query, for assertions such as {@code count("d", "select * from t")}. */
+    public long count(String database, String sql, Object... parameters) {
+        return Long.parseLong(queryValue(database, "SELECT count(*) FROM (" + sql + ") AS counted", parameters));
+    }
+
+    /**
+     * Turns on TLS with the given server certificate and makes every TCP login except the test
+     * kit's own superuser login require a client certificate issued by {@code authority}
+     * ({@code hostssl ... cert}); the certificate's CN is the database user.
+     */
+    public void enableCertificateAuthentication(TestCertificates.Issued serverCertificate,
+                                                TestCertificates.Authority authority) {
+        Path dir = dataDirectory().orElseThrow(() -> new TestKitException(
+                "node " + name + " is not owned by the test kit, so it cannot change its TLS settings"));
+        try {
+            Path cert = dir.resolve("server.crt");
+            Path key = dir.resolve("server.key");
+            Path ca = dir.resolve("root.crt");
+            serverCertificate.writeCertificate(cert);
+            serverCertificate.writePrivateKey(key);
+            authority.writeCertificate(ca);
+            Files.writeString(dir.resolve("pg_hba.conf"), String.join("\n",
+                    "# written by the ACE test kit",
+                    "local   all  all                    trust",
+                    "hostnossl all " + superuser + " 127.0.0.1/32 trust",
+                    "hostnossl all " + superuser + " ::1/128      trust",
+                    "hostnossl replication " + superuser + " 127.0.0.1/32 trust",
+                    "hostssl all  all  127.0.0.1/32       cert",
+                    "hostssl all  all  ::1/128            cert",
+                    ""));
+        } catch (IOException e) {
+            throw new TestKitException("could not write the TLS files of node " + name + ": " + e.getMessage(), e);
+        }
+        execute(defaultDatabase,
+                "ALTER SYSTEM SET ssl = on",
+                "ALTER SYSTEM SET ssl_cert_file = 'server.crt'",
+                "ALTER SYSTEM SET ssl_key_file = 'server.key'",
+                "ALTER SYSTEM SET ssl_ca_file = 'root.crt'",
+                "SELECT pg_reload_conf()");
+        awaitSetting("ssl", "on");
+    }
+
+    /** Restores plain loopback trust authentication and turns TLS off again. */
+    public void disableCertificateAuthentication() {
+        Path dir = dataDirectory().orElseThrow();
+        try {
+            Files.writeString(dir.resolve("pg_hba.conf"), String.join("\n",
+                    "# written by the ACE test kit",
+                    "local all all trust",
+                    "host  all all 127.0.0.1/32 trust",
+                    "host  all all ::1/128 trust",
+                    "host  replication all 127.0.0.1/32 trust",
+                    ""));
+        } catch (IOException e) {
+            throw new TestKitException("could not write pg_hba.conf of node " + name + ": " + e.getMessage(), e);
+        }
+        execute(defaultDatabase, "ALTER SYSTEM RESET ssl", "SELECT pg_reload_conf()");
+        awaitSetting("ssl", "off");
+    }
+
+    private void awaitSetting(String setting, String expected) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (expected.equals(queryValue(defaultDatabase, "SELECT current_setting('" + setting + "')"))) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new TestKitException("node " + name + " did not take " + setting + " = " + expected + " within 10 s");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestKitException("interrupted while waiting", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + address() + ")";
+    }
+}
