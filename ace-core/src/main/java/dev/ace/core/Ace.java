@@ -2,10 +2,20 @@ package dev.ace.core;
 
 import dev.ace.core.catalog.CatalogService;
 import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
+import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.SqlErrors;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -53,6 +63,32 @@ public final class Ace implements AutoCloseable {
      */
     public ClusterDefinition cluster(String clusterName, String dbname) {
         return clusters.resolve(clusterName, dbname);
+    }
+
+    /**
+     * Connects to the chosen nodes as {@code role} and reports each one's server version and
+     * round-trip time: a quick "can ACE reach my cluster?" check. Fails on the first node that
+     * cannot be reached, naming it.
+     *
+     * @param nodes {@code "all"} (or null) or a comma-separated list of node names
+     */
+    public List<NodeStatus> checkNodes(String clusterName, String dbname, String nodes, CallerRole role) {
+        Objects.requireNonNull(role, "role");
+        ClusterDefinition cluster = clusters.resolve(clusterName, dbname);
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (NodeDefinition node : cluster.select(nodes, 1)) {
+            long start = System.nanoTime();
+            try (NodeSession session = pools.open(node, role, "checking the connection");
+                 Statement statement = session.connection().createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT current_setting('server_version'), current_user")) {
+                rows.next();
+                statuses.add(new NodeStatus(node, rows.getString(1), rows.getString(2),
+                        Duration.ofNanos(System.nanoTime() - start)));
+            } catch (SQLException e) {
+                throw SqlErrors.wrap(e, node, "checking the connection");
+            }
+        }
+        return List.copyOf(statuses);
     }
 
     /** Table checks across nodes. */

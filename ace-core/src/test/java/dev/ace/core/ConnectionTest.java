@@ -142,6 +142,21 @@ class ConnectionTest {
     }
 
     @Test
+    void checkNodesReportsEachNodesVersionAndTheRoleActedAs(TestDatabase db) {
+        db.executeOnAll("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nobody_much') "
+                + "THEN CREATE ROLE nobody_much; END IF; END $$");
+        try (Ace ace = ace(db, AceConfig.builder())) {
+            var statuses = ace.checkNodes("acetest", null, "n3,n1", CallerRole.of("nobody_much"));
+            assertThat(statuses).extracting(status -> status.node().name()).containsExactly("n3", "n1");
+            assertThat(statuses).allSatisfy(status -> {
+                assertThat(status.serverVersion()).startsWith("17.");
+                assertThat(status.currentUser()).isEqualTo("nobody_much");
+            });
+            assertThat(ace.activeConnections()).isZero();
+        }
+    }
+
+    @Test
     void closingAceClosesItsPools(TestDatabase db) {
         Ace ace = ace(db, AceConfig.builder());
         ClusterDefinition cluster = ace.cluster("acetest", null);

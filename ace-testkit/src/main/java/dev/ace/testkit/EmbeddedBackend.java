@@ -61,6 +61,8 @@ final class EmbeddedBackend implements NodeBackend {
 
     @Override
     public synchronized void close() {
+        // last node first: subscribers usually come after their publisher
+        java.util.Collections.reverse(servers);
         for (EmbeddedPostgres server : servers) {
             try {
                 server.close();

@@ -2,6 +2,7 @@ package dev.ace.core.internal.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.ace.core.AceConfig;
 import dev.ace.core.AceException;
 import dev.ace.core.CallerRole;
@@ -50,10 +51,15 @@ public final class NodePools implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this Ace instance is closed");
         }
-        HikariDataSource pool = pools.computeIfAbsent(PoolKey.of(node), key -> createPool(node));
+        HikariDataSource pool;
         Connection connection;
         try {
+            pool = pools.computeIfAbsent(PoolKey.of(node), key -> createPool(node));
             connection = pool.getConnection();
+        } catch (HikariPool.PoolInitializationException e) {
+            SQLException cause = e.getCause() instanceof SQLException ? (SQLException) e.getCause()
+                    : new SQLException(e.getMessage(), e);
+            throw SqlErrors.wrap(cause, node, what);
         } catch (SQLException e) {
             throw SqlErrors.wrap(e, node, what);
         }
@@ -118,7 +124,9 @@ public final class NodePools implements AutoCloseable {
         hikari.setMinimumIdle(0);
         hikari.setIdleTimeout(60_000);
         hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
-        hikari.setInitializationFailTimeout(-1);
+        // The first connection is made when the pool is created: a node that is down or refuses the
+        // login fails at once instead of after connect_timeout of retries, and no pool is kept for it.
+        hikari.setInitializationFailTimeout(1);
         hikari.setAutoCommit(true);
         return new HikariDataSource(hikari);
     }

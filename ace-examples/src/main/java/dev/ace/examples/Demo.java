@@ -1,0 +1,128 @@
+package dev.ace.examples;
+
+import dev.ace.core.Ace;
+import dev.ace.core.AceConfig;
+import dev.ace.core.AceException;
+import dev.ace.core.CallerRole;
+import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.cluster.NodeStatus;
+import dev.ace.testkit.PgCluster;
+import dev.ace.testkit.PgNode;
+import dev.ace.testkit.TestDatabase;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The README's main job. With no cluster configured it starts three embedded PostgreSQL nodes,
+ * replicates a table from n1 to n2 and n3 with native logical replication, writes the cluster
+ * file and an {@code ace.yaml}, and shows what ACE sees: the nodes, their versions, the table.
+ *
+ * <p>With {@code ACE_CONFIG} (an {@code ace.yaml}) and {@code ACE_CLUSTER} set it checks that
+ * cluster instead: every node reachable, and with {@code ACE_TABLE} the table's shape agreed on
+ * by every node ({@code ACE_DBNAME} and {@code ACE_ROLE} are optional).
+ */
+public final class Demo {
+
+    private final PrintStream out;
+    private final Path workDirectory;
+
+    public Demo(PrintStream out, Path workDirectory) {
+        this.out = out;
+        this.workDirectory = workDirectory;
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        Demo demo = new Demo(System.out, Path.of(env.getOrDefault("ACE_DEMO_DIR", "ace-output/demo")));
+        try {
+            if (env.containsKey("ACE_CONFIG") || env.containsKey("ACE_CLUSTER")) {
+                demo.checkConfiguredCluster(env);
+            } else {
+                demo.runOnEmbeddedNodes();
+            }
+        } catch (AceException e) {
+            System.err.println("ace: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Starts an embedded 3-node cluster, makes it look like a real one, and shows what ACE sees. */
+    public void runOnEmbeddedNodes() {
+        out.println("== ACE demo on embedded PostgreSQL nodes (no cluster configured)");
+        out.println("Starting 3 nodes ...");
+        try (PgCluster cluster = PgCluster.builder().name("demo").nodes(3).start()) {
+            for (PgNode node : cluster.nodes()) {
+                out.printf("  %s  listening on %s%n", node.name(), node.address());
+            }
+            TestDatabase db = cluster.createDatabase("demo");
+            db.executeOnAll("CREATE TABLE public.customers (id bigint PRIMARY KEY, name text NOT NULL, "
+                    + "email text, balance numeric(12,2), updated_at timestamptz NOT NULL DEFAULT now())");
+            db.execute("n1", "INSERT INTO public.customers (id, name, email, balance) "
+                    + "SELECT i, 'customer ' || i, 'c' || i || '@example.com', (i * 7 % 1000) / 4.0 "
+                    + "FROM generate_series(1, 5000) AS i");
+            out.println("Replicating public.customers from n1 to n2 and n3 (native logical replication) ...");
+            db.replication().subscribe("n1", "n2", "public.customers");
+            db.replication().subscribe("n1", "n3", "public.customers");
+
+            Path clusterDirectory = workDirectory.resolve("cluster").toAbsolutePath();
+            Path clusterFile = db.writeClusterJson(clusterDirectory);
+            Path configFile = writeConfig(clusterDirectory);
+            out.println("Cluster file: " + clusterFile);
+            out.println("ACE config:   " + configFile);
+
+            try (Ace ace = Ace.create(AceConfig.load(configFile))) {
+                showCluster(ace, "demo", null, "public.customers", CallerRole.SERVICE);
+            }
+            out.println("Done: the nodes stop now. Point ACE_CONFIG and ACE_CLUSTER at your own cluster to check it.");
+        }
+    }
+
+    /** Checks a cluster the user configured. */
+    public void checkConfiguredCluster(Map<String, String> env) {
+        String configFile = env.get("ACE_CONFIG");
+        String clusterName = env.get("ACE_CLUSTER");
+        if (configFile == null || clusterName == null) {
+            throw new dev.ace.core.InvalidRequestException("set both ACE_CONFIG (the ace.yaml) and ACE_CLUSTER "
+                    + "(the cluster name), or neither to run the demo on embedded nodes");
+        }
+        String role = env.get("ACE_ROLE");
+        out.println("== ACE check of cluster " + clusterName + " (" + configFile + ")");
+        try (Ace ace = Ace.create(AceConfig.load(Path.of(configFile)))) {
+            showCluster(ace, clusterName, env.get("ACE_DBNAME"), env.get("ACE_TABLE"),
+                    role == null ? CallerRole.SERVICE : CallerRole.of(role));
+        }
+    }
+
+    private void showCluster(Ace ace, String clusterName, String dbname, String table, CallerRole role) {
+        ClusterDefinition cluster = ace.cluster(clusterName, dbname);
+        out.println("Cluster " + cluster.name() + ", database " + cluster.database() + ", from " + cluster.source());
+        for (NodeStatus status : ace.checkNodes(clusterName, dbname, "all", role)) {
+            out.printf("  %-4s %-22s PostgreSQL %-8s as %-10s %4d ms%n", status.node().name(), status.node().address(),
+                    status.serverVersion(), status.currentUser(), status.roundTrip().toMillis());
+        }
+        if (table != null) {
+            TableSchema schema = ace.catalog().checkTable(clusterName, table, dbname, "all", role);
+            out.println("Table " + schema.table() + " has the same shape on every node:");
+            schema.columns().forEach(column -> out.println("    " + column));
+            out.println("  primary key (" + String.join(", ", schema.primaryKey()) + ")");
+        }
+    }
+
+    private Path writeConfig(Path clusterDirectory) {
+        Path file = workDirectory.resolve("ace.yaml").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "# written by the ACE demo; see docs/configuration.md\n"
+                    + "cluster_dir: " + clusterDirectory + "\n"
+                    + "output_dir: " + workDirectory.toAbsolutePath() + "\n"
+                    + "block_rows: 1000\n");
+        } catch (java.io.IOException e) {
+            throw new dev.ace.core.AceException(dev.ace.core.ErrorCode.IO_ERROR, "could not write " + file + ": "
+                    + e.getMessage(), e);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.ace.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoStartsThreeNodesReplicatesAndShowsWhatAceSees() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8), dir).runOnEmbeddedNodes();
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(output)
+                .contains("Cluster file: " + dir.resolve("cluster/demo/demo.json").toAbsolutePath())
+                .contains("Cluster demo, database demo")
+                .containsPattern("n1 +127\\.0\\.0\\.1:\\d+ +PostgreSQL 17\\.\\d+ +as postgres")
+                .containsPattern("n3 +127\\.0\\.0\\.1:\\d+ +PostgreSQL 17")
+                .contains("Table public.customers has the same shape on every node:")
+                .contains("    balance numeric(12,2)")
+                .contains("  primary key (id)");
+        assertThat(dir.resolve("ace.yaml")).exists();
+    }
+
+    @Test
+    void aHalfConfiguredClusterIsRefusedClearly() {
+        Demo demo = new Demo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), dir);
+        assertThatThrownBy(() -> demo.checkConfiguredCluster(Map.of("ACE_CLUSTER", "prod")))
+                .hasMessage("set both ACE_CONFIG (the ace.yaml) and ACE_CLUSTER (the cluster name), or neither to run "
+                        + "the demo on embedded nodes");
+    }
+}
