@@ -179,6 +179,21 @@ public final class PgNode {
         awaitSetting("ssl", "on");
     }
 
+    /**
+     * Makes {@code users} log in with a password (SCRAM) over TCP; everyone else, the test kit's
+     * superuser included, is still trusted. Undo with {@link #disableCertificateAuthentication()}.
+     */
+    public void requirePasswordFor(String... users) {
+        List<String> lines = new ArrayList<>();
+        lines.add("local all all trust");
+        for (String user : users) {
+            lines.add("host all " + user + " 127.0.0.1/32 scram-sha-256");
+        }
+        lines.add("host all all 127.0.0.1/32 trust");
+        lines.add("host replication all 127.0.0.1/32 trust");
+        HbaRules.apply(this, lines);
+    }
+
     /** Restores plain loopback trust authentication and turns TLS off again. */
     public void disableCertificateAuthentication() {
         Path dir = dataDirectory().orElseThrow();

@@ -25,14 +25,17 @@ public final class SqlErrors {
         String detail = serverMessage(root);
         String where = " on node " + node.describe();
         String suffix = state.isEmpty() ? "" : " [SQLSTATE " + state + "]";
+        if (state.startsWith("28") || state.equals("08004")) {
+            String hint = detail.contains("no password was provided")
+                    ? "; give the password in the cluster definition or in ~/.pgpass (or the file PGPASSFILE names)" : "";
+            return new AuthenticationFailedException("node " + node.name() + " (" + node.address()
+                    + ") refused the login of user " + node.user() + " while " + what + ": " + detail + hint + suffix,
+                    error);
+        }
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
                 || (state.isEmpty() && isConnectionFailure(error))) {
             return new NodeUnreachableException("node " + node.name() + " (" + node.address() + ") is unreachable while "
                     + what + ": " + detail + suffix, error);
-        }
-        if (state.startsWith("28")) {
-            return new AuthenticationFailedException("node " + node.name() + " (" + node.address()
-                    + ") refused the login of user " + node.user() + " while " + what + ": " + detail + suffix, error);
         }
         if (state.equals("42501")) {
             return new PermissionDeniedException("permission denied" + where + " while " + what + ": " + detail + suffix,
