@@ -4,6 +4,8 @@ import dev.ace.core.catalog.CatalogService;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
+import dev.ace.core.diff.DiffService;
+import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
@@ -36,12 +38,15 @@ public final class Ace implements AutoCloseable {
     private final ClusterResolver clusters;
     private final NodePools pools;
     private final CatalogService catalog;
+    private final DiffService diff;
 
     private Ace(AceConfig config, ClusterResolver clusters) {
         this.config = config;
         this.clusters = clusters;
         this.pools = new NodePools(config);
-        this.catalog = new CatalogService(clusters, new TableChecker(pools));
+        TableChecker checker = new TableChecker(pools);
+        this.catalog = new CatalogService(clusters, checker);
+        this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
     }
 
     /** An instance with this configuration; cluster definitions are looked up in the process's environment. */
@@ -89,6 +94,11 @@ public final class Ace implements AutoCloseable {
             }
         }
         return List.copyOf(statuses);
+    }
+
+    /** Table diffs: find every row that differs between nodes. */
+    public DiffService diff() {
+        return diff;
     }
 
     /** Table checks across nodes. */

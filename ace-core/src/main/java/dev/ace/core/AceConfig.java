@@ -30,7 +30,7 @@ public final class AceConfig {
     public static final int MAX_BLOCK_ROWS = 100_000;
     public static final double DEFAULT_MAX_CPU_RATIO = 0.6;
     public static final int DEFAULT_BATCH_SIZE = 1;
-    public static final int MAX_BATCH_SIZE = 100_000;
+    public static final int MAX_BATCH_SIZE = 1_000;
     public static final int DEFAULT_MAX_DIFF_ROWS = 10_000;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);

@@ -35,7 +35,7 @@ class AceConfigTest {
                 .hasMessage("the configuration has 5 problems:\n"
                         + "- block_rows must be between 1000 and 100000, was 50\n"
                         + "- max_cpu_ratio must be above 0 and at most 1, was 0.0\n"
-                        + "- batch_size must be between 1 and 100000, was 0\n"
+                        + "- batch_size must be between 1 and 1000, was 0\n"
                         + "- max_diff_rows must be 0 (no cap) or more, was -1\n"
                         + "- connect_timeout must be more than 0, was PT0S")
                 .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION));

@@ -97,6 +97,8 @@ public final class NodePools implements AutoCloseable {
         hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
         hikari.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        // Values are read as the server prints them, never re-formatted from a binary transfer.
+        hikari.addDataSourceProperty("binaryTransfer", "false");
         node.connectionOptions().forEach((key, value) -> {
             switch (key) {
                 case "sslmode":

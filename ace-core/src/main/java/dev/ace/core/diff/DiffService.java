@@ -1,0 +1,37 @@
+package dev.ace.core.diff;
+
+import dev.ace.core.internal.diff.DiffEngine;
+import java.util.Objects;
+
+/**
+ * Finds every row that differs between the nodes of a cluster for one table. Obtained from
+ * {@code Ace.diff()}. Thread-safe: run diffs of different tables at once.
+ *
+ * <p>How it works, in short: the key space is cut into ranges of about {@code block_rows} rows;
+ * every node hashes every range at once, as 256 key-hash partitions each with a row count and a
+ * 64-bit digest ({@code hash_record_extended} of the row, XOR-combined); only the rows of
+ * partitions whose digests differ travel, and they are compared value by value. Every statement
+ * runs in a read-only transaction as the request's role. See {@code docs/diff.md}.
+ */
+public final class DiffService {
+
+    private final DiffEngine engine;
+
+    /** Internal: created by {@code Ace}. */
+    public DiffService(DiffEngine engine) {
+        this.engine = Objects.requireNonNull(engine);
+    }
+
+    /**
+     * Runs the diff and writes the diff file ({@code <output_dir>/diffs/<date>/...json}), also
+     * when nothing differs.
+     *
+     * @throws dev.ace.core.InvalidRequestException listing every problem of the options, before any database work
+     * @throws dev.ace.core.AceException naming the node for unreachable nodes, missing tables, schema differences,
+     *         permission errors, timeouts and cancellation; no diff file is left behind then
+     */
+    public DiffResult diff(TableDiffRequest request) {
+        Objects.requireNonNull(request, "request");
+        return engine.diff(request);
+    }
+}

@@ -1,0 +1,710 @@
+package dev.ace.core.internal.diff;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ace.core.AceConfig;
+import dev.ace.core.AceException;
+import dev.ace.core.CallerRole;
+import dev.ace.core.ErrorCode;
+import dev.ace.core.InvalidRequestException;
+import dev.ace.core.PermissionDeniedException;
+import dev.ace.core.catalog.Column;
+import dev.ace.core.catalog.TableName;
+import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.DiffSummary;
+import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.internal.catalog.TableChecker;
+import dev.ace.core.internal.config.ClusterResolver;
+import dev.ace.core.internal.db.NodePools;
+import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.SqlErrors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one table diff: validate, resolve, check the table, plan key ranges, hash every range on
+ * every node (each range as {@link TableSql#PARTITIONS} key-hash partitions with a 64-bit digest
+ * each), fetch only the rows of partitions that differ, compare them N-way, and write the diff
+ * file. Thread-safe: one engine serves concurrent diffs.
+ */
+public final class DiffEngine {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmssSSS").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final AceConfig config;
+    private final ClusterResolver clusters;
+    private final NodePools pools;
+    private final TableChecker checker;
+
+    public DiffEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
+        this.config = config;
+        this.clusters = clusters;
+        this.pools = pools;
+        this.checker = checker;
+    }
+
+    /** Options of one diff after validation and defaults. */
+    private record Options(String clusterName, TableName table, String dbname, int blockRows, double maxCpuRatio,
+                           int batchSize, String filter, int maxDiffRows, CallerRole role) {
+    }
+
+    public DiffResult diff(TableDiffRequest request) {
+        Options options = validate(request);
+        Instant started = Instant.now();
+        ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
+        List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
+        TableSchema schema = checker.check(nodes, options.table(), options.role());
+        TableSql sql = new TableSql(schema, options.filter() == null ? null : TableFilter.forJdbc(options.filter()));
+        String taskId = request.taskId().orElseGet(() -> "td_" + STAMP.format(started) + "_"
+                + String.format("%04x", RANDOM.nextInt(0x10000)));
+        Run run = new Run(request, options, nodes, schema, sql, taskId, started);
+        return run.execute();
+    }
+
+    private Options validate(TableDiffRequest request) {
+        List<String> problems = new ArrayList<>();
+        if (request.clusterName() == null || request.clusterName().isBlank()) {
+            problems.add("cluster_name is required");
+        }
+        TableName table = null;
+        try {
+            table = TableName.parse(request.tableName());
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.problems());
+        }
+        int blockRows = request.blockRows().orElse(config.blockRows());
+        if (blockRows < AceConfig.MIN_BLOCK_ROWS || blockRows > AceConfig.MAX_BLOCK_ROWS) {
+            problems.add("block_rows must be between " + AceConfig.MIN_BLOCK_ROWS + " and " + AceConfig.MAX_BLOCK_ROWS
+                    + ", was " + blockRows);
+        }
+        double ratio = request.maxCpuRatio().orElse(config.maxCpuRatio());
+        if (!(ratio > 0 && ratio <= 1)) {
+            problems.add("max_cpu_ratio must be above 0 and at most 1, was " + ratio);
+        }
+        int batchSize = request.batchSize().orElse(config.batchSize());
+        if (batchSize < 1 || batchSize > AceConfig.MAX_BATCH_SIZE) {
+            problems.add("batch_size must be between 1 and " + AceConfig.MAX_BATCH_SIZE + ", was " + batchSize);
+        }
+        if (TableDiffRequest.Output.parse(request.output()) == null) {
+            problems.add("output must be json, csv or html, was '" + request.output() + "'");
+        }
+        int maxDiffRows = request.maxDiffRows().orElse(config.maxDiffRows());
+        if (maxDiffRows < 0) {
+            problems.add("max_diff_rows must be 0 (no cap) or more, was " + maxDiffRows);
+        }
+        String filter = request.tableFilter().orElse(null);
+        if (filter != null) {
+            String problem = TableFilter.problem(filter);
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (request.nodes() != null && !request.nodes().isBlank() && !request.nodes().trim().equalsIgnoreCase("all")
+                && request.nodes().split(",").length < 2) {
+            problems.add("nodes must name at least 2 nodes, was '" + request.nodes() + "'");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-diff request", problems);
+        }
+        return new Options(request.clusterName(), table, request.dbname().orElse(null), blockRows, ratio, batchSize,
+                filter, maxDiffRows, request.role());
+    }
+
+    /** Digests of one range on one node: per partition, the row count and the XOR of row digests. */
+    private static final class Digests {
+        final long[] counts = new long[TableSql.PARTITIONS];
+        final long[] xors = new long[TableSql.PARTITIONS];
+
+        long rows() {
+            long sum = 0;
+            for (long count : counts) {
+                sum += count;
+            }
+            return sum;
+        }
+    }
+
+    /** State of one diff while it runs. */
+    private final class Run {
+        private final TableDiffRequest request;
+        private final Options options;
+        private final List<NodeDefinition> nodes;
+        private final TableSchema schema;
+        private final TableSql sql;
+        private final String taskId;
+        private final Instant started;
+        private final String what;
+        private final Map<String, AtomicLong> rowsChecked = new LinkedHashMap<>();
+        private final Map<String, AtomicLong> diffCounts = new HashMap<>();
+        private final List<String> pairs = new ArrayList<>();
+        private final AtomicInteger mismatched = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicBoolean truncated = new AtomicBoolean();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Run(TableDiffRequest request, Options options, List<NodeDefinition> nodes, TableSchema schema, TableSql sql,
+            String taskId, Instant started) {
+            this.request = request;
+            this.options = options;
+            this.nodes = nodes;
+            this.schema = schema;
+            this.sql = sql;
+            this.taskId = taskId;
+            this.started = started;
+            this.what = "diffing table " + schema.table();
+            for (NodeDefinition node : nodes) {
+                rowsChecked.put(node.name(), new AtomicLong());
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                for (int j = i + 1; j < nodes.size(); j++) {
+                    String pair = nodes.get(i).name() + "/" + nodes.get(j).name();
+                    pairs.add(pair);
+                    diffCounts.put(pair, new AtomicLong());
+                }
+            }
+        }
+
+        DiffResult execute() {
+            int workers = Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * options.maxCpuRatio()));
+            ExecutorService nodeThreads = Executors.newFixedThreadPool(workers * nodes.size(), daemonThreads("node"));
+            ExecutorService workerThreads = Executors.newFixedThreadPool(workers, daemonThreads("worker"));
+            Path directory = config.outputDirectory().resolve("diffs").resolve(DAY.format(started));
+            Path target = directory.resolve(fileName());
+            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory)) {
+                checkFilter(nodeThreads);
+                List<KeyRange> ranges = plan(nodeThreads);
+                List<int[]> units = new ArrayList<>();
+                for (int start = 0; start < ranges.size(); start += options.batchSize()) {
+                    units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
+                }
+                AtomicInteger next = new AtomicInteger();
+                List<Future<?>> running = new ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    running.add(workerThreads.submit(() -> {
+                        int unit;
+                        while (failure.get() == null && (unit = next.getAndIncrement()) < units.size()) {
+                            if (request.cancellation().isCancelled()) {
+                                throw cancelled(ranges.size());
+                            }
+                            if (allPairsCapped()) {
+                                truncated.set(true);
+                                return null;
+                            }
+                            runUnit(units.get(unit)[0], units.get(unit)[1], ranges, writer, nodeThreads);
+                            request.progress().onProgress(done.addAndGet(units.get(unit)[1] - units.get(unit)[0]),
+                                    ranges.size());
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : running) {
+                    await(future);
+                }
+                if (request.cancellation().isCancelled()) {
+                    throw cancelled(ranges.size());
+                }
+                Instant finished = Instant.now();
+                Map<String, Long> counts = new LinkedHashMap<>();
+                for (String pair : pairs) {
+                    long count = diffCounts.get(pair).get();
+                    if (count > 0) {
+                        counts.put(pair, count);
+                    }
+                }
+                Map<String, Long> checked = new LinkedHashMap<>();
+                rowsChecked.forEach((node, rows) -> checked.put(node, rows.get()));
+                writer.finish(target, summaryJson(ranges.size(), finished, checked, counts), pairs);
+                return new DiffResult(taskId, options.clusterName(), nodes.get(0).database(), schema.table(),
+                        nodes.stream().map(NodeDefinition::name).toList(), checked, ranges.size(), mismatched.get(),
+                        counts, started, finished, target, truncated.get());
+            } catch (IOException e) {
+                throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
+                        + e.getMessage(), e);
+            } finally {
+                workerThreads.shutdownNow();
+                nodeThreads.shutdownNow();
+            }
+        }
+
+        private String fileName() {
+            String base = (schema.table().schema() + "_" + schema.table().table()).replaceAll("[^A-Za-z0-9_.-]", "_");
+            return base + "_diffs-" + taskId.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json";
+        }
+
+        private boolean allPairsCapped() {
+            if (options.maxDiffRows() == 0) {
+                return false;
+            }
+            return diffCounts.values().stream().allMatch(count -> count.get() >= options.maxDiffRows());
+        }
+
+        private AceException cancelled(int total) {
+            return new AceException(ErrorCode.CANCELLED, "table-diff of " + schema.table() + " was cancelled after "
+                    + done.get() + " of " + total + " ranges; no diff file was written");
+        }
+
+        // ------------------------------------------------------------------ steps
+
+        private void checkFilter(ExecutorService threads) {
+            if (options.filter() == null) {
+                return;
+            }
+            forEachNode(threads, nodes, node -> {
+                try (NodeSession session = openReadOnly(node)) {
+                    try (PreparedStatement statement = session.connection().prepareStatement(
+                            "SELECT 1 FROM " + sql.from() + " WHERE TRUE" + sql.filterClause() + " LIMIT 0")) {
+                        statement.executeQuery().close();
+                    }
+                    verifyRole(session);
+                    return null;
+                }
+            });
+        }
+
+        private List<KeyRange> plan(ExecutorService threads) {
+            Map<NodeDefinition, long[]> estimates = forEachNode(threads, nodes, node -> {
+                try (NodeSession session = openReadOnly(node);
+                     PreparedStatement statement = session.connection().prepareStatement(
+                             "SELECT c.reltuples::bigint, c.relpages FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                                     + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+                    statement.setString(1, schema.table().schema());
+                    statement.setString(2, schema.table().table());
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        long estimate = rows.getLong(1);
+                        long pages = rows.getLong(2);
+                        if (estimate < 0) {
+                            try (PreparedStatement count = session.connection().prepareStatement("SELECT count(*) FROM "
+                                    + sql.from() + " WHERE TRUE" + sql.filterClause());
+                                 ResultSet counted = count.executeQuery()) {
+                                counted.next();
+                                return new long[] {counted.getLong(1), 0};
+                            }
+                        }
+                        return new long[] {estimate, pages};
+                    }
+                }
+            });
+            NodeDefinition largest = nodes.get(0);
+            for (NodeDefinition node : nodes) {
+                if (estimates.get(node)[0] > estimates.get(largest)[0]) {
+                    largest = node;
+                }
+            }
+            NodeDefinition planner = largest;
+            return forEachNode(threads, List.of(planner), node -> {
+                try (NodeSession session = openReadOnly(node)) {
+                    List<KeyRange> ranges = RangePlanner.plan(session.connection(), sql, estimates.get(node)[0],
+                            estimates.get(node)[1], options.blockRows());
+                    verifyRole(session);
+                    return ranges;
+                }
+            }).get(planner);
+        }
+
+        private void runUnit(int from, int to, List<KeyRange> ranges, DiffFileWriter writer, ExecutorService threads)
+                throws IOException {
+            Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
+            try {
+                Map<NodeDefinition, Map<Integer, Digests>> digests = forEachNode(threads, nodes, node -> {
+                    NodeSession session = openReadOnly(node);
+                    synchronized (sessions) {
+                        sessions.put(node, session);
+                    }
+                    return hash(session, from, to, ranges);
+                });
+                for (int range = from; range < to; range++) {
+                    compareRange(range, ranges.get(range), digests, sessions, writer, threads);
+                }
+            } finally {
+                for (NodeSession session : sessions.values()) {
+                    session.close();
+                }
+            }
+        }
+
+        private Map<Integer, Digests> hash(NodeSession session, int from, int to, List<KeyRange> ranges)
+                throws SQLException {
+            StringBuilder query = new StringBuilder();
+            for (int range = from; range < to; range++) {
+                if (range > from) {
+                    query.append("\nUNION ALL\n");
+                }
+                query.append(sql.hashQuery(range, ranges.get(range)));
+            }
+            Map<Integer, Digests> result = new HashMap<>();
+            for (int range = from; range < to; range++) {
+                result.put(range, new Digests());
+            }
+            try (PreparedStatement statement = session.connection().prepareStatement(query.toString())) {
+                int parameter = 1;
+                for (int range = from; range < to; range++) {
+                    for (String value : ranges.get(range).bindValues()) {
+                        statement.setString(parameter++, value);
+                    }
+                }
+                try (ResultSet rows = executeCancellable(statement)) {
+                    while (rows.next()) {
+                        Digests digest = result.get(rows.getInt(1));
+                        int partition = rows.getInt(2);
+                        digest.counts[partition] = rows.getLong(3);
+                        digest.xors[partition] = rows.getLong(4);
+                    }
+                }
+            }
+            verifyRole(session);
+            long rows = result.values().stream().mapToLong(Digests::rows).sum();
+            rowsChecked.get(session.node().name()).addAndGet(rows);
+            return result;
+        }
+
+        private void compareRange(int range, KeyRange keys, Map<NodeDefinition, Map<Integer, Digests>> digests,
+                                  Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer,
+                                  ExecutorService threads) throws IOException {
+            boolean[] union = new boolean[TableSql.PARTITIONS];
+            Map<String, boolean[]> pairPartitions = new LinkedHashMap<>();
+            List<NodeDefinition> involved = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                for (int j = i + 1; j < nodes.size(); j++) {
+                    Digests a = digests.get(nodes.get(i)).get(range);
+                    Digests b = digests.get(nodes.get(j)).get(range);
+                    boolean[] differing = null;
+                    for (int p = 0; p < TableSql.PARTITIONS; p++) {
+                        if (a.counts[p] != b.counts[p] || a.xors[p] != b.xors[p]) {
+                            differing = differing == null ? new boolean[TableSql.PARTITIONS] : differing;
+                            differing[p] = true;
+                            union[p] = true;
+                        }
+                    }
+                    if (differing != null) {
+                        pairPartitions.put(nodes.get(i).name() + "/" + nodes.get(j).name(), differing);
+                        if (!involved.contains(nodes.get(i))) {
+                            involved.add(nodes.get(i));
+                        }
+                        if (!involved.contains(nodes.get(j))) {
+                            involved.add(nodes.get(j));
+                        }
+                    }
+                }
+            }
+            if (pairPartitions.isEmpty()) {
+                return;
+            }
+            mismatched.incrementAndGet();
+            List<Integer> partitions = new ArrayList<>();
+            for (int p = 0; p < TableSql.PARTITIONS; p++) {
+                if (union[p]) {
+                    partitions.add(p);
+                }
+            }
+            boolean all = partitions.size() > TableSql.PARTITIONS / 2;
+            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = forEachNode(threads, involved,
+                    node -> fetch(sessions.get(node), keys, partitions, all));
+            for (Map.Entry<String, boolean[]> entry : pairPartitions.entrySet()) {
+                String pair = entry.getKey();
+                String[] names = pair.split("/", 2);
+                LinkedHashMap<String, List<String>> left = fetched.get(node(names[0]));
+                LinkedHashMap<String, List<String>> right = fetched.get(node(names[1]));
+                List<byte[]> leftRows = new ArrayList<>();
+                List<byte[]> rightRows = new ArrayList<>();
+                AtomicLong count = diffCounts.get(pair);
+                long differing = 0;
+                for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                    List<String> other = right.get(row.getKey());
+                    if (other == null || !other.equals(row.getValue())) {
+                        differing++;
+                    }
+                }
+                for (String key : right.keySet()) {
+                    if (!left.containsKey(key)) {
+                        differing++;
+                    }
+                }
+                long allowed = reserve(count, differing);
+                // the first `allowed` differing keys, in key order, on both sides
+                java.util.Set<String> chosen = new java.util.HashSet<>();
+                for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                    if (chosen.size() >= allowed) {
+                        break;
+                    }
+                    List<String> other = right.get(row.getKey());
+                    if (other == null || !other.equals(row.getValue())) {
+                        chosen.add(row.getKey());
+                    }
+                }
+                for (String key : right.keySet()) {
+                    if (chosen.size() >= allowed) {
+                        break;
+                    }
+                    if (!left.containsKey(key)) {
+                        chosen.add(key);
+                    }
+                }
+                for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                    if (chosen.contains(row.getKey())) {
+                        leftRows.add(writer.rowJson(row.getValue()));
+                    }
+                }
+                for (Map.Entry<String, List<String>> row : right.entrySet()) {
+                    if (chosen.contains(row.getKey())) {
+                        rightRows.add(writer.rowJson(row.getValue()));
+                    }
+                }
+                writer.add(range, pair, names[0], leftRows);
+                writer.add(range, pair, names[1], rightRows);
+            }
+        }
+
+        /** Takes up to {@code differing} rows from the pair's cap; marks the result truncated when the cap bites. */
+        private long reserve(AtomicLong count, long differing) {
+            if (options.maxDiffRows() == 0) {
+                count.addAndGet(differing);
+                return differing;
+            }
+            synchronized (count) {
+                long allowed = Math.max(0, Math.min(differing, options.maxDiffRows() - count.get()));
+                count.addAndGet(allowed);
+                if (allowed < differing) {
+                    truncated.set(true);
+                }
+                return allowed;
+            }
+        }
+
+        private NodeDefinition node(String name) {
+            return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        private LinkedHashMap<String, List<String>> fetch(NodeSession session, KeyRange keys, List<Integer> partitions,
+                                                          boolean all) throws SQLException {
+            LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
+            int[] keyPositions = keyPositions();
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.fetchQuery(keys, all))) {
+                int parameter = 1;
+                for (String value : keys.bindValues()) {
+                    statement.setString(parameter++, value);
+                }
+                if (!all) {
+                    statement.setArray(parameter, session.connection().createArrayOf("int4", partitions.toArray()));
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet result = executeCancellable(statement)) {
+                    int columns = schema.columns().size();
+                    while (result.next()) {
+                        List<String> values = new ArrayList<>(columns);
+                        for (int c = 1; c <= columns; c++) {
+                            values.add(result.getString(c));
+                        }
+                        StringBuilder key = new StringBuilder();
+                        for (int position : keyPositions) {
+                            key.append(values.get(position)).append('\0');
+                        }
+                        rows.put(key.toString(), values);
+                    }
+                }
+            }
+            verifyRole(session);
+            return rows;
+        }
+
+        private int[] keyPositions() {
+            int[] positions = new int[schema.primaryKey().size()];
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] = schema.columns().indexOf(schema.column(schema.primaryKey().get(i)));
+            }
+            return positions;
+        }
+
+        // ------------------------------------------------------------------ sessions and errors
+
+        private NodeSession openReadOnly(NodeDefinition node) throws SQLException {
+            NodeSession session = pools.open(node, options.role(), what);
+            try {
+                Connection connection = session.connection();
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                connection.setReadOnly(true);
+                return session;
+            } catch (SQLException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        }
+
+        /** A filter could change the session's role (set_config); nothing it returns is trusted if it did. */
+        private void verifyRole(NodeSession session) throws SQLException {
+            if (options.filter() == null) {
+                return;
+            }
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    "SELECT current_user = coalesce(?::name, session_user)")) {
+                statement.setString(1, options.role().name().orElse(null));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    if (!rows.getBoolean(1)) {
+                        throw new PermissionDeniedException("table_filter changed the role of the session on node "
+                                + session.node().describe() + "; a filter may only select rows", null);
+                    }
+                }
+            }
+        }
+
+        private ResultSet executeCancellable(PreparedStatement statement) throws SQLException {
+            Runnable unregister = request.cancellation().register(() -> {
+                try {
+                    statement.cancel();
+                } catch (SQLException ignored) {
+                    // the statement finished meanwhile
+                }
+            });
+            try {
+                return statement.executeQuery();
+            } finally {
+                unregister.run();
+            }
+        }
+
+        private interface NodeWork<T> {
+            T run(NodeDefinition node) throws SQLException, IOException;
+        }
+
+        /** Runs the work on every node at once and waits for all; the first failure wins. */
+        private <T> Map<NodeDefinition, T> forEachNode(ExecutorService threads, List<NodeDefinition> targets,
+                                                       NodeWork<T> work) {
+            Map<NodeDefinition, Future<T>> futures = new LinkedHashMap<>();
+            for (NodeDefinition node : targets) {
+                Callable<T> task = () -> {
+                    try {
+                        return work.run(node);
+                    } catch (SQLException e) {
+                        throw translate(e, node);
+                    }
+                };
+                futures.put(node, threads.submit(task));
+            }
+            Map<NodeDefinition, T> results = new LinkedHashMap<>();
+            AceException first = null;
+            for (Map.Entry<NodeDefinition, Future<T>> entry : futures.entrySet()) {
+                try {
+                    results.put(entry.getKey(), await(entry.getValue()));
+                } catch (AceException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                failure.compareAndSet(null, first);
+                throw first;
+            }
+            return results;
+        }
+
+        private AceException translate(SQLException error, NodeDefinition node) {
+            String state = error.getSQLState() == null ? "" : error.getSQLState();
+            if (request.cancellation().isCancelled() && state.equals("57014")) {
+                return cancelled(-1);
+            }
+            if (options.filter() != null && (state.startsWith("42") && !state.equals("42501") || state.equals("25006")
+                    || state.startsWith("22"))) {
+                return new InvalidRequestException("table_filter '" + options.filter() + "' fails on node "
+                        + node.describe() + ": " + SqlErrors.serverMessage(error)
+                        + (state.equals("25006") ? " (a filter may only read)" : ""));
+            }
+            return SqlErrors.wrap(error, node, what);
+        }
+
+        private <T> T await(Future<T> future) {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AceException(ErrorCode.CANCELLED, "interrupted while " + what, e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                failure.compareAndSet(null, cause);
+                if (cause instanceof AceException) {
+                    throw (AceException) cause;
+                }
+                if (cause instanceof java.io.UncheckedIOException || cause instanceof IOException) {
+                    throw new AceException(ErrorCode.IO_ERROR, "could not write the diff spool: " + cause.getMessage(),
+                            cause);
+                }
+                throw new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure while " + what + ": " + cause,
+                        cause);
+            }
+        }
+
+        private ObjectNode summaryJson(int rangesPlanned, Instant finished, Map<String, Long> checked,
+                                       Map<String, Long> counts) {
+            ObjectNode summary = MAPPER.createObjectNode();
+            summary.put("format", DiffSummary.FORMAT);
+            summary.put("task_id", taskId);
+            summary.put("cluster_name", options.clusterName());
+            summary.put("dbname", nodes.get(0).database());
+            summary.put("schema_name", schema.table().schema());
+            summary.put("table_name", schema.table().table());
+            nodes.forEach(node -> summary.withArray("nodes").add(node.name()));
+            for (Column column : schema.columns()) {
+                summary.withArray("columns").addObject().put("name", column.name()).put("type", column.type())
+                        .put("category", column.category());
+            }
+            schema.primaryKey().forEach(key -> summary.withArray("primary_key").add(key));
+            summary.put("block_rows", options.blockRows());
+            summary.put("max_cpu_ratio", options.maxCpuRatio());
+            summary.put("batch_size", options.batchSize());
+            summary.put("table_filter", options.filter());
+            summary.put("start_time", started.toString());
+            summary.put("end_time", finished.toString());
+            summary.put("time_taken", java.time.Duration.between(started, finished).toMillis() / 1000.0);
+            summary.put("total_rows_checked", checked.values().stream().mapToLong(Long::longValue).sum());
+            ObjectNode perNode = summary.putObject("rows_checked");
+            checked.forEach(perNode::put);
+            ObjectNode diffCount = summary.putObject("diff_count");
+            counts.forEach(diffCount::put);
+            summary.put("ranges_planned", rangesPlanned);
+            summary.put("ranges_mismatched", mismatched.get());
+            summary.put("truncated", truncated.get());
+            return summary;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String kind) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "ace-diff-" + kind + "-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

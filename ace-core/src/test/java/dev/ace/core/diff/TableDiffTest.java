@@ -1,0 +1,57 @@
+package dev.ace.core.diff;
+
+import static dev.ace.core.diff.DiffTesting.ace;
+import static dev.ace.core.diff.DiffTesting.keys;
+import static dev.ace.core.diff.DiffTesting.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ace.core.Ace;
+import dev.ace.testkit.TestDatabase;
+import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@WithPgCluster(nodes = 3)
+class TableDiffTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void identicalNodesMatchAndStillGetADiffFile(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 5000) i");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").blockRows(1000).build());
+            assertThat(result.match()).isTrue();
+            assertThat(result.rowsChecked()).containsEntry("n1", 5000L).containsEntry("n2", 5000L).containsEntry("n3", 5000L);
+            assertThat(result.rangesPlanned()).isEqualTo(6);
+            assertThat(result.rangesMismatched()).isZero();
+            assertThat(result.diffFile()).exists();
+            assertThat(result.diffFile().toString()).contains("/diffs/");
+            DiffFile file = DiffFile.open(result.diffFile());
+            assertThat(file.summary().diffCount()).isEmpty();
+            assertThat(file.summary().nodes()).containsExactly("n1", "n2", "n3");
+            assertThat(ace.activeConnections()).isZero();
+        }
+    }
+
+    @Test
+    void findsMissingExtraAndChangedRowsIncludingTheFirstAndLastKey(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 5000) i");
+        db.execute("n2", "DELETE FROM t WHERE id IN (1, 2500)", "UPDATE t SET v = 'changed' WHERE id IN (5000, 1234)",
+                "INSERT INTO t VALUES (0, 'before the first'), (9999, 'after the last')");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").blockRows(1000).build());
+            assertThat(result.match()).isFalse();
+            assertThat(result.diffCounts()).containsExactly(java.util.Map.entry("n1/n2", 6L), java.util.Map.entry("n2/n3", 6L));
+            assertThat(keys(result, "n1/n2", "n1")).containsExactly("1", "1234", "2500", "5000");
+            assertThat(keys(result, "n1/n2", "n2")).containsExactly("0", "1234", "5000", "9999");
+            DiffFile file = DiffFile.open(result.diffFile());
+            assertThat(file.rows("n1/n2", "n2").get(1).values()).containsExactly("1234", "changed");
+            assertThat(file.rows("n1/n2", "n1").get(1).values()).containsExactly("1234", "v1234");
+        }
+    }
+}
