@@ -1,0 +1,292 @@
+package dev.ace.core.diff;
+
+import static dev.ace.core.diff.DiffTesting.ace;
+import static dev.ace.core.diff.DiffTesting.allKeys;
+import static dev.ace.core.diff.DiffTesting.keys;
+import static dev.ace.core.diff.DiffTesting.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ace.core.Ace;
+import dev.ace.core.AceConfig;
+import dev.ace.core.AceException;
+import dev.ace.core.CallerRole;
+import dev.ace.core.ClusterNotFoundException;
+import dev.ace.core.ErrorCode;
+import dev.ace.core.InvalidRequestException;
+import dev.ace.core.NodeUnreachableException;
+import dev.ace.core.PermissionDeniedException;
+import dev.ace.testkit.TestDatabase;
+import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@WithPgCluster(nodes = 4)
+class DiffScenariosTest {
+
+    @TempDir
+    Path dir;
+
+    private static void seed(TestDatabase db, int rows) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text, n numeric)",
+                "INSERT INTO t SELECT i, 'v' || i, i / 3.0 FROM generate_series(1, " + rows + ") i");
+    }
+
+    private long diffFiles() throws Exception {
+        Path out = dir.resolve("out");
+        if (!Files.exists(out)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(out)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void compositeMixedTypeKeysInKeyOrderAcrossFourNodesReportEveryPair(TestDatabase db) {
+        db.executeOnAll("CREATE SCHEMA \"Sales\"",
+                "CREATE TABLE \"Sales\".\"Order Lines\" (\"Day\" date, line int, \"Region\" text, qty int, "
+                        + "PRIMARY KEY (\"Region\", \"Day\", line))",
+                "INSERT INTO \"Sales\".\"Order Lines\" SELECT date '2024-01-01' + (i % 30), i, "
+                        + "CASE WHEN i % 2 = 0 THEN 'EU' ELSE 'us' END, i FROM generate_series(1, 3000) i");
+        db.execute("n3", "UPDATE \"Sales\".\"Order Lines\" SET qty = -1 WHERE line = 10");
+        db.execute("n4", "DELETE FROM \"Sales\".\"Order Lines\" WHERE line = 11");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("\"Sales\".\"Order Lines\"").blockRows(1000).build());
+            assertThat(result.diffCounts()).containsExactly(Map.entry("n1/n3", 1L), Map.entry("n1/n4", 1L),
+                    Map.entry("n2/n3", 1L), Map.entry("n2/n4", 1L), Map.entry("n3/n4", 2L));
+            assertThat(keys(result, "n1/n3", "n3")).containsExactly("EU,2024-01-11,10");
+            assertThat(keys(result, "n1/n4", "n1")).containsExactly("us,2024-01-12,11");
+            assertThat(keys(result, "n1/n4", "n4")).isEmpty();
+            assertThat(keys(result, "n3/n4", "n3")).containsExactly("EU,2024-01-11,10", "us,2024-01-12,11");
+            assertThat(DiffFile.open(result.diffFile()).summary().primaryKey()).containsExactly("Region", "Day", "line");
+
+            DiffResult subset = ace.diff().diff(request("\"Sales\".\"Order Lines\"").nodes("n1, n2").build());
+            assertThat(subset.match()).isTrue();
+            assertThat(subset.nodes()).containsExactly("n1", "n2");
+        }
+    }
+
+    @Test
+    void aValueMovingBetweenColumnsOrAcrossASeparatorIsADifference(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, a text, b text)");
+        db.execute("n1", "INSERT INTO t VALUES (1, 'x|', 'y'), (2, 'p', NULL), (3, 'NULL', 'z')");
+        db.execute("n2", "INSERT INTO t VALUES (1, 'x', '|y'), (2, NULL, 'p'), (3, NULL, 'z')");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").build());
+            assertThat(keys(result, "n1/n2", "n1")).containsExactly("1", "2", "3");
+        }
+    }
+
+    @Test
+    void emptyTablesMatchAndATableEmptyOnOneNodeReportsEveryRow(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult empty = ace.diff().diff(request("public.t").build());
+            assertThat(empty.match()).isTrue();
+            assertThat(empty.rangesPlanned()).isEqualTo(1);
+            db.execute("n1", "INSERT INTO t SELECT i, 'v' FROM generate_series(1, 2500) i");
+            db.execute("n2", "INSERT INTO t SELECT i, 'v' FROM generate_series(1, 2500) i");
+            DiffResult oneEmpty = ace.diff().diff(request("public.t").nodes("n1,n2,n3").blockRows(1000).build());
+            assertThat(oneEmpty.diffCounts()).containsExactly(Map.entry("n1/n3", 2500L), Map.entry("n2/n3", 2500L));
+            assertThat(oneEmpty.rowsChecked()).containsEntry("n3", 0L);
+            assertThat(keys(oneEmpty, "n1/n3", "n1")).hasSize(2500).startsWith("1", "2", "3").endsWith("2500");
+        }
+    }
+
+    @Test
+    void skewedKeysLargeTablesAndBatchesGiveTheSameExactAnswer(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT CASE WHEN i <= 60000 THEN i ELSE 1000000000000 + i::bigint * i END, md5(i::text) "
+                        + "FROM generate_series(1, 80000) i",
+                "ANALYZE t");
+        db.execute("n2", "UPDATE t SET v = 'changed' WHERE id IN (1, 30000, 60000)",
+                "DELETE FROM t WHERE id = 1000000000000 + 70000::bigint * 70000",
+                "INSERT INTO t VALUES (-5, 'new'), (9000000000000000000, 'huge')");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult sampled = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).build());
+            DiffResult batched = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).batchSize(7).build());
+            for (DiffResult result : new DiffResult[] {sampled, batched}) {
+                assertThat(result.diffCounts()).containsExactly(Map.entry("n1/n2", 6L));
+                assertThat(allKeys(result)).containsExactlyInAnyOrder("-5", "1", "30000", "60000",
+                        "1004900000000", "9000000000000000000");
+                assertThat(result.rowsChecked()).containsEntry("n1", 80000L).containsEntry("n2", 80001L);
+            }
+            assertThat(sampled.rangesPlanned()).isBetween(40, 160);
+        }
+    }
+
+    @Test
+    void theCapOnDifferingRowsTruncatesAndCanBeLifted(TestDatabase db) {
+        seed(db, 3000);
+        db.execute("n2", "UPDATE t SET v = 'x' WHERE id % 100 = 0");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult capped = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).maxDiffRows(5).build());
+            assertThat(capped.truncated()).isTrue();
+            assertThat(capped.diffCounts()).containsExactly(Map.entry("n1/n2", 5L));
+            assertThat(keys(capped, "n1/n2", "n2")).hasSize(5);
+            assertThat(DiffFile.open(capped.diffFile()).summary().truncated()).isTrue();
+            DiffResult all = ace.diff().diff(request("public.t").nodes("n1,n2").maxDiffRows(0).build());
+            assertThat(all.truncated()).isFalse();
+            assertThat(all.diffCounts()).containsExactly(Map.entry("n1/n2", 30L));
+        }
+    }
+
+    @Test
+    void theFilterAppliesToHashingSplittingAndFetching(TestDatabase db) {
+        seed(db, 3000);
+        db.execute("n2", "UPDATE t SET v = 'x' WHERE id IN (10, 2000)", "DELETE FROM t WHERE id = 2500");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000)
+                    .tableFilter("id < 2200 -- a comment").build());
+            assertThat(allKeys(result)).containsExactly("10", "2000");
+            assertThat(result.rowsChecked()).containsEntry("n1", 2199L);
+            assertThat(DiffFile.open(result.diffFile()).summary().tableFilter()).isEqualTo("id < 2200 -- a comment");
+        }
+    }
+
+    @Test
+    void aFilterCannotWriteChangeRolesOrSmuggleStatements(TestDatabase db) throws Exception {
+        seed(db, 100);
+        db.executeOnAll("CREATE SEQUENCE s", "CREATE TABLE victim (id int PRIMARY KEY)",
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') "
+                        + "THEN CREATE ROLE reader; END IF; END $$", "GRANT SELECT ON t TO reader");
+        try (Ace ace = ace(db, dir)) {
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").tableFilter("1=1; DROP TABLE victim").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("table_filter must be one SQL boolean expression without ';', was '1=1; DROP TABLE victim'");
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").tableFilter("nextval('s') > 0").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("table_filter 'nextval('s') > 0' fails on node n")
+                    .hasMessageEndingWith("cannot execute nextval() in a read-only transaction (a filter may only read)");
+            assertThat(db.queryValue("n1", "SELECT last_value || '/' || is_called FROM s")).isEqualTo("1/false");
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").role(CallerRole.of("reader"))
+                    .tableFilter("set_config('role', 'postgres', false) IS NOT NULL").build()))
+                    .isInstanceOf(PermissionDeniedException.class)
+                    .hasMessageContaining("table_filter changed the role of the session on node n");
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").tableFilter("id <<>> 'x").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("table_filter has an unclosed string literal, was 'id <<>> 'x'");
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").tableFilter("no_such_column > 1").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("table_filter 'no_such_column > 1' fails on node n1 (127.0.0.1:")
+                    .hasMessageEndingWith("column \"no_such_column\" does not exist");
+            assertThat(db.queryValue("n1", "SELECT count(*) FROM victim")).isEqualTo("0");
+            assertThat(ace.diff().diff(request("public.t").tableFilter("'{\"a\":1}'::jsonb ? 'a' AND v <> 'a;b'")
+                    .build()).rowsChecked()).containsEntry("n1", 100L);
+            assertThat(diffFiles()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void everyOptionProblemIsListedBeforeAnyDatabaseWork(TestDatabase db) {
+        try (Ace ace = ace(db, dir)) {
+            assertThatThrownBy(() -> ace.diff().diff(TableDiffRequest.builder(" ", "users").blockRows(10).maxCpuRatio(2.0)
+                    .batchSize(0).output("xml").nodes("n1").maxDiffRows(-1).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "cluster_name is required",
+                            "table_name must be schema.table (quote parts that hold a dot: \"my.schema\".\"my table\"), "
+                                    + "was 'users': the schema is missing",
+                            "block_rows must be between 1000 and 100000, was 10",
+                            "max_cpu_ratio must be above 0 and at most 1, was 2.0",
+                            "batch_size must be between 1 and 1000, was 0",
+                            "output must be json, csv or html, was 'xml'",
+                            "max_diff_rows must be 0 (no cap) or more, was -1",
+                            "nodes must name at least 2 nodes, was 'n1'"));
+            assertThatThrownBy(() -> ace.diff().diff(TableDiffRequest.builder("nope", "public.t").build()))
+                    .isInstanceOf(ClusterNotFoundException.class);
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").nodes("n1,n9").build()))
+                    .hasMessage("cluster acetest has no node n9; its nodes are n1, n2, n3, n4");
+        }
+    }
+
+    @Test
+    void aStatementTimeoutFailsTheDiffAndLeavesNoFile(TestDatabase db) throws Exception {
+        seed(db, 100);
+        db.writeClusterJson(dir.resolve("cluster"));
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir.resolve("cluster"))
+                .outputDirectory(dir.resolve("out")).statementTimeout(Duration.ofMillis(200)).build())) {
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").tableFilter("pg_sleep(0.01) IS NOT NULL").build()))
+                    .isInstanceOf(AceException.class)
+                    .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.STATEMENT_TIMEOUT))
+                    .hasMessageContaining("statement timeout on node n");
+            assertThat(diffFiles()).isZero();
+        }
+    }
+
+    @Test
+    void cancellingStopsTheDiffAndLeavesNoFile(TestDatabase db) throws Exception {
+        seed(db, 20000);
+        Cancellation cancellation = new Cancellation();
+        AtomicInteger calls = new AtomicInteger();
+        try (Ace ace = ace(db, dir)) {
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").blockRows(1000).cancellation(cancellation)
+                    .progress((done, total) -> {
+                        if (calls.incrementAndGet() == 2) {
+                            cancellation.cancel();
+                        }
+                    }).build()))
+                    .isInstanceOf(AceException.class)
+                    .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.CANCELLED))
+                    .hasMessageStartingWith("table-diff of public.t was cancelled after ");
+            assertThat(diffFiles()).isZero();
+            assertThat(ace.activeConnections()).isZero();
+        }
+    }
+
+    @Test
+    void aNodeLostMidwayIsNamedAndNoDiffFileIsLeft(TestDatabase db) throws Exception {
+        seed(db, 5000);
+        int port = db.node("n2").port();
+        db.executeOnAll("CREATE FUNCTION slow_on(p int) RETURNS boolean LANGUAGE sql AS "
+                + "$$ SELECT current_setting('port')::int <> p OR pg_sleep(0.0005) IS NOT NULL $$");
+        Thread killer = new Thread(() -> {
+            for (int i = 0; i < 400; i++) {
+                String killed = db.queryValue("n2", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        + "WHERE application_name = 'ace' AND state = 'active'");
+                if (!"0".equals(killed)) {
+                    return;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (Ace ace = ace(db, dir)) {
+            killer.start();
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000)
+                    .tableFilter("slow_on(" + port + ")").build()))
+                    .isInstanceOf(NodeUnreachableException.class)
+                    .hasMessageStartingWith("node n2 (127.0.0.1:" + port + ") is unreachable while diffing table public.t");
+            killer.join();
+            assertThat(diffFiles()).isZero();
+        }
+    }
+
+    @Test
+    void replicationLagIsFoundAndGoneOnceTheSubscriberCatchesUp(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        db.execute("n1", "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 2000) i");
+        var subscription = db.replication().subscribe("n1", "n2", "t");
+        subscription.pause();
+        db.execute("n1", "UPDATE t SET v = 'new' WHERE id IN (5, 1500)", "DELETE FROM t WHERE id = 7",
+                "INSERT INTO t VALUES (3000, 'late')");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult lagging = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).build());
+            assertThat(allKeys(lagging)).containsExactly("1500", "3000", "5", "7");
+            subscription.resume();
+            subscription.awaitCatchUp();
+            DiffResult caughtUp = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).build());
+            assertThat(caughtUp.match()).isTrue();
+        }
+    }
+}
