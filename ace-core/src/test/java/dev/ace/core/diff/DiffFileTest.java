@@ -1,0 +1,60 @@
+package dev.ace.core.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ace.core.InvalidRequestException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiffFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String SUMMARY = "{\"format\": \"ace-diff/1\", \"cluster_name\": \"c\", \"schema_name\": \"public\", "
+            + "\"table_name\": \"t\", \"nodes\": [\"n1\", \"n2\"], \"columns\": [{\"name\": \"id\", \"type\": \"bigint\"}, "
+            + "{\"name\": \"v\", \"type\": \"text\"}, {\"name\": \"n\", \"type\": \"numeric\"}], \"primary_key\": [\"id\"]}";
+
+    private Path write(String text) throws Exception {
+        return Files.writeString(dir.resolve("d.json"), text);
+    }
+
+    @Test
+    void readsRowsExactlyInWhicheverOrderTheTopLevelKeysCome() throws Exception {
+        Path file = write("{\"diffs\": {\"n1/n2\": {\"n1\": [{\"id\": 9223372036854775807, \"v\": \"\", \"n\": 1.50}], "
+                + "\"n2\": [{\"id\": 9223372036854775807, \"v\": null, \"n\": \"NaN\"}]}}, \"summary\": " + SUMMARY + "}");
+        DiffFile diff = DiffFile.open(file);
+        assertThat(diff.summary().table().toString()).isEqualTo("public.t");
+        assertThat(diff.rows("n1/n2", "n1").get(0).values()).containsExactly("9223372036854775807", "", "1.50");
+        assertThat(diff.rows("n1/n2", "n2").get(0).values()).containsExactly("9223372036854775807", null, "NaN");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnAceDiffFileNamingTheProblem() throws Exception {
+        String prefix = "diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: ";
+        assertThatThrownBy(() -> DiffFile.open(write("not json")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith(prefix + "it is not valid JSON");
+        assertThatThrownBy(() -> DiffFile.open(write("[1, 2]"))).hasMessage(prefix + "it is not a JSON object");
+        assertThatThrownBy(() -> DiffFile.open(write("{\"diffs\": {}}"))).hasMessage(prefix + "it has no summary");
+        assertThatThrownBy(() -> DiffFile.open(write("{\"diffs\": {}, \"summary\": {\"table_name\": \"t\"}}")))
+                .hasMessageStartingWith(prefix + "it was not written by this ACE");
+        assertThatThrownBy(() -> DiffFile.open(write("{\"summary\": {\"format\": \"ace-diff/9\"}}")))
+                .hasMessage(prefix + "its format is ace-diff/9 but this ACE reads ace-diff/1");
+        assertThatThrownBy(() -> DiffFile.open(write("{\"summary\": {\"format\": \"ace-diff/1\", \"nodes\": [\"n1\"]}}")))
+                .hasMessage(prefix + "summary.columns is missing; summary.primary_key is missing; summary.nodes must list "
+                        + "at least two nodes; summary.schema_name is missing; summary.table_name is missing; "
+                        + "summary.cluster_name is missing");
+        DiffFile badRow = DiffFile.open(write("{\"summary\": " + SUMMARY + ", \"diffs\": {\"n1/n2\": {\"n1\": "
+                + "[{\"id\": 1, \"v\": \"x\"}]}}}"));
+        assertThatThrownBy(() -> badRow.forEachRow((pair, node, row) -> { }))
+                .hasMessage(prefix + "a row of diffs.n1/n2.n1 lacks column n");
+        DiffFile strangeNode = DiffFile.open(write("{\"summary\": " + SUMMARY + ", \"diffs\": {\"n1/n9\": {\"n9\": []}}}"));
+        assertThatThrownBy(() -> strangeNode.forEachRow((pair, node, row) -> { }))
+                .hasMessage(prefix + "diffs.n1/n9 names node n9, which the summary does not list");
+        assertThatThrownBy(() -> DiffFile.open(dir.resolve("missing.json")))
+                .hasMessage("diff_file " + dir.resolve("missing.json") + " does not exist");
+    }
+}
