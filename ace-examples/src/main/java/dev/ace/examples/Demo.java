@@ -8,7 +8,10 @@ import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.testkit.PgCluster;
+import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.testkit.PgNode;
+import dev.ace.testkit.Replication;
 import dev.ace.testkit.TestDatabase;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,8 +20,10 @@ import java.util.Map;
 
 /**
  * The README's main job. With no cluster configured it starts three embedded PostgreSQL nodes,
- * replicates a table from n1 to n2 and n3 with native logical replication, writes the cluster
- * file and an {@code ace.yaml}, and shows what ACE sees: the nodes, their versions, the table.
+ * replicates a table from n1 to n2 and n3 with native logical replication, makes the nodes
+ * diverge as real clusters do (a paused subscription, a write on one node), writes the cluster
+ * file and an {@code ace.yaml}, shows what ACE sees, and runs table-diff before and after the
+ * paused subscriber catches up.
  *
  * <p>With {@code ACE_CONFIG} (an {@code ace.yaml}) and {@code ACE_CLUSTER} set it checks that
  * cluster instead: every node reachable, and with {@code ACE_TABLE} the table's shape agreed on
@@ -65,7 +70,17 @@ public final class Demo {
                     + "FROM generate_series(1, 5000) AS i");
             out.println("Replicating public.customers from n1 to n2 and n3 (native logical replication) ...");
             db.replication().subscribe("n1", "n2", "public.customers");
-            db.replication().subscribe("n1", "n3", "public.customers");
+            Replication.Subscription toN3 = db.replication().subscribe("n1", "n3", "public.customers");
+
+            out.println("Making the nodes diverge as real clusters do:");
+            out.println("  - n3's subscription is paused (an outage), and n1 takes writes meanwhile");
+            toN3.pause();
+            db.execute("n1", "UPDATE public.customers SET balance = balance + 100 WHERE id IN (42, 4242)",
+                    "DELETE FROM public.customers WHERE id = 7",
+                    "INSERT INTO public.customers (id, name, email, balance) VALUES (5001, 'new customer', NULL, 0)");
+            out.println("  - someone writes on n2 directly (a bad deploy); that never replicates");
+            db.execute("n2", "UPDATE public.customers SET email = NULL WHERE id = 100",
+                    "INSERT INTO public.customers (id, name, email, balance) VALUES (9999, 'only on n2', '', 1)");
 
             Path clusterDirectory = workDirectory.resolve("cluster").toAbsolutePath();
             Path clusterFile = db.writeClusterJson(clusterDirectory);
@@ -75,6 +90,18 @@ public final class Demo {
 
             try (Ace ace = Ace.create(AceConfig.load(configFile))) {
                 showCluster(ace, "demo", null, "public.customers", CallerRole.SERVICE);
+                out.println();
+                out.println("== table-diff public.customers on n1, n2, n3");
+                DiffResult result = ace.diff().diff(TableDiffRequest.builder("demo", "public.customers").build());
+                out.println(result.describe());
+
+                out.println();
+                out.println("n3's subscription resumes and catches up; table-diff again:");
+                toN3.resume();
+                toN3.awaitCatchUp();
+                DiffResult after = ace.diff().diff(TableDiffRequest.builder("demo", "public.customers").build());
+                out.println(after.describe());
+                out.println("What is left is n2's own writes: real divergence, not replication lag.");
             }
             out.println("Done: the nodes stop now. Point ACE_CONFIG and ACE_CLUSTER at your own cluster to check it.");
         }

@@ -28,7 +28,14 @@ class DemoTest {
                 .containsPattern("n3 +127\\.0\\.0\\.1:\\d+ +PostgreSQL 17")
                 .contains("Table public.customers has the same shape on every node:")
                 .contains("    balance numeric(12,2)")
-                .contains("  primary key (id)");
+                .contains("  primary key (id)")
+                .contains("DIFFERENT: public.customers on n1, n2, n3")
+                .contains("  n1/n2: 2 differing rows")
+                .contains("  n1/n3: 4 differing rows")
+                .contains("  n2/n3: 6 differing rows")
+                .contains("  n1/n2: 2 differing rows\n  n2/n3: 2 differing rows")
+                .contains("What is left is n2's own writes")
+                .containsPattern("diff file: .*/diffs/\\d{4}-\\d{2}-\\d{2}/public_customers_diffs-td_.*\\.json");
         assertThat(dir.resolve("ace.yaml")).exists();
     }
 
