@@ -273,6 +273,54 @@ class DiffScenariosTest {
     }
 
     @Test
+    void concurrentDiffsOfDifferentTablesShareSmallPoolsWithoutExhaustingThem(TestDatabase db) throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            db.executeOnAll("CREATE TABLE t" + i + " (id int PRIMARY KEY, v text)",
+                    "INSERT INTO t" + i + " SELECT g, 'v' FROM generate_series(1, 8000) g");
+            db.execute("n2", "UPDATE t" + i + " SET v = 'x' WHERE id = " + i);
+        }
+        db.writeClusterJson(dir.resolve("cluster"));
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir.resolve("cluster"))
+                .outputDirectory(dir.resolve("out")).maxConnectionsPerNode(2).build())) {
+            var threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<DiffResult>>();
+                for (int i = 1; i <= 4; i++) {
+                    String table = "public.t" + i;
+                    futures.add(threads.submit(() -> ace.diff().diff(request(table).nodes("n1,n2").blockRows(1000)
+                            .maxCpuRatio(1.0).build())));
+                }
+                for (int i = 0; i < 4; i++) {
+                    DiffResult result = futures.get(i).get();
+                    assertThat(result.table().toString()).isEqualTo("public.t" + (i + 1));
+                    assertThat(allKeys(result)).containsExactly(String.valueOf(i + 1));
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(ace.activeConnections()).isZero();
+        }
+    }
+
+    @Test
+    void aRoleWithoutSelectPrivilegeGetsAPermissionErrorNamingTheTable(TestDatabase db) {
+        seed(db, 10);
+        db.executeOnAll("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outsider') "
+                + "THEN CREATE ROLE outsider; END IF; END $$");
+        AtomicInteger lastDone = new AtomicInteger();
+        try (Ace ace = ace(db, dir)) {
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").role(CallerRole.of("outsider")).build()))
+                    .isInstanceOf(PermissionDeniedException.class)
+                    .hasMessageStartingWith("permission denied on node n")
+                    .hasMessageEndingWith("while diffing table public.t: permission denied for table t [SQLSTATE 42501]");
+            DiffResult result = ace.diff().diff(request("public.t").progress((done, total) -> lastDone.set(done * 1000 + total))
+                    .build());
+            assertThat(lastDone.get()).isEqualTo(1001);
+            assertThat(result.match()).isTrue();
+        }
+    }
+
+    @Test
     void replicationLagIsFoundAndGoneOnceTheSubscriberCatchesUp(TestDatabase db) {
         db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)");
         db.execute("n1", "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 2000) i");

@@ -196,7 +196,8 @@ public final class DiffEngine {
         }
 
         DiffResult execute() {
-            int workers = Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * options.maxCpuRatio()));
+            int workers = Math.min(config.maxConnectionsPerNode(),
+                    Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * options.maxCpuRatio())));
             ExecutorService nodeThreads = Executors.newFixedThreadPool(workers * nodes.size(), daemonThreads("node"));
             ExecutorService workerThreads = Executors.newFixedThreadPool(workers, daemonThreads("worker"));
             Path directory = config.outputDirectory().resolve("diffs").resolve(DAY.format(started));
@@ -337,13 +338,21 @@ public final class DiffEngine {
                 throws IOException {
             Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
             try {
-                Map<NodeDefinition, Map<Integer, Digests>> digests = forEachNode(threads, nodes, node -> {
-                    NodeSession session = openReadOnly(node);
-                    synchronized (sessions) {
-                        sessions.put(node, session);
+                // Leased one by one in one global order (by address): concurrent diffs that each need a
+                // connection on every node can then wait for each other, but never deadlock.
+                List<NodeDefinition> ordered = new ArrayList<>(nodes);
+                ordered.sort(java.util.Comparator.comparing(NodeDefinition::address).thenComparing(NodeDefinition::database));
+                for (NodeDefinition node : ordered) {
+                    try {
+                        sessions.put(node, openReadOnly(node));
+                    } catch (SQLException e) {
+                        AceException error = translate(e, node);
+                        failure.compareAndSet(null, error);
+                        throw error;
                     }
-                    return hash(session, from, to, ranges);
-                });
+                }
+                Map<NodeDefinition, Map<Integer, Digests>> digests = forEachNode(threads, nodes,
+                        node -> hash(sessions.get(node), from, to, ranges));
                 for (int range = from; range < to; range++) {
                     compareRange(range, ranges.get(range), digests, sessions, writer, threads);
                 }
