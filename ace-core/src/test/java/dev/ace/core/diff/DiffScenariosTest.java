@@ -123,6 +123,21 @@ class DiffScenariosTest {
     }
 
     @Test
+    void textKeysThatSortDifferentlyOnSomeNodeAreStillComparedExactly(TestDatabase db) {
+        db.execute("n1", "CREATE TABLE t (k text COLLATE \"C\" PRIMARY KEY, v int)");
+        db.execute("n2", "CREATE TABLE t (k text COLLATE \"POSIX\" PRIMARY KEY, v int)");
+        for (String node : new String[] {"n1", "n2"}) {
+            db.execute(node, "INSERT INTO t SELECT chr(65 + i % 26) || chr(97 + i % 26) || i, i FROM generate_series(1, 3000) i");
+        }
+        db.execute("n2", "UPDATE t SET v = -1 WHERE k = 'Bb1'", "DELETE FROM t WHERE k = 'Zz25'");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).build());
+            assertThat(result.rangesPlanned()).isEqualTo(1);
+            assertThat(allKeys(result)).containsExactly("Bb1", "Zz25");
+        }
+    }
+
+    @Test
     void theCapOnDifferingRowsTruncatesAndCanBeLifted(TestDatabase db) {
         seed(db, 3000);
         db.execute("n2", "UPDATE t SET v = 'x' WHERE id % 100 = 0");

@@ -56,6 +56,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DiffEngine {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiffEngine.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmssSSS").withZone(ZoneOffset.UTC);
@@ -293,7 +294,45 @@ public final class DiffEngine {
             });
         }
 
+        /**
+         * How the key columns sort on a node: their collations, the database's, and the collation
+         * library's version. Ranges are cut in one node's key order; nodes that sort text keys
+         * differently would put a key near a boundary into another range, so then the table is
+         * compared as one range (key-hash partitions do not depend on collation).
+         */
+        private boolean keysSortAlikeEverywhere(ExecutorService threads) {
+            if (schema.keyColumns().stream().noneMatch(column -> "S".equals(column.category()))) {
+                return true;
+            }
+            Map<NodeDefinition, String> orders = forEachNode(threads, nodes, node -> {
+                try (NodeSession session = openReadOnly(node);
+                     PreparedStatement statement = session.connection().prepareStatement(
+                             "SELECT string_agg(a.attname || '=' || coalesce(co.collname, '') || ':' "
+                                     + "|| coalesce(co.collprovider::text, '') || ':' || coalesce(co.collversion, ''), ',' "
+                                     + "ORDER BY a.attname) || ';' || d.datcollate || ';' || d.datctype || ';' "
+                                     + "|| coalesce(d.datcollversion, '') "
+                                     + "FROM pg_catalog.pg_attribute a "
+                                     + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+                                     + "CROSS JOIN pg_catalog.pg_database d "
+                                     + "WHERE d.datname = current_database() AND a.attrelid = ?::regclass "
+                                     + "AND a.attname = ANY(?) GROUP BY d.datcollate, d.datctype, d.datcollversion")) {
+                    statement.setString(1, schema.table().quoted());
+                    statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        return rows.getString(1);
+                    }
+                }
+            });
+            return orders.values().stream().distinct().count() == 1;
+        }
+
         private List<KeyRange> plan(ExecutorService threads) {
+            if (!keysSortAlikeEverywhere(threads)) {
+                LOG.warn("the key of {} sorts differently on the chosen nodes (collation or collation version); "
+                        + "comparing it as one range", schema.table());
+                return List.of(new KeyRange(null, null));
+            }
             Map<NodeDefinition, long[]> estimates = forEachNode(threads, nodes, node -> {
                 try (NodeSession session = openReadOnly(node);
                      PreparedStatement statement = session.connection().prepareStatement(
