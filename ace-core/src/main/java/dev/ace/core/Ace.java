@@ -11,6 +11,10 @@ import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.SqlErrors;
+import dev.ace.core.internal.repair.RepairEngine;
+import dev.ace.core.internal.repair.RerunEngine;
+import dev.ace.core.repair.RepairService;
+import dev.ace.core.repair.RerunService;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,6 +43,8 @@ public final class Ace implements AutoCloseable {
     private final NodePools pools;
     private final CatalogService catalog;
     private final DiffService diff;
+    private final RepairService repair;
+    private final RerunService rerun;
 
     private Ace(AceConfig config, ClusterResolver clusters) {
         this.config = config;
@@ -47,6 +53,8 @@ public final class Ace implements AutoCloseable {
         TableChecker checker = new TableChecker(pools);
         this.catalog = new CatalogService(clusters, checker);
         this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
+        this.repair = new RepairService(new RepairEngine(config, clusters, pools, checker));
+        this.rerun = new RerunService(new RerunEngine(config, clusters, pools, checker));
     }
 
     /** An instance with this configuration; cluster definitions are looked up in the process's environment. */
@@ -99,6 +107,16 @@ public final class Ace implements AutoCloseable {
     /** Table diffs: find every row that differs between nodes. */
     public DiffService diff() {
         return diff;
+    }
+
+    /** Table repairs: make the nodes agree again from a diff file, without losing rows that changed since. */
+    public RepairService repair() {
+        return repair;
+    }
+
+    /** Table reruns: re-check only the keys of an earlier diff file and write what still differs. */
+    public RerunService rerun() {
+        return rerun;
     }
 
     /** Table checks across nodes. */

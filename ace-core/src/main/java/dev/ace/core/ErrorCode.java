@@ -35,6 +35,8 @@ public enum ErrorCode {
     NOT_FOUND,
     /** A repair would overwrite data that changed since the diff. */
     REPAIR_CONFLICT,
+    /** Another repair of the same table is running on a node; try again when it finishes. */
+    REPAIR_IN_PROGRESS,
     /** Any other error reported by a database. */
     DATABASE_ERROR,
     /** A file ACE reads or writes (diff file, report) failed. */

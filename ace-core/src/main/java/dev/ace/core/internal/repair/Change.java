@@ -1,0 +1,42 @@
+package dev.ace.core.internal.repair;
+
+import dev.ace.core.repair.RowChange;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row a repair plans to change on a target node, with what the diff recorded: the target's
+ * row (null where the diff says the target lacks it) and the row of every node it is copied from
+ * (null where the diff says that node lacks it). Not thread-safe: one node's worker owns it at a
+ * time, and the phases of a repair are separated by joins.
+ */
+final class Change {
+
+    final RowChange.Kind kind;
+    final List<String> key;
+    final String keyId;
+    /** The target's row as the diff recorded it; null: the diff says the target lacks the row. */
+    final List<String> expected;
+    /** The row to write; null for a delete. */
+    final List<String> row;
+    /** Node -> its row as the diff recorded it (null: the node lacks it); each must still hold it. */
+    final Map<String, List<String>> providers;
+    /** Why the change is skipped, or null while it may go ahead. */
+    String conflict;
+
+    Change(RowChange.Kind kind, List<String> key, List<String> expected, List<String> row,
+           Map<String, List<String>> providers) {
+        this.kind = kind;
+        this.key = List.copyOf(key);
+        this.keyId = RowSql.keyId(key);
+        this.expected = expected;
+        this.row = row;
+        this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+    }
+
+    RowChange toRowChange() {
+        return new RowChange(kind, key, expected, row);
+    }
+}

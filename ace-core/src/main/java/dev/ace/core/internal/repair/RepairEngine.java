@@ -1,0 +1,771 @@
+package dev.ace.core.internal.repair;
+
+import dev.ace.core.AceConfig;
+import dev.ace.core.AceException;
+import dev.ace.core.ErrorCode;
+import dev.ace.core.InvalidRequestException;
+import dev.ace.core.PermissionDeniedException;
+import dev.ace.core.catalog.TableName;
+import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.diff.DiffFile;
+import dev.ace.core.internal.catalog.TableChecker;
+import dev.ace.core.internal.config.ClusterResolver;
+import dev.ace.core.internal.db.NodePools;
+import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.SqlErrors;
+import dev.ace.core.internal.diff.DiffOutput;
+import dev.ace.core.repair.NodeRepairResult;
+import dev.ace.core.repair.RepairConflict;
+import dev.ace.core.repair.RepairMode;
+import dev.ace.core.repair.RepairResult;
+import dev.ace.core.repair.RowChange;
+import dev.ace.core.repair.TableRepairRequest;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one table repair: validate the options and the diff file, check the table, plan per
+ * target node, then
+ * <ol>
+ *   <li>open one transaction per target node (in one global node order) and prepare it: the
+ *       per-table advisory lock, {@code session_replication_role}, {@code spock.repair_mode(true)};</li>
+ *   <li>re-read, on every node rows are copied from, the rows the plan relies on, and skip every
+ *       change whose source row changed since the diff;</li>
+ *   <li>on every target at once, apply the changes with compare-and-set statements in batches
+ *       (deletes, inserts, updates), skipping rows that changed on the target; commit (or, when
+ *       atomic, prepare everywhere and then commit everywhere).</li>
+ * </ol>
+ * Failures before step 3 change nothing anywhere and are thrown; a node failing in step 3 is
+ * rolled back and reported. Thread-safe: one engine serves concurrent repairs.
+ */
+public final class RepairEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepairEngine.class);
+    /** Rows per set-based statement. */
+    static final int BATCH = 5_000;
+    /** High half of the advisory lock key of a repair: "ACER"; the low half is the table's OID. */
+    static final long LOCK_NAMESPACE = 0x41434552L;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final AceConfig config;
+    private final ClusterResolver clusters;
+    private final NodePools pools;
+    private final TableChecker checker;
+
+    public RepairEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
+        this.config = Objects.requireNonNull(config);
+        this.clusters = Objects.requireNonNull(clusters);
+        this.pools = Objects.requireNonNull(pools);
+        this.checker = Objects.requireNonNull(checker);
+    }
+
+    public RepairResult repair(TableRepairRequest request) {
+        Instant started = Instant.now();
+        DiffFile file = validate(request);
+        BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
+        String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("tr", started);
+        return new Run(request, bound, taskId, started).execute();
+    }
+
+    /** Every problem of the options and of the diff file, at once, before any database work. */
+    static DiffFile validate(TableRepairRequest request) {
+        List<String> problems = new ArrayList<>();
+        if (request.clusterName() == null || request.clusterName().isBlank()) {
+            problems.add("cluster_name is required");
+        }
+        TableName table = null;
+        try {
+            table = TableName.parse(request.tableName());
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.problems());
+        }
+        if (request.bidirectional() && !request.insertOnly()) {
+            problems.add("bidirectional requires insert_only");
+        }
+        if (request.bidirectional() && request.upsertOnly()) {
+            problems.add("bidirectional and upsert_only cannot be used together");
+        }
+        if (request.bidirectional() && request.fixNulls()) {
+            problems.add("bidirectional and fix_nulls cannot be used together");
+        }
+        if (request.fixNulls() && request.insertOnly()) {
+            problems.add("fix_nulls and insert_only cannot be used together");
+        }
+        if (request.fixNulls() && request.upsertOnly()) {
+            problems.add("fix_nulls and upsert_only cannot be used together");
+        }
+        if (request.upsertOnly() && request.insertOnly()) {
+            problems.add("upsert_only and insert_only cannot be used together");
+        }
+        if (request.sourceOfTruth() == null && !request.fixNulls() && !request.bidirectional()) {
+            problems.add("source_of_truth is required unless fix_nulls or bidirectional is set");
+        }
+        if (request.lockTimeout().isNegative()) {
+            problems.add("lock_timeout must be 0 or more, was " + request.lockTimeout());
+        }
+        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
+        if (file != null && request.sourceOfTruth() != null && !file.summary().nodes().contains(request.sourceOfTruth())) {
+            problems.add("source_of_truth " + request.sourceOfTruth() + " is not one of the diff file's nodes ("
+                    + String.join(", ", file.summary().nodes()) + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+        return file;
+    }
+
+    /** Where a target node's transaction stands. */
+    private enum Outcome { OPEN, COMMITTED, PREPARED, FAILED, ROLLED_BACK, IN_DOUBT, CHECKED }
+
+    /** A target node's transaction and what it did. */
+    private static final class Target {
+        final NodeDefinition node;
+        final TargetPlan plan;
+        NodeSession session;
+        boolean spock;
+        Outcome outcome = Outcome.OPEN;
+        AceException error;
+        String gid;
+        final List<RowChange> done = new ArrayList<>();
+        long deleted;
+        long inserted;
+        long updated;
+        Instant ended;
+
+        Target(NodeDefinition node, TargetPlan plan) {
+            this.node = node;
+            this.plan = plan;
+        }
+    }
+
+    /** State of one repair while it runs. */
+    private final class Run {
+        private final TableRepairRequest request;
+        private final BoundDiff bound;
+        private final String taskId;
+        private final Instant started;
+        private final RepairMode mode;
+        private final String what;
+        private final Map<String, NodeDefinition> nodes = new LinkedHashMap<>();
+        private final Map<String, TargetPlan> plans;
+        private final List<String> warnings = new ArrayList<>();
+        private RowSql sql;
+
+        Run(TableRepairRequest request, BoundDiff bound, String taskId, Instant started) {
+            this.request = request;
+            this.bound = bound;
+            this.taskId = taskId;
+            this.started = started;
+            this.mode = request.mode();
+            this.what = "repairing table " + bound.schema().table();
+            bound.nodes().forEach(node -> nodes.put(node.name(), node));
+            this.plans = new RepairPlanner(bound.file()).plan(mode, request.sourceOfTruth());
+            if (bound.summary().truncated()) {
+                warnings.add("the diff file was truncated (it holds only the first max_diff_rows differences per node "
+                        + "pair); run table-diff again after this repair to find the rest");
+            }
+        }
+
+        RepairResult execute() {
+            Map<String, Target> targets = new LinkedHashMap<>();
+            plans.forEach((name, plan) -> {
+                if (!plan.changes.isEmpty()) {
+                    targets.put(name, new Target(nodes.get(name), plan));
+                }
+            });
+            Set<String> providers = new LinkedHashSet<>();
+            targets.values().forEach(target -> target.plan.changes.forEach(change -> providers.addAll(change.providers.keySet())));
+            Map<String, NodeSession> readers = new LinkedHashMap<>();
+            ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, nodes.size()), runnable -> {
+                Thread thread = new Thread(runnable, "ace-repair-" + THREADS.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                openSessions(targets, providers, readers);
+                checkProviders(providers, targets, readers, threads);
+                readers.values().forEach(NodeSession::close);
+                readers.clear();
+                Map<String, Callable<Void>> work = new LinkedHashMap<>();
+                targets.forEach((name, target) -> work.put(name, () -> {
+                    if (request.dryRun()) {
+                        dryRun(target);
+                    } else {
+                        apply(target);
+                    }
+                    return null;
+                }));
+                runAll(threads, work);
+                if (request.atomic() && !request.dryRun()) {
+                    finishAtomically(targets);
+                }
+            } finally {
+                readers.values().forEach(NodeSession::close);
+                targets.values().forEach(target -> {
+                    if (target.session != null) {
+                        target.session.close();
+                    }
+                });
+                threads.shutdownNow();
+            }
+            return result(targets);
+        }
+
+        // ------------------------------------------------------------------ step 1: sessions
+
+        private void openSessions(Map<String, Target> targets, Set<String> providers, Map<String, NodeSession> readers) {
+            List<NodeDefinition> involved = new ArrayList<>();
+            for (NodeDefinition node : nodes.values()) {
+                if (targets.containsKey(node.name()) || providers.contains(node.name())) {
+                    involved.add(node);
+                }
+            }
+            // One global order (by address) so that concurrent operations leasing several nodes never deadlock.
+            involved.sort(Comparator.comparing(NodeDefinition::address).thenComparing(NodeDefinition::database));
+            Set<String> generated = null;
+            for (NodeDefinition node : involved) {
+                Target target = targets.get(node.name());
+                NodeSession session = pools.open(node, request.role(), what);
+                try {
+                    Connection connection = session.connection();
+                    connection.setAutoCommit(false);
+                    if (target == null || request.dryRun()) {
+                        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                        connection.setReadOnly(true);
+                    } else {
+                        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    }
+                    if (target == null) {
+                        readers.put(node.name(), session);
+                    } else {
+                        target.session = session;
+                    }
+                    if (generated == null) {
+                        generated = generatedColumns(connection);
+                        sql = new RowSql(bound.schema(), generated);
+                    }
+                    if (target != null) {
+                        prepare(target);
+                    }
+                } catch (SQLException e) {
+                    session.close();
+                    throw SqlErrors.wrap(e, node, what);
+                } catch (RuntimeException e) {
+                    session.close();
+                    throw e;
+                }
+            }
+        }
+
+        private Set<String> generatedColumns(Connection connection) throws SQLException {
+            Set<String> generated = new HashSet<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT attname FROM pg_catalog.pg_attribute "
+                    + "WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated <> ''")) {
+                statement.setString(1, bound.schema().table().quoted());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        generated.add(rows.getString(1));
+                    }
+                }
+            }
+            return generated;
+        }
+
+        /** The per-table lock, session_replication_role and Spock's repair mode, in the target's transaction. */
+        private void prepare(Target target) throws SQLException {
+            Connection connection = target.session.connection();
+            NodeDefinition node = target.node;
+            if (request.atomic() && !request.dryRun()) {
+                int prepared = Integer.parseInt(queryValue(connection, "SELECT current_setting('max_prepared_transactions')"));
+                if (prepared == 0) {
+                    throw new InvalidRequestException("atomic needs prepared transactions, but node " + node.describe()
+                            + " has max_prepared_transactions = 0; set it above 0 (it takes a restart) or repair "
+                            + "without atomic");
+                }
+            }
+            if (!request.dryRun()) {
+                lock(target);
+            }
+            String current = queryValue(connection, "SELECT current_setting('session_replication_role')");
+            String wanted = !request.fireTriggers() ? "replica" : current.equals("replica") ? "local" : null;
+            if (wanted != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET LOCAL session_replication_role = '" + wanted + "'");
+                } catch (SQLException e) {
+                    if ("42501".equals(e.getSQLState())) {
+                        String who = request.role().name().map(name -> "role " + name).orElse("ACE's user " + node.user());
+                        String grantee = request.role().name().orElse(node.user());
+                        throw new PermissionDeniedException(who + " may not set session_replication_role on node "
+                                + node.describe() + ", which a repair needs so that triggers do not fire and the "
+                                + "changes are applied as replicated rows; GRANT SET ON PARAMETER "
+                                + "session_replication_role TO " + dev.ace.core.internal.db.Sql.quote(grantee)
+                                + " (PostgreSQL 15 and later) or make it a superuser, or repair with fire_triggers", e);
+                    }
+                    throw e;
+                }
+            }
+            target.spock = "t".equals(queryValue(connection,
+                    "SELECT to_regprocedure('spock.repair_mode(boolean)') IS NOT NULL"));
+            if (target.spock && !request.dryRun()) {
+                spockRepairMode(target, true);
+            }
+        }
+
+        private void spockRepairMode(Target target, boolean enabled) throws SQLException {
+            try (Statement statement = target.session.connection().createStatement()) {
+                statement.execute("SELECT spock.repair_mode(" + enabled + ")");
+            } catch (SQLException e) {
+                if ("42501".equals(e.getSQLState())) {
+                    String grantee = request.role().name().orElse(target.node.user());
+                    throw new PermissionDeniedException((request.role().name().isPresent() ? "role " : "ACE's user ")
+                            + grantee + " may not call spock.repair_mode(boolean) on node " + target.node.describe()
+                            + ", which keeps a repair from replicating; GRANT EXECUTE ON FUNCTION "
+                            + "spock.repair_mode(boolean) TO " + dev.ace.core.internal.db.Sql.quote(grantee), e);
+                }
+                throw e;
+            }
+        }
+
+        /** Takes the per-table repair lock on the target, waiting up to the lock timeout. */
+        private void lock(Target target) throws SQLException {
+            long deadline = System.nanoTime() + request.lockTimeout().toNanos();
+            try (PreparedStatement statement = target.session.connection().prepareStatement(
+                    "SELECT pg_try_advisory_xact_lock((?::bigint << 32) | ?::regclass::oid::bigint)")) {
+                statement.setLong(1, LOCK_NAMESPACE);
+                statement.setString(2, bound.schema().table().quoted());
+                while (true) {
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        if (rows.getBoolean(1)) {
+                            return;
+                        }
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        throw new AceException(ErrorCode.REPAIR_IN_PROGRESS, "another repair of "
+                                + bound.schema().table() + " is running on node " + target.node.name()
+                                + "; try again when it finishes");
+                    }
+                    try {
+                        Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new AceException(ErrorCode.CANCELLED, "interrupted while waiting for another repair of "
+                                + bound.schema().table() + " on node " + target.node.name(), e);
+                    }
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ step 2: the sources now
+
+        /**
+         * On every node rows are copied from (or must stay absent on), re-reads those rows now and
+         * marks every change whose rows there differ from what the diff recorded.
+         */
+        private void checkProviders(Set<String> providers, Map<String, Target> targets, Map<String, NodeSession> readers,
+                                    ExecutorService threads) {
+            Map<String, Callable<Map<Change, String>>> work = new LinkedHashMap<>();
+            for (String provider : providers) {
+                Target asTarget = targets.get(provider);
+                NodeSession session = asTarget != null ? asTarget.session : readers.get(provider);
+                work.put(provider, () -> {
+                    List<Change> relying = new ArrayList<>();
+                    Map<String, List<String>> keys = new LinkedHashMap<>();
+                    for (Target target : targets.values()) {
+                        for (Change change : target.plan.changes) {
+                            if (change.providers.containsKey(provider)) {
+                                relying.add(change);
+                                keys.putIfAbsent(change.keyId, change.key);
+                            }
+                        }
+                    }
+                    Map<String, List<String>> now = sql.read(session.connection(), new ArrayList<>(keys.values()), BATCH);
+                    Map<Change, String> conflicts = new IdentityHashMap<>();
+                    for (Change change : relying) {
+                        String reason = reason(provider, change.providers.get(provider), now.get(change.keyId));
+                        if (reason != null) {
+                            conflicts.put(change, reason);
+                        }
+                    }
+                    return conflicts;
+                });
+            }
+            Map<String, Map<Change, String>> found = runAll(threads, work);
+            for (Map<Change, String> conflicts : found.values()) {
+                conflicts.forEach((change, reason) -> {
+                    if (change.conflict == null) {
+                        change.conflict = reason;
+                    }
+                });
+            }
+        }
+
+        /** Why a row no longer is what the diff recorded on {@code node}, or null when it still is. */
+        private String reason(String node, List<String> recorded, List<String> now) {
+            if (Objects.equals(recorded, now)) {
+                return null;
+            }
+            if (recorded == null) {
+                return "inserted on " + node + " since the diff";
+            }
+            if (now == null) {
+                return "deleted on " + node + " since the diff";
+            }
+            return "changed on " + node + " since the diff";
+        }
+
+        // ------------------------------------------------------------------ step 3: the targets
+
+        private void apply(Target target) {
+            Connection connection = target.session.connection();
+            try {
+                List<Change> missed = new ArrayList<>();
+                List<Change> deletes = target.plan.of(RowChange.Kind.DELETE);
+                List<Change> inserts = target.plan.of(RowChange.Kind.INSERT);
+                List<Change> updates = target.plan.of(RowChange.Kind.UPDATE);
+                target.deleted = write(connection, sql.casDelete(), deletes, change -> List.of(change.expected), target,
+                        missed);
+                target.inserted = write(connection, sql.insert(), inserts, change -> List.of(change.row), target, missed);
+                if (!updates.isEmpty() && !sql.hasUpdatableColumns()) {
+                    updates.forEach(change -> change.conflict = "only generated columns differ on " + target.node.name()
+                            + ", and they cannot be written");
+                } else {
+                    target.updated = write(connection, sql.casUpdate(), updates,
+                            change -> List.of(change.row, change.expected), target, missed);
+                }
+                explain(connection, target, missed);
+                if (target.spock) {
+                    spockRepairMode(target, false);
+                }
+                if (request.atomic()) {
+                    target.gid = "ace_repair_" + taskId.replaceAll("[^A-Za-z0-9_]", "_") + "_"
+                            + target.node.name().replaceAll("[^A-Za-z0-9_]", "_");
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("PREPARE TRANSACTION '" + target.gid + "'");
+                    }
+                    target.outcome = Outcome.PREPARED;
+                } else {
+                    connection.commit();
+                    target.outcome = Outcome.COMMITTED;
+                    target.ended = Instant.now();
+                }
+            } catch (SQLException e) {
+                fail(target, SqlErrors.wrap(e, target.node, what));
+            } catch (AceException e) {
+                fail(target, e);
+            } catch (RuntimeException e) {
+                fail(target, new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure on node "
+                        + target.node.describe() + " while " + what + ": " + e, e));
+            }
+        }
+
+        private void fail(Target target, AceException error) {
+            target.outcome = Outcome.FAILED;
+            target.error = error;
+            target.deleted = 0;
+            target.inserted = 0;
+            target.updated = 0;
+            target.done.clear();
+            target.ended = Instant.now();
+            // rolls back whatever the node's transaction did, or evicts a connection that is gone
+            target.session.close();
+            target.session = null;
+        }
+
+        private interface Rows {
+            List<List<String>> of(Change change);
+        }
+
+        /**
+         * Runs one compare-and-set statement per batch: binds, per change, the rows {@code rows}
+         * gives, each as one text[] per column; changes whose key is not returned go to {@code missed}.
+         */
+        private long write(Connection connection, String statementSql, List<Change> changes, Rows rows, Target target,
+                           List<Change> missed) throws SQLException {
+            long count = 0;
+            int[] all = sql.allColumnIndexes();
+            for (int from = 0; from < changes.size(); from += BATCH) {
+                List<Change> batch = changes.subList(from, Math.min(changes.size(), from + BATCH));
+                Set<String> returned;
+                try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+                    int parameter = 1;
+                    int groups = rows.of(batch.get(0)).size();
+                    for (int group = 0; group < groups; group++) {
+                        List<List<String>> values = new ArrayList<>(batch.size());
+                        for (Change change : batch) {
+                            values.add(rows.of(change).get(group));
+                        }
+                        parameter = RowSql.bindColumns(statement, connection, parameter, values, all);
+                    }
+                    returned = RowSql.returnedKeys(statement, sql.keyPositions().length);
+                }
+                for (Change change : batch) {
+                    if (returned.contains(change.keyId)) {
+                        target.done.add(change.toRowChange());
+                        count++;
+                    } else {
+                        missed.add(change);
+                    }
+                }
+            }
+            return count;
+        }
+
+        /** Says why each missed change was skipped, from the target's current rows. */
+        private void explain(Connection connection, Target target, List<Change> missed) throws SQLException {
+            if (missed.isEmpty()) {
+                return;
+            }
+            Map<String, List<String>> now = sql.read(connection, missed.stream().map(change -> change.key).toList(),
+                    BATCH);
+            for (Change change : missed) {
+                String reason = reason(target.node.name(), change.expected, now.get(change.keyId));
+                change.conflict = reason != null ? reason : "changed on " + target.node.name() + " during the repair";
+            }
+        }
+
+        private void dryRun(Target target) {
+            Connection connection = target.session.connection();
+            try {
+                List<Change> open = target.plan.changes.stream().filter(change -> change.conflict == null).toList();
+                Map<String, List<String>> now = sql.read(connection, open.stream().map(change -> change.key).toList(),
+                        BATCH);
+                for (Change change : open) {
+                    change.conflict = reason(target.node.name(), change.expected, now.get(change.keyId));
+                }
+                checkPrivileges(connection, target);
+                for (Change change : target.plan.changes) {
+                    if (change.conflict == null) {
+                        target.done.add(change.toRowChange());
+                        switch (change.kind) {
+                            case DELETE -> target.deleted++;
+                            case INSERT -> target.inserted++;
+                            case UPDATE -> target.updated++;
+                            default -> throw new IllegalStateException();
+                        }
+                    }
+                }
+                target.outcome = Outcome.CHECKED;
+                target.ended = Instant.now();
+            } catch (SQLException e) {
+                fail(target, SqlErrors.wrap(e, target.node, what));
+            } catch (AceException e) {
+                fail(target, e);
+            }
+        }
+
+        /** In a dry run: the privileges on the table that the live run's statements would need. */
+        private void checkPrivileges(Connection connection, Target target) throws SQLException {
+            Set<RowChange.Kind> kinds = new HashSet<>();
+            target.plan.changes.stream().filter(change -> change.conflict == null).forEach(change -> kinds.add(change.kind));
+            for (RowChange.Kind kind : kinds) {
+                String privilege = kind.name();
+                String check = kind == RowChange.Kind.DELETE
+                        ? "SELECT has_table_privilege(?::regclass, 'DELETE')"
+                        : "SELECT bool_and(has_column_privilege(a.attrelid, a.attnum, '" + privilege + "')) "
+                        + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attnum > 0 "
+                        + "AND NOT a.attisdropped AND a.attgenerated = ''";
+                try (PreparedStatement statement = connection.prepareStatement(check)) {
+                    statement.setString(1, bound.schema().table().quoted());
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        if (!rows.getBoolean(1)) {
+                            String who = request.role().name().map(name -> "role " + name)
+                                    .orElse("ACE's user " + target.node.user());
+                            throw new PermissionDeniedException(who + " lacks the " + privilege + " privilege on "
+                                    + bound.schema().table() + " on node " + target.node.describe()
+                                    + ", which this repair needs", null);
+                        }
+                    }
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ atomic: all or none
+
+        private void finishAtomically(Map<String, Target> targets) {
+            Target failed = targets.values().stream().filter(target -> target.outcome == Outcome.FAILED).findFirst()
+                    .orElse(null);
+            for (Target target : targets.values()) {
+                if (target.outcome != Outcome.PREPARED) {
+                    continue;
+                }
+                String command = (failed == null ? "COMMIT" : "ROLLBACK") + " PREPARED '" + target.gid + "'";
+                AceException error = finishPrepared(target, command);
+                if (error == null && failed == null) {
+                    target.outcome = Outcome.COMMITTED;
+                } else if (error == null) {
+                    target.outcome = Outcome.ROLLED_BACK;
+                    target.error = new AceException(ErrorCode.DATABASE_ERROR, "rolled back because node "
+                            + failed.node.name() + " failed: " + failed.error.getMessage());
+                } else {
+                    target.outcome = Outcome.IN_DOUBT;
+                    target.error = new AceException(error.code(), "the repair's transaction is prepared on node "
+                            + target.node.describe() + " as '" + target.gid + "' but " + command + " failed: "
+                            + error.getMessage() + "; run " + command + " on that node", error);
+                }
+                if (target.outcome != Outcome.COMMITTED) {
+                    target.deleted = 0;
+                    target.inserted = 0;
+                    target.updated = 0;
+                    target.done.clear();
+                }
+                target.ended = Instant.now();
+            }
+        }
+
+        /** Commits or rolls back a prepared transaction, on its own session or, if that is gone, on a new one. */
+        private AceException finishPrepared(Target target, String command) {
+            AceException error = null;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                NodeSession session = attempt == 0 ? target.session : null;
+                try {
+                    if (session == null) {
+                        session = pools.open(target.node, request.role(), what);
+                    }
+                    Connection connection = session.connection();
+                    connection.setAutoCommit(true);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute(command);
+                    }
+                    return null;
+                } catch (SQLException e) {
+                    error = SqlErrors.wrap(e, target.node, what);
+                } catch (AceException e) {
+                    error = e;
+                } finally {
+                    if (session != null) {
+                        session.close();
+                    }
+                    if (attempt == 0) {
+                        target.session = null;
+                    }
+                }
+            }
+            return error;
+        }
+
+        // ------------------------------------------------------------------ result
+
+        private RepairResult result(Map<String, Target> targets) {
+            List<NodeRepairResult> results = new ArrayList<>();
+            for (TargetPlan plan : plans.values()) {
+                Target target = targets.get(plan.node);
+                List<RepairConflict> conflicts = new ArrayList<>(plan.plannedConflicts);
+                if (target == null) {
+                    results.add(new NodeRepairResult(plan.node, request.dryRun() ? NodeRepairResult.Status.DRY_RUN
+                            : NodeRepairResult.Status.UNCHANGED, 0, 0, 0, conflicts, List.of(), plan.kept, false,
+                            null, null, Duration.ZERO));
+                    continue;
+                }
+                NodeRepairResult.Status status = switch (target.outcome) {
+                    case COMMITTED -> NodeRepairResult.Status.REPAIRED;
+                    case CHECKED -> NodeRepairResult.Status.DRY_RUN;
+                    case ROLLED_BACK -> NodeRepairResult.Status.ROLLED_BACK;
+                    case IN_DOUBT -> NodeRepairResult.Status.IN_DOUBT;
+                    default -> NodeRepairResult.Status.FAILED;
+                };
+                if (status == NodeRepairResult.Status.REPAIRED || status == NodeRepairResult.Status.DRY_RUN) {
+                    for (Change change : plan.changes) {
+                        if (change.conflict != null) {
+                            conflicts.add(new RepairConflict(change.key, change.conflict));
+                        }
+                    }
+                }
+                Instant ended = target.ended == null ? Instant.now() : target.ended;
+                results.add(new NodeRepairResult(plan.node, status, target.deleted, target.inserted, target.updated,
+                        conflicts, target.done, plan.kept, target.spock,
+                        target.error == null ? null : target.error.getMessage(),
+                        target.error == null ? null : target.error.code(), Duration.between(started, ended)));
+            }
+            Instant finished = Instant.now();
+            RepairResult result = new RepairResult(taskId, bound.cluster().name(), bound.cluster().database(),
+                    bound.schema().table(), bound.file().path(), mode, request.sourceOfTruth(), request.dryRun(),
+                    request.atomic(), bound.schema().columns().stream().map(c -> c.name()).toList(),
+                    bound.schema().primaryKey(), results, started, finished, null, warnings);
+            if (request.generateReport()) {
+                try {
+                    Path report = RepairReportWriter.write(config.outputDirectory(), result, request.fireTriggers());
+                    result = new RepairResult(result.taskId(), result.clusterName(), result.dbname(), result.table(),
+                            result.diffFile(), result.mode(), result.sourceOfTruth(), result.dryRun(), result.atomic(),
+                            result.columns(), result.primaryKey(), result.nodes(), result.startedAt(),
+                            result.finishedAt(), report, result.warnings());
+                } catch (AceException e) {
+                    List<String> more = new ArrayList<>(warnings);
+                    more.add(e.getMessage());
+                    result = new RepairResult(result.taskId(), result.clusterName(), result.dbname(), result.table(),
+                            result.diffFile(), result.mode(), result.sourceOfTruth(), result.dryRun(), result.atomic(),
+                            result.columns(), result.primaryKey(), result.nodes(), result.startedAt(),
+                            result.finishedAt(), null, more);
+                }
+            }
+            if (!request.quiet()) {
+                LOG.info("{}", result.describe());
+            }
+            return result;
+        }
+
+        // ------------------------------------------------------------------ threads
+
+        /** Runs the work for every node at once and waits for all; the first failure is thrown after all ended. */
+        private <T> Map<String, T> runAll(ExecutorService threads, Map<String, Callable<T>> work) {
+            Map<String, Future<T>> futures = new LinkedHashMap<>();
+            work.forEach((node, task) -> futures.put(node, threads.submit(task)));
+            Map<String, T> results = new LinkedHashMap<>();
+            AceException first = null;
+            for (Map.Entry<String, Future<T>> entry : futures.entrySet()) {
+                try {
+                    results.put(entry.getKey(), entry.getValue().get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AceException(ErrorCode.CANCELLED, "interrupted while " + what, e);
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    AceException error = cause instanceof AceException ? (AceException) cause
+                            : cause instanceof SQLException ? SqlErrors.wrap((SQLException) cause,
+                            nodes.get(entry.getKey()), what)
+                            : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure on node " + entry.getKey()
+                            + " while " + what + ": " + cause, cause);
+                    if (first == null) {
+                        first = error;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return results;
+        }
+    }
+
+    private static String queryValue(Connection connection, String query) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+}

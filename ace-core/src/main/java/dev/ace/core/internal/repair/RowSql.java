@@ -1,0 +1,237 @@
+package dev.ace.core.internal.repair;
+
+import dev.ace.core.catalog.Column;
+import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.internal.db.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The set-based statements a repair (and a rerun) runs against one table. Rows travel as one
+ * {@code text[]} per column, bound as parameters and unnested server-side; each value is cast
+ * back to its column's type from the text PostgreSQL printed, which gives back the stored value
+ * exactly. Identifiers are quoted; no value is ever part of the SQL text.
+ *
+ * <p>The writes are compare-and-set: a delete or update touches a row only if every column still
+ * prints exactly as expected (compared as the type's output text, so {@code 1.0} and {@code 1.00}
+ * differ, as do {@code -0} and {@code 0}); an insert never overwrites ({@code ON CONFLICT DO
+ * NOTHING}). Each returns the keys of the rows it changed, so a row that changed concurrently is
+ * seen and skipped, never overwritten. Immutable and thread-safe.
+ */
+final class RowSql {
+
+    private final TableSchema schema;
+    private final String table;
+    private final List<Column> columns;
+    private final int[] keyPositions;
+    private final boolean[] generated;
+
+    RowSql(TableSchema schema, Set<String> generatedColumns) {
+        this.schema = schema;
+        this.table = schema.table().quoted();
+        this.columns = schema.columns();
+        this.keyPositions = schema.primaryKey().stream().mapToInt(key -> indexOf(schema, key)).toArray();
+        this.generated = new boolean[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            generated[i] = generatedColumns.contains(columns.get(i).name());
+        }
+    }
+
+    private static int indexOf(TableSchema schema, String column) {
+        return IntStream.range(0, schema.columns().size()).filter(i -> schema.columns().get(i).name().equals(column))
+                .findFirst().orElseThrow();
+    }
+
+    int[] keyPositions() {
+        return keyPositions.clone();
+    }
+
+    int columnCount() {
+        return columns.size();
+    }
+
+    /** The key of a row, in key order. */
+    List<String> key(List<String> row) {
+        List<String> key = new ArrayList<>(keyPositions.length);
+        for (int position : keyPositions) {
+            key.add(row.get(position));
+        }
+        return key;
+    }
+
+    /** One string per key, usable as a map key: the key values joined by NUL (which no value holds). */
+    static String keyId(List<String> key) {
+        return String.join("\0", key);
+    }
+
+    /** Whether some non-key column can be written by an UPDATE (not generated). */
+    boolean hasUpdatableColumns() {
+        return IntStream.range(0, columns.size()).anyMatch(i -> !isKey(i) && !generated[i]);
+    }
+
+    private boolean isKey(int column) {
+        return IntStream.of(keyPositions).anyMatch(position -> position == column);
+    }
+
+    private static String arrays(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "?::text[]").collect(Collectors.joining(", "));
+    }
+
+    private static String names(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + i).collect(Collectors.joining(", "));
+    }
+
+    private String cast(String reference, int column) {
+        return reference + "::" + columns.get(column).type();
+    }
+
+    private String columnRef(String alias, int column) {
+        return alias + "." + Sql.quote(columns.get(column).name());
+    }
+
+    private String allColumns(String alias) {
+        return IntStream.range(0, columns.size()).mapToObj(i -> columnRef(alias, i)).collect(Collectors.joining(", "));
+    }
+
+    private String keyColumns(String alias) {
+        return IntStream.of(keyPositions).mapToObj(i -> columnRef(alias, i)).collect(Collectors.joining(", "));
+    }
+
+    /** {@code t.k = v.e<pos>::type AND ...}: the table row whose key the expected row holds. */
+    private String keyJoin(String alias, String valuesAlias, String prefix, boolean byColumnPosition) {
+        List<String> terms = new ArrayList<>();
+        for (int k = 0; k < keyPositions.length; k++) {
+            int column = keyPositions[k];
+            terms.add(columnRef(alias, column) + " = " + cast(valuesAlias + "." + prefix
+                    + (byColumnPosition ? column : k), column));
+        }
+        return String.join(" AND ", terms);
+    }
+
+    /** Every column of {@code t} prints exactly as the expected row {@code v.e0..} says (NULL as NULL). */
+    private String matches(String alias, String valuesAlias) {
+        List<String> terms = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String ref = columnRef(alias, i);
+            terms.add("(CASE WHEN " + ref + " IS NULL THEN NULL ELSE pg_catalog.concat(" + ref + ") END) "
+                    + "IS NOT DISTINCT FROM " + valuesAlias + ".e" + i);
+        }
+        return String.join(" AND ", terms);
+    }
+
+    /** Every column of the rows whose key is bound (one {@code text[]} per key column, in key order). */
+    String selectByKeys() {
+        return "SELECT " + allColumns("t") + " FROM " + table + " AS t JOIN unnest(" + arrays(keyPositions.length)
+                + ") AS k(" + names("k", keyPositions.length) + ") ON " + keyJoin("t", "k", "k", false);
+    }
+
+    /** Deletes the rows that still hold the bound expected rows (one {@code text[]} per column); returns their keys. */
+    String casDelete() {
+        return "DELETE FROM " + table + " AS t USING unnest(" + arrays(columns.size()) + ") AS v("
+                + names("e", columns.size()) + ") WHERE " + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v")
+                + " RETURNING " + keyColumns("t");
+    }
+
+    /** Inserts the bound rows (one {@code text[]} per column) whose key is free; returns the keys inserted. */
+    String insert() {
+        List<Integer> written = IntStream.range(0, columns.size()).filter(i -> !generated[i]).boxed().toList();
+        return "INSERT INTO " + table + " AS t (" + written.stream().map(i -> Sql.quote(columns.get(i).name()))
+                .collect(Collectors.joining(", ")) + ") OVERRIDING SYSTEM VALUE SELECT "
+                + written.stream().map(i -> cast("v.c" + i, i)).collect(Collectors.joining(", "))
+                + " FROM unnest(" + arrays(columns.size()) + ") AS v(" + names("c", columns.size()) + ") ON CONFLICT ("
+                + IntStream.of(keyPositions).mapToObj(i -> Sql.quote(columns.get(i).name()))
+                .collect(Collectors.joining(", ")) + ") DO NOTHING RETURNING " + keyColumns("t");
+    }
+
+    /**
+     * Updates the rows that still hold the expected rows to the new rows: bind one {@code text[]}
+     * per column of the new rows, then one per column of the expected rows. Returns the keys updated.
+     */
+    String casUpdate() {
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (!isKey(i) && !generated[i]) {
+                sets.add(Sql.quote(columns.get(i).name()) + " = " + cast("v.c" + i, i));
+            }
+        }
+        return "UPDATE " + table + " AS t SET " + String.join(", ", sets) + " FROM unnest(" + arrays(2 * columns.size())
+                + ") AS v(" + names("c", columns.size()) + ", " + names("e", columns.size()) + ") WHERE "
+                + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v") + " RETURNING " + keyColumns("t");
+    }
+
+    /** Binds, from {@code first} on, one {@code text[]} per column of {@code rows} (each row in column order). */
+    static int bindColumns(PreparedStatement statement, Connection connection, int first, List<List<String>> rows,
+                           int[] columnIndexes) throws SQLException {
+        int parameter = first;
+        for (int column : columnIndexes) {
+            String[] values = new String[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                values[r] = rows.get(r).get(column);
+            }
+            statement.setArray(parameter++, connection.createArrayOf("text", values));
+        }
+        return parameter;
+    }
+
+    int[] allColumnIndexes() {
+        return IntStream.range(0, columns.size()).toArray();
+    }
+
+    /** Reads every row of a statement as its columns' text, keyed by {@link #keyId}. */
+    Map<String, List<String>> readRows(PreparedStatement statement) throws SQLException {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        try (ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                List<String> row = new ArrayList<>(columns.size());
+                for (int c = 1; c <= columns.size(); c++) {
+                    row.add(result.getString(c));
+                }
+                rows.put(keyId(key(row)), row);
+            }
+        }
+        return rows;
+    }
+
+    /** The key ids a RETURNING clause of key columns gave back. */
+    static java.util.Set<String> returnedKeys(PreparedStatement statement, int keyColumns) throws SQLException {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        try (ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                List<String> key = new ArrayList<>(keyColumns);
+                for (int c = 1; c <= keyColumns; c++) {
+                    key.add(result.getString(c));
+                }
+                keys.add(keyId(key));
+            }
+        }
+        return keys;
+    }
+
+    /** Reads the current rows of the given keys (in batches), as text. */
+    Map<String, List<String>> read(Connection connection, List<List<String>> keys, int batch) throws SQLException {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        String sql = selectByKeys();
+        for (int from = 0; from < keys.size(); from += batch) {
+            List<List<String>> slice = keys.subList(from, Math.min(keys.size(), from + batch));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int[] positions = IntStream.range(0, keyPositions.length).toArray();
+                bindColumns(statement, connection, 1, slice, positions);
+                rows.putAll(readRows(statement));
+            }
+        }
+        return rows;
+    }
+
+    TableSchema schema() {
+        return schema;
+    }
+}

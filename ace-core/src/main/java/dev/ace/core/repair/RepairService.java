@@ -1,0 +1,43 @@
+package dev.ace.core.repair;
+
+import dev.ace.core.internal.repair.RepairEngine;
+import java.util.Objects;
+
+/**
+ * Repairs a table from a diff file: makes the target nodes hold what the source of truth holds,
+ * in the mode the request selects. Obtained from {@code Ace.repair()}. Thread-safe; two repairs
+ * of the same table never run at once (the second waits up to its lock timeout, then fails).
+ *
+ * <p>Never loses a row to a stale diff file: the repair writes what the source of truth holds
+ * now, and changes a target row only if it still holds exactly what the diff recorded; rows that
+ * changed on either side since the diff are skipped and reported as conflicts. Each target node
+ * is repaired in one transaction (deletes, then inserts, then updates, in set-based batches) with
+ * {@code session_replication_role = replica} (triggers do not fire unless {@code fire_triggers})
+ * and, where Spock is installed, {@code spock.repair_mode(true)} so the repair does not
+ * replicate. See {@code docs/repair.md}.
+ */
+public final class RepairService {
+
+    private final RepairEngine engine;
+
+    /** Internal: created by {@code Ace}. */
+    public RepairService(RepairEngine engine) {
+        this.engine = Objects.requireNonNull(engine);
+    }
+
+    /**
+     * Runs the repair (or, with {@code dry_run}, works out what it would do).
+     *
+     * @return per target node: rows deleted, inserted, updated and skipped; nodes that failed say why and were
+     *         left unchanged
+     * @throws dev.ace.core.InvalidRequestException listing every problem of the options and the diff file, before
+     *         any database work
+     * @throws dev.ace.core.AceException before anything was changed, when the table changed shape since the diff,
+     *         a node cannot be reached, the role lacks a privilege the repair needs, or another repair of the table
+     *         is running ({@link dev.ace.core.ErrorCode#REPAIR_IN_PROGRESS})
+     */
+    public RepairResult repair(TableRepairRequest request) {
+        Objects.requireNonNull(request, "request");
+        return engine.repair(request);
+    }
+}

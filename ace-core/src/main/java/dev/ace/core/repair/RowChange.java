@@ -1,0 +1,30 @@
+package dev.ace.core.repair;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One row a repair changed on a node (or, in a dry run, would change). Values are in the table's
+ * column order ({@link RepairResult#columns()}), exactly as PostgreSQL prints them, null for SQL
+ * NULL.
+ *
+ * @param kind what was done
+ * @param key the primary key values, in key order
+ * @param before the row before (null for an insert)
+ * @param after the row after (null for a delete)
+ */
+public record RowChange(Kind kind, List<String> key, List<String> before, List<String> after) {
+
+    /** What a repair did to a row. */
+    public enum Kind {
+        DELETE, INSERT, UPDATE
+    }
+
+    public RowChange {
+        Objects.requireNonNull(kind, "kind");
+        key = List.copyOf(key);
+        before = before == null ? null : Collections.unmodifiableList(new java.util.ArrayList<>(before));
+        after = after == null ? null : Collections.unmodifiableList(new java.util.ArrayList<>(after));
+    }
+}
