@@ -1,0 +1,224 @@
+package dev.ace.core.repair;
+
+import static dev.ace.core.repair.RepairTesting.ace;
+import static dev.ace.core.repair.RepairTesting.allKeys;
+import static dev.ace.core.repair.RepairTesting.binaryRows;
+import static dev.ace.core.repair.RepairTesting.diff;
+import static dev.ace.core.repair.RepairTesting.repair;
+import static dev.ace.core.repair.RepairTesting.rerun;
+import static dev.ace.core.repair.RepairTesting.textRows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ace.core.Ace;
+import dev.ace.core.AceException;
+import dev.ace.core.InvalidRequestException;
+import dev.ace.core.SchemaMismatchException;
+import dev.ace.core.diff.DiffResult;
+import dev.ace.testkit.TestDatabase;
+import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@WithPgCluster(nodes = 3)
+class RepairSafetyTest {
+
+    @TempDir
+    Path dir;
+
+    private static void seed(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 50) i");
+        db.execute("n2", "DELETE FROM t WHERE id IN (1, 2, 3)", "UPDATE t SET v = 'n2' WHERE id IN (4, 5, 6, 7)",
+                "INSERT INTO t VALUES (101, 'n2'), (102, 'n2'), (103, 'n2')");
+        db.execute("n3", "UPDATE t SET v = 'n3' WHERE id = 8");
+    }
+
+    @Test
+    void rowsThatChangedOnEitherSideSinceTheDiffAreSkippedAsConflictsNeverOverwritten(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db, dir)) {
+            DiffResult stale = diff(ace, "public.t", "all");
+            db.execute("n2", "UPDATE t SET v = 'n2 later' WHERE id = 4", "INSERT INTO t VALUES (1, 'n2 new')",
+                    "DELETE FROM t WHERE id IN (101, 6)");
+            db.execute("n1", "UPDATE t SET v = 'n1 later' WHERE id = 5", "INSERT INTO t VALUES (102, 'n1 new')",
+                    "DELETE FROM t WHERE id = 2");
+            RepairResult result = ace.repair().repair(repair("public.t", stale).sourceOfTruth("n1").build());
+
+            NodeRepairResult n2 = result.node("n2");
+            assertThat(n2.status()).isEqualTo(NodeRepairResult.Status.REPAIRED);
+            assertThat(List.of(n2.deleted(), n2.inserted(), n2.updated())).containsExactly(1L, 1L, 1L);
+            assertThat(n2.changes()).extracting(RowChange::kind, RowChange::key).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(RowChange.Kind.DELETE, List.of("103")),
+                    org.assertj.core.groups.Tuple.tuple(RowChange.Kind.INSERT, List.of("3")),
+                    org.assertj.core.groups.Tuple.tuple(RowChange.Kind.UPDATE, List.of("7")));
+            assertThat(n2.conflicts()).containsExactly(
+                    new RepairConflict(List.of("101"), "deleted on n2 since the diff"),
+                    new RepairConflict(List.of("102"), "inserted on n1 since the diff"),
+                    new RepairConflict(List.of("1"), "inserted on n2 since the diff"),
+                    new RepairConflict(List.of("2"), "deleted on n1 since the diff"),
+                    new RepairConflict(List.of("4"), "changed on n2 since the diff"),
+                    new RepairConflict(List.of("5"), "changed on n1 since the diff"),
+                    new RepairConflict(List.of("6"), "deleted on n2 since the diff"));
+            assertThat(result.node("n3").updated()).isEqualTo(1);
+            assertThat(result.totalSkipped()).isEqualTo(7);
+            assertThat(result.describe()).contains("n2: repaired, 1 deleted, 1 inserted, 1 updated, 7 skipped as conflicts")
+                    .contains(RepairConflict.HINT);
+
+            assertThat(db.queryColumn("n2", "SELECT id || '=' || v FROM t WHERE id IN (1, 2, 3, 4, 5, 6, 7, 101, 102, 103) "
+                    + "ORDER BY id")).containsExactly("1=n2 new", "3=v3", "4=n2 later", "5=n2", "7=v7", "102=n2");
+            assertThat(db.queryValue("n3", "SELECT v FROM t WHERE id = 8")).isEqualTo("v8");
+            // what is left is exactly what changed since the diff (101 is now gone everywhere); a fresh diff
+            // and repair settle it
+            assertThat(allKeys(rerun(ace, "public.t", stale, RerunBehavior.HOSTDB)))
+                    .containsExactly("1", "102", "2", "4", "5", "6");
+            DiffResult fresh = diff(ace, "public.t", "all");
+            RepairResult settled = ace.repair().repair(repair("public.t", fresh).sourceOfTruth("n1").build());
+            assertThat(settled.totalSkipped()).isZero();
+            assertThat(diff(ace, "public.t", "all").match()).isTrue();
+        }
+    }
+
+    @Test
+    void aDryRunChangesNothingAndReportsExactlyWhatTheLiveRunThenDoes(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = diff(ace, "public.t", "all");
+            db.execute("n2", "UPDATE t SET v = 'n2 later' WHERE id = 4");
+            List<String> n2Before = binaryRows(db, "n2", "t", "id");
+            List<String> n3Before = binaryRows(db, "n3", "t", "id");
+            RepairResult dry = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1").dryRun(true)
+                    .generateReport(true).build());
+            assertThat(binaryRows(db, "n2", "t", "id")).isEqualTo(n2Before);
+            assertThat(binaryRows(db, "n3", "t", "id")).isEqualTo(n3Before);
+            assertThat(dry.dryRun()).isTrue();
+            assertThat(dry.nodes()).extracting(NodeRepairResult::status)
+                    .containsOnly(NodeRepairResult.Status.DRY_RUN);
+            assertThat(dry.describe()).startsWith("DRY RUN: public.t");
+
+            RepairResult live = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1").build());
+            for (String node : List.of("n2", "n3")) {
+                NodeRepairResult wouldDo = dry.node(node);
+                NodeRepairResult did = live.node(node);
+                assertThat(List.of(wouldDo.deleted(), wouldDo.inserted(), wouldDo.updated()))
+                        .isEqualTo(List.of(did.deleted(), did.inserted(), did.updated()));
+                assertThat(wouldDo.changes()).isEqualTo(did.changes());
+                assertThat(wouldDo.conflicts()).isEqualTo(did.conflicts());
+            }
+            assertThat(dry.node("n2").conflicts()).containsExactly(
+                    new RepairConflict(List.of("4"), "changed on n2 since the diff"));
+            assertThat(dry.report()).exists();
+        }
+    }
+
+    @Test
+    void everyOptionRuleHasItsOwnErrorAndAllAreListedAtOnce(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = diff(ace, "public.t", "all");
+            Map<TableRepairRequest, List<String>> rules = Map.of(
+                    repair("public.t", result).insertOnly(true).upsertOnly(true).sourceOfTruth("n1").build(),
+                    List.of("upsert_only and insert_only cannot be used together"),
+                    repair("public.t", result).bidirectional(true).build(),
+                    List.of("bidirectional requires insert_only"),
+                    // bidirectional needs insert_only, which upsert_only excludes: both rules speak
+                    repair("public.t", result).bidirectional(true).insertOnly(true).upsertOnly(true).build(),
+                    List.of("bidirectional and upsert_only cannot be used together",
+                            "upsert_only and insert_only cannot be used together"),
+                    repair("public.t", result).bidirectional(true).insertOnly(true).fixNulls(true).build(),
+                    List.of("bidirectional and fix_nulls cannot be used together",
+                            "fix_nulls and insert_only cannot be used together"),
+                    repair("public.t", result).fixNulls(true).insertOnly(true).build(),
+                    List.of("fix_nulls and insert_only cannot be used together"),
+                    repair("public.t", result).fixNulls(true).upsertOnly(true).build(),
+                    List.of("fix_nulls and upsert_only cannot be used together"),
+                    repair("public.t", result).build(),
+                    List.of("source_of_truth is required unless fix_nulls or bidirectional is set"),
+                    repair("public.t", result).sourceOfTruth("n9").build(),
+                    List.of("source_of_truth n9 is not one of the diff file's nodes (n1, n2, n3)"));
+            rules.forEach((request, problems) -> assertThatThrownBy(() -> ace.repair().repair(request))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((AceException) e).problems()).isEqualTo(problems)));
+
+            assertThatThrownBy(() -> ace.repair().repair(TableRepairRequest.builder(" ", "users").bidirectional(true)
+                    .insertOnly(true).upsertOnly(true).fixNulls(true).lockTimeout(Duration.ofSeconds(-1)).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "cluster_name is required",
+                            "table_name must be schema.table (quote parts that hold a dot: \"my.schema\".\"my table\"), "
+                                    + "was 'users': the schema is missing",
+                            "bidirectional and upsert_only cannot be used together",
+                            "bidirectional and fix_nulls cannot be used together",
+                            "fix_nulls and insert_only cannot be used together",
+                            "fix_nulls and upsert_only cannot be used together",
+                            "upsert_only and insert_only cannot be used together",
+                            "lock_timeout must be 0 or more, was PT-1S",
+                            "diff_file is required"))
+                    .hasMessageStartingWith("the table-repair request has 9 problems:\n- cluster_name is required\n");
+            assertThat(diff(ace, "public.t", "all").diffCounts()).isEqualTo(result.diffCounts());
+        }
+    }
+
+    @Test
+    void theDiffFileMustBelongToThisTableClusterAndDatabase(TestDatabase db) {
+        seed(db);
+        db.executeOnAll("CREATE TABLE other (id int PRIMARY KEY)");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = diff(ace, "public.t", "all");
+            Path file = result.diffFile();
+            assertThatThrownBy(() -> ace.repair().repair(TableRepairRequest.builder("elsewhere", "public.other")
+                    .diffFile(file).dbname("nope").sourceOfTruth("n7").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "diff_file " + file + " is a diff of table public.t, not of public.other",
+                            "diff_file " + file + " belongs to cluster acetest, not to elsewhere",
+                            "diff_file " + file + " was taken on database " + db.name() + ", not on nope",
+                            "source_of_truth n7 is not one of the diff file's nodes (n1, n2, n3)"));
+            assertThatThrownBy(() -> ace.repair().repair(TableRepairRequest.builder("acetest", "public.t")
+                    .diffFile(dir.resolve("gone.json")).sourceOfTruth("n1").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("diff_file " + dir.resolve("gone.json") + " does not exist");
+            assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.other")
+                    .diffFile(file).behavior("threads").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "behavior must be multiprocessing or hostdb, was 'threads'",
+                            "diff_file " + file + " is a diff of table public.t, not of public.other"));
+        }
+    }
+
+    @Test
+    void aTableThatChangedShapeSinceTheDiffIsNotRepaired(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = diff(ace, "public.t", "all");
+            db.executeOnAll("ALTER TABLE t ADD COLUMN w int");
+            List<String> n2 = textRows(db, "n2", "t", "id");
+            assertThatThrownBy(() -> ace.repair().repair(repair("public.t", result).sourceOfTruth("n1").build()))
+                    .isInstanceOf(SchemaMismatchException.class)
+                    .hasMessage("table public.t changed since the diff: its columns are now (id integer, v text, "
+                            + "w integer) but the diff file has (id integer, v text); run table-diff again");
+            assertThatThrownBy(() -> rerun(ace, "public.t", result, RerunBehavior.HOSTDB))
+                    .isInstanceOf(SchemaMismatchException.class);
+            assertThat(textRows(db, "n2", "t", "id")).isEqualTo(n2);
+        }
+    }
+
+    @Test
+    void aDiffFileWithNoDifferencesRepairsNothing(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a')");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = diff(ace, "public.t", "all");
+            RepairResult repair = ace.repair().repair(repair("public.t", result).sourceOfTruth("n2").build());
+            assertThat(repair.nodes()).extracting(NodeRepairResult::node, NodeRepairResult::status).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("n1", NodeRepairResult.Status.UNCHANGED),
+                    org.assertj.core.groups.Tuple.tuple("n3", NodeRepairResult.Status.UNCHANGED));
+            assertThat(repair.succeeded()).isTrue();
+            assertThat(allKeys(rerun(ace, "public.t", result, RerunBehavior.MULTIPROCESSING))).isEmpty();
+        }
+    }
+}
