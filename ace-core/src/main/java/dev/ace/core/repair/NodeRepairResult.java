@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a repair did on one target node.
+ * What a repair did on one target node. Immutable and thread-safe.
  *
  * @param node the node's name
  * @param status how the node's transaction ended

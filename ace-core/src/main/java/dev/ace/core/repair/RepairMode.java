@@ -2,7 +2,7 @@ package dev.ace.core.repair;
 
 import java.util.Locale;
 
-/** What a repair does to each target node; selected by the request's flags. */
+/** What a repair does to each target node; selected by the request's flags. Immutable and thread-safe. */
 public enum RepairMode {
     /** Delete the rows the source of truth lacks, then upsert the source's rows. */
     STANDARD,

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * What a table repair did, node by node. A repair whose nodes did not all succeed still returns a
  * result: {@link #succeeded()} is false and each failed node says why; nothing was half-applied
- * on any node.
+ * on any node. Immutable and thread-safe.
  *
  * @param sourceOfTruth the source of truth, null when the mode needs none
  * @param columns the table's column names, the order of the values of {@link RowChange}

@@ -2,7 +2,7 @@ package dev.ace.core.repair;
 
 import java.util.Locale;
 
-/** How table-rerun re-checks the keys of a diff file; both give the same answer. */
+/** How table-rerun re-checks the keys of a diff file; both give the same answer. Thread-safe. */
 public enum RerunBehavior {
     /** The keys are re-checked in parallel chunks, each chunk fetched from every node at once. */
     MULTIPROCESSING,

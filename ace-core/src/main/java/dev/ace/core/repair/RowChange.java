@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One row a repair changed on a node (or, in a dry run, would change). Values are in the table's
  * column order ({@link RepairResult#columns()}), exactly as PostgreSQL prints them, null for SQL
- * NULL.
+ * NULL. Immutable and thread-safe.
  *
  * @param kind what was done
  * @param key the primary key values, in key order

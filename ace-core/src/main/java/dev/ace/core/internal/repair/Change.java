@@ -33,7 +33,8 @@ final class Change {
         this.keyId = RowSql.keyId(key);
         this.expected = expected;
         this.row = row;
-        this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        this.providers = providers.size() == 1 ? Collections.unmodifiableMap(providers)
+                : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 
     RowChange toRowChange() {

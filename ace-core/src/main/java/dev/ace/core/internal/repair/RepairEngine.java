@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,19 +47,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one table repair: validate the options and the diff file, check the table, plan per
- * target node, then
+ * Runs one table repair: validate the options and the diff file, read the diff file (while the
+ * table is checked on every node) and plan per target node, then
  * <ol>
  *   <li>open one transaction per target node (in one global node order) and prepare it: the
  *       per-table advisory lock, {@code session_replication_role}, {@code spock.repair_mode(true)};</li>
- *   <li>re-read, on every node rows are copied from, the rows the plan relies on, and skip every
- *       change whose source row changed since the diff;</li>
- *   <li>on every target at once, apply the changes with compare-and-set statements in batches
- *       (deletes, inserts, updates), skipping rows that changed on the target; commit (or, when
- *       atomic, prepare everywhere and then commit everywhere).</li>
+ *   <li>re-read, batch by batch, on every node rows are copied from (in one snapshot per node),
+ *       the rows the plan relies on, and skip every change whose row there changed since the diff;</li>
+ *   <li>on every target at once, write each batch as soon as it is re-checked, with compare-and-set
+ *       statements that skip rows that changed on the target (deletes, then inserts, then updates);
+ *       commit, or, when atomic, prepare on every target and then commit everywhere.</li>
  * </ol>
- * Failures before step 3 change nothing anywhere and are thrown; a node failing in step 3 is
- * rolled back and reported. Thread-safe: one engine serves concurrent repairs.
+ * Where a node is both copied from and repaired (bidirectional, fix_nulls) every re-read ends
+ * before anything is written. Failures before any write change nothing and are thrown; a target
+ * failing later is rolled back and reported (with atomic, every target is). Thread-safe: one
+ * engine serves concurrent repairs.
  */
 public final class RepairEngine {
 
@@ -86,9 +87,24 @@ public final class RepairEngine {
     public RepairResult repair(TableRepairRequest request) {
         Instant started = Instant.now();
         DiffFile file = validate(request);
+        // the diff file is read while the table is checked on the nodes
+        java.util.concurrent.CompletableFuture<RepairPlanner> reading = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> new RepairPlanner(file), runnable -> {
+                    Thread thread = new Thread(runnable, "ace-repair-plan-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    thread.start();
+                });
         BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
+        RepairPlanner planner;
+        try {
+            planner = reading.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+        }
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("tr", started);
-        return new Run(request, bound, taskId, started).execute();
+        LOG.debug("repair {}: validated, checked the table and read the diff file in {} ms", taskId,
+                Duration.between(started, Instant.now()).toMillis());
+        return new Run(request, bound, planner, taskId, started).execute();
     }
 
     /** Every problem of the options and of the diff file, at once, before any database work. */
@@ -162,6 +178,39 @@ public final class RepairEngine {
         }
     }
 
+    /**
+     * Up to {@link #BATCH} changes of one kind for one target: re-checked on every node it copies
+     * from, then written in one statement. {@link #checked} completes when every such node has
+     * checked it (exceptionally when one could not).
+     */
+    private static final class Unit {
+        final Target target;
+        final RowChange.Kind kind;
+        final List<Change> changes;
+        final Set<String> providers = new LinkedHashSet<>();
+        final Map<Change, String> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.CompletableFuture<Void> checked = new java.util.concurrent.CompletableFuture<>();
+        private final AtomicInteger waiting;
+
+        Unit(Target target, RowChange.Kind kind, List<Change> changes) {
+            this.target = target;
+            this.kind = kind;
+            this.changes = changes;
+            changes.forEach(change -> providers.addAll(change.providers.keySet()));
+            this.waiting = new AtomicInteger(providers.size());
+            if (providers.isEmpty()) {
+                checked.complete(null);
+            }
+        }
+
+        /** One node finished checking this unit. */
+        void arrive() {
+            if (waiting.decrementAndGet() == 0) {
+                checked.complete(null);
+            }
+        }
+    }
+
     /** State of one repair while it runs. */
     private final class Run {
         private final TableRepairRequest request;
@@ -175,7 +224,7 @@ public final class RepairEngine {
         private final List<String> warnings = new ArrayList<>();
         private RowSql sql;
 
-        Run(TableRepairRequest request, BoundDiff bound, String taskId, Instant started) {
+        Run(TableRepairRequest request, BoundDiff bound, RepairPlanner planner, String taskId, Instant started) {
             this.request = request;
             this.bound = bound;
             this.taskId = taskId;
@@ -183,7 +232,7 @@ public final class RepairEngine {
             this.mode = request.mode();
             this.what = "repairing table " + bound.schema().table();
             bound.nodes().forEach(node -> nodes.put(node.name(), node));
-            this.plans = new RepairPlanner(bound.file()).plan(mode, request.sourceOfTruth());
+            this.plans = planner.plan(mode, request.sourceOfTruth());
             if (bound.summary().truncated()) {
                 warnings.add("the diff file was truncated (it holds only the first max_diff_rows differences per node "
                         + "pair); run table-diff again after this repair to find the rest");
@@ -197,29 +246,93 @@ public final class RepairEngine {
                     targets.put(name, new Target(nodes.get(name), plan));
                 }
             });
+            Map<Target, List<Unit>> units = new LinkedHashMap<>();
+            for (Target target : targets.values()) {
+                List<Unit> list = new ArrayList<>();
+                for (RowChange.Kind kind : List.of(RowChange.Kind.DELETE, RowChange.Kind.INSERT, RowChange.Kind.UPDATE)) {
+                    List<Change> changes = target.plan.of(kind);
+                    for (int from = 0; from < changes.size(); from += BATCH) {
+                        list.add(new Unit(target, kind, changes.subList(from, Math.min(changes.size(), from + BATCH))));
+                    }
+                }
+                units.put(target, list);
+            }
+            // the nodes re-check units round-robin over the targets, so that every target can start early
+            List<Unit> readOrder = new ArrayList<>();
+            for (int index = 0; units.values().stream().anyMatch(list -> list.size() > 0); index++) {
+                boolean any = false;
+                for (List<Unit> list : units.values()) {
+                    if (index < list.size()) {
+                        readOrder.add(list.get(index));
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    break;
+                }
+            }
             Set<String> providers = new LinkedHashSet<>();
-            targets.values().forEach(target -> target.plan.changes.forEach(change -> providers.addAll(change.providers.keySet())));
-            Map<String, NodeSession> readers = new LinkedHashMap<>();
-            ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, nodes.size()), runnable -> {
+            readOrder.forEach(unit -> providers.addAll(unit.providers));
+            // A node that is both copied from and repaired is re-read before anything is written anywhere;
+            // otherwise each target writes a unit as soon as it is checked, while the next one is re-read.
+            boolean barrier = providers.stream().anyMatch(targets::containsKey);
+            Map<String, NodeSession> readers = new java.util.concurrent.ConcurrentHashMap<>();
+            ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, 2 * nodes.size()), runnable -> {
                 Thread thread = new Thread(runnable, "ace-repair-" + THREADS.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
             });
+            AceException sourceFailure = null;
             try {
+                long phase = System.nanoTime();
                 openSessions(targets, providers, readers);
-                checkProviders(providers, targets, readers, threads);
-                readers.values().forEach(NodeSession::close);
-                readers.clear();
+                LOG.debug("repair {}: opened and prepared the sessions in {} ms", taskId,
+                        (System.nanoTime() - phase) / 1_000_000);
+                phase = System.nanoTime();
+                Map<String, Callable<Void>> checks = new LinkedHashMap<>();
+                for (String provider : providers) {
+                    Target asTarget = targets.get(provider);
+                    NodeSession session = asTarget != null ? asTarget.session : readers.get(provider);
+                    checks.put(provider, () -> {
+                        try {
+                            checkProvider(provider, session, readOrder);
+                        } finally {
+                            NodeSession reader = readers.remove(provider);
+                            if (reader != null) {
+                                reader.close();
+                            }
+                        }
+                        return null;
+                    });
+                }
+                Map<String, Future<Void>> checking = submitAll(threads, checks);
+                List<Unit> all = readOrder;
                 Map<String, Callable<Void>> work = new LinkedHashMap<>();
                 targets.forEach((name, target) -> work.put(name, () -> {
+                    if (barrier) {
+                        awaitChecks(all);
+                    }
                     if (request.dryRun()) {
-                        dryRun(target);
+                        dryRun(target, units.get(target));
                     } else {
-                        apply(target);
+                        apply(target, units.get(target));
                     }
                     return null;
                 }));
-                runAll(threads, work);
+                Map<String, Future<Void>> writing = submitAll(threads, work);
+                try {
+                    awaitAll(checking);
+                } catch (AceException e) {
+                    sourceFailure = e;
+                }
+                awaitAll(writing);
+                LOG.debug("repair {}: re-checked the sources and wrote the targets in {} ms", taskId,
+                        (System.nanoTime() - phase) / 1_000_000);
+                if (sourceFailure != null && targets.values().stream()
+                        .noneMatch(target -> target.outcome == Outcome.COMMITTED || target.outcome == Outcome.PREPARED)) {
+                    // nothing was changed anywhere: the failure to re-read a source is the answer
+                    throw sourceFailure;
+                }
                 if (request.atomic() && !request.dryRun()) {
                     finishAtomically(targets);
                 }
@@ -383,45 +496,70 @@ public final class RepairEngine {
         // ------------------------------------------------------------------ step 2: the sources now
 
         /**
-         * On every node rows are copied from (or must stay absent on), re-reads those rows now and
-         * marks every change whose rows there differ from what the diff recorded.
+         * On a node rows are copied from (or must stay absent on), re-reads now, unit by unit, the
+         * rows the plan relies on; every change whose row there differs from what the diff recorded
+         * is marked as a conflict. All reads of a node run in one snapshot (repeatable read) unless
+         * the node is also a target, whose own transaction then reads before anything is written.
          */
-        private void checkProviders(Set<String> providers, Map<String, Target> targets, Map<String, NodeSession> readers,
-                                    ExecutorService threads) {
-            Map<String, Callable<Map<Change, String>>> work = new LinkedHashMap<>();
-            for (String provider : providers) {
-                Target asTarget = targets.get(provider);
-                NodeSession session = asTarget != null ? asTarget.session : readers.get(provider);
-                work.put(provider, () -> {
-                    List<Change> relying = new ArrayList<>();
+        private void checkProvider(String provider, NodeSession session, List<Unit> readOrder) {
+            int next = 0;
+            try {
+                for (; next < readOrder.size(); next++) {
+                    Unit unit = readOrder.get(next);
+                    if (!unit.providers.contains(provider)) {
+                        continue;
+                    }
                     Map<String, List<String>> keys = new LinkedHashMap<>();
-                    for (Target target : targets.values()) {
-                        for (Change change : target.plan.changes) {
-                            if (change.providers.containsKey(provider)) {
-                                relying.add(change);
-                                keys.putIfAbsent(change.keyId, change.key);
-                            }
+                    for (Change change : unit.changes) {
+                        if (change.providers.containsKey(provider)) {
+                            keys.putIfAbsent(change.keyId, change.key);
                         }
                     }
                     Map<String, List<String>> now = sql.read(session.connection(), new ArrayList<>(keys.values()), BATCH);
-                    Map<Change, String> conflicts = new IdentityHashMap<>();
-                    for (Change change : relying) {
-                        String reason = reason(provider, change.providers.get(provider), now.get(change.keyId));
-                        if (reason != null) {
-                            conflicts.put(change, reason);
+                    for (Change change : unit.changes) {
+                        if (change.providers.containsKey(provider)) {
+                            String reason = reason(provider, change.providers.get(provider), now.get(change.keyId));
+                            if (reason != null) {
+                                unit.conflicts.putIfAbsent(change, reason);
+                            }
                         }
                     }
-                    return conflicts;
-                });
-            }
-            Map<String, Map<Change, String>> found = runAll(threads, work);
-            for (Map<Change, String> conflicts : found.values()) {
-                conflicts.forEach((change, reason) -> {
-                    if (change.conflict == null) {
-                        change.conflict = reason;
+                    unit.arrive();
+                }
+            } catch (SQLException | RuntimeException e) {
+                AceException error = e instanceof AceException ? (AceException) e
+                        : e instanceof SQLException ? SqlErrors.wrap((SQLException) e, nodes.get(provider), what)
+                        : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure on node " + provider
+                        + " while " + what + ": " + e, e);
+                for (; next < readOrder.size(); next++) {
+                    if (readOrder.get(next).providers.contains(provider)) {
+                        readOrder.get(next).checked.completeExceptionally(error);
                     }
-                });
+                }
+                throw error;
             }
+        }
+
+        /** Waits until every unit is checked; the first failure to check one is thrown. */
+        private void awaitChecks(List<Unit> units) {
+            for (Unit unit : units) {
+                awaitCheck(unit);
+            }
+        }
+
+        private void awaitCheck(Unit unit) {
+            try {
+                unit.checked.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof AceException ? (AceException) e.getCause()
+                        : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure while " + what + ": "
+                        + e.getCause(), e.getCause());
+            }
+            unit.conflicts.forEach((change, reason) -> {
+                if (change.conflict == null) {
+                    change.conflict = reason;
+                }
+            });
         }
 
         /** Why a row no longer is what the diff recorded on {@code node}, or null when it still is. */
@@ -440,23 +578,39 @@ public final class RepairEngine {
 
         // ------------------------------------------------------------------ step 3: the targets
 
-        private void apply(Target target) {
+        private void apply(Target target, List<Unit> units) {
             Connection connection = target.session.connection();
             try {
                 List<Change> missed = new ArrayList<>();
-                List<Change> deletes = target.plan.of(RowChange.Kind.DELETE);
-                List<Change> inserts = target.plan.of(RowChange.Kind.INSERT);
-                List<Change> updates = target.plan.of(RowChange.Kind.UPDATE);
-                target.deleted = write(connection, sql.casDelete(), deletes, change -> List.of(change.expected), target,
-                        missed);
-                target.inserted = write(connection, sql.insert(), inserts, change -> List.of(change.row), target, missed);
-                if (!updates.isEmpty() && !sql.hasUpdatableColumns()) {
-                    updates.forEach(change -> change.conflict = "only generated columns differ on " + target.node.name()
-                            + ", and they cannot be written");
-                } else {
-                    target.updated = write(connection, sql.casUpdate(), updates,
-                            change -> List.of(change.row, change.expected), target, missed);
+                long[] millis = new long[3];
+                for (Unit unit : units) {
+                    awaitCheck(unit);
+                    List<Change> open = unit.changes.stream().filter(change -> change.conflict == null).toList();
+                    if (open.isEmpty()) {
+                        continue;
+                    }
+                    long start = System.nanoTime();
+                    switch (unit.kind) {
+                        case DELETE -> target.deleted += write(connection, sql.casDelete(), open,
+                                change -> List.of(change.expected), target, missed);
+                        case INSERT -> target.inserted += write(connection, sql.insert(), open,
+                                change -> List.of(change.row), target, missed);
+                        case UPDATE -> {
+                            if (sql.hasUpdatableColumns()) {
+                                target.updated += write(connection, sql.casUpdate(), open,
+                                        change -> List.of(change.row, change.expected), target, missed);
+                            } else {
+                                open.forEach(change -> change.conflict = "only generated columns differ on "
+                                        + target.node.name() + ", and they cannot be written");
+                            }
+                        }
+                        default -> throw new IllegalStateException(unit.kind.toString());
+                    }
+                    millis[unit.kind.ordinal()] += (System.nanoTime() - start) / 1_000_000;
                 }
+                LOG.debug("repair {}: on {}, deletes {} ms, inserts {} ms, updates {} ms (writing only)", taskId,
+                        target.node.name(), millis[RowChange.Kind.DELETE.ordinal()],
+                        millis[RowChange.Kind.INSERT.ordinal()], millis[RowChange.Kind.UPDATE.ordinal()]);
                 explain(connection, target, missed);
                 if (target.spock) {
                     spockRepairMode(target, false);
@@ -548,14 +702,17 @@ public final class RepairEngine {
             }
         }
 
-        private void dryRun(Target target) {
+        private void dryRun(Target target, List<Unit> units) {
             Connection connection = target.session.connection();
             try {
-                List<Change> open = target.plan.changes.stream().filter(change -> change.conflict == null).toList();
-                Map<String, List<String>> now = sql.read(connection, open.stream().map(change -> change.key).toList(),
-                        BATCH);
-                for (Change change : open) {
-                    change.conflict = reason(target.node.name(), change.expected, now.get(change.keyId));
+                for (Unit unit : units) {
+                    awaitCheck(unit);
+                    List<Change> open = unit.changes.stream().filter(change -> change.conflict == null).toList();
+                    Map<String, List<String>> now = sql.read(connection, open.stream().map(change -> change.key)
+                            .toList(), BATCH);
+                    for (Change change : open) {
+                        change.conflict = reason(target.node.name(), change.expected, now.get(change.keyId));
+                    }
                 }
                 checkPrivileges(connection, target);
                 for (Change change : target.plan.changes) {
@@ -731,15 +888,18 @@ public final class RepairEngine {
 
         // ------------------------------------------------------------------ threads
 
-        /** Runs the work for every node at once and waits for all; the first failure is thrown after all ended. */
-        private <T> Map<String, T> runAll(ExecutorService threads, Map<String, Callable<T>> work) {
+        private <T> Map<String, Future<T>> submitAll(ExecutorService threads, Map<String, Callable<T>> work) {
             Map<String, Future<T>> futures = new LinkedHashMap<>();
             work.forEach((node, task) -> futures.put(node, threads.submit(task)));
-            Map<String, T> results = new LinkedHashMap<>();
+            return futures;
+        }
+
+        /** Waits for every task; the first failure is thrown once all have ended. */
+        private <T> void awaitAll(Map<String, Future<T>> futures) {
             AceException first = null;
             for (Map.Entry<String, Future<T>> entry : futures.entrySet()) {
                 try {
-                    results.put(entry.getKey(), entry.getValue().get());
+                    entry.getValue().get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new AceException(ErrorCode.CANCELLED, "interrupted while " + what, e);
@@ -758,7 +918,6 @@ public final class RepairEngine {
             if (first != null) {
                 throw first;
             }
-            return results;
         }
     }
 

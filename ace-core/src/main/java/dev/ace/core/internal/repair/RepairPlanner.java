@@ -33,7 +33,7 @@ final class RepairPlanner {
         this.nodes = summary.nodes();
         this.keyPositions = summary.keyPositions();
         file.forEachRow((pair, node, row) -> rows.computeIfAbsent(pair, p -> new HashMap<>())
-                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(row.key()), row.values()));
+                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(key(row.values())), row.values()));
     }
 
     /** Plans per target node, in the file's node order; every node but the source is a target where one is given. */
@@ -68,9 +68,7 @@ final class RepairPlanner {
     }
 
     private static Map<String, List<String>> provider(String node, List<String> row) {
-        Map<String, List<String>> providers = new HashMap<>();
-        providers.put(node, row);
-        return providers;
+        return java.util.Collections.singletonMap(node, row);
     }
 
     /** standard, upsert_only, insert_only: the target takes the source's rows. */

@@ -216,7 +216,7 @@ public final class RerunEngine {
                     String collation = collations.get(column.name());
                     return "(k.ace_k" + k + "::" + column.type() + ")" + (collation == null ? "" : " COLLATE " + collation);
                 }).collect(Collectors.joining(", "));
-                String query = "SELECT k.ace_ord FROM unnest(?::int[], " + arrays(keyColumns.size()) + ") AS k(ace_ord, "
+                String query = "SELECT k.ace_ord FROM unnest((SELECT ?::int[]), " + arrays(keyColumns.size()) + ") AS k(ace_ord, "
                         + names("ace_k", keyColumns.size()) + ") ORDER BY " + order;
                 List<List<String>> sorted = new ArrayList<>(keys.size());
                 try (PreparedStatement statement = connection.prepareStatement(query)) {
@@ -249,7 +249,7 @@ public final class RerunEngine {
         }
 
         private String arrays(int count) {
-            return IntStream.range(0, count).mapToObj(i -> "?::text[]").collect(Collectors.joining(", "));
+            return RowSql.arrays(count);
         }
 
         private String names(String prefix, int count) {
@@ -276,6 +276,7 @@ public final class RerunEngine {
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * ratio))));
             ExecutorService threads = Executors.newFixedThreadPool(workers, daemon("worker"));
             AtomicInteger next = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
             String query = "SELECT s.* FROM unnest(" + arrays(keyPositions.length) + ") AS ace_keys("
                     + names("ace_k", keyPositions.length) + ") CROSS JOIN LATERAL " + rowOf("ace_keys", false);
             try {
@@ -283,7 +284,7 @@ public final class RerunEngine {
                 for (int w = 0; w < workers; w++) {
                     running.add(threads.submit(() -> {
                         int chunk;
-                        while ((chunk = next.getAndIncrement()) < chunks) {
+                        while (!failed.get() && (chunk = next.getAndIncrement()) < chunks) {
                             List<List<String>> slice = keys.subList(chunk * chunkSize,
                                     Math.min(keys.size(), (chunk + 1) * chunkSize));
                             Map<String, Map<String, List<String>>> rows = new LinkedHashMap<>();
@@ -308,6 +309,9 @@ public final class RerunEngine {
                                     }
                                     verifyRole(byNode.get(node));
                                 }
+                            } catch (RuntimeException e) {
+                                failed.set(true);
+                                throw e;
                             } finally {
                                 sessions.forEach(NodeSession::close);
                             }
@@ -418,7 +422,7 @@ public final class RerunEngine {
             }
             String insert = "INSERT INTO pg_temp." + tableName + " SELECT v.ace_ord, "
                     + IntStream.range(0, keyColumns.size()).mapToObj(k -> "v.ace_k" + k + "::" + keyColumns.get(k).type())
-                    .collect(Collectors.joining(", ")) + " FROM unnest(?::int[], " + arrays(keyColumns.size())
+                    .collect(Collectors.joining(", ")) + " FROM unnest((SELECT ?::int[]), " + arrays(keyColumns.size())
                     + ") AS v(ace_ord, " + names("ace_k", keyColumns.size()) + ")";
             for (int from = 0; from < keys.size(); from += LOAD_BATCH) {
                 try (PreparedStatement statement = connection.prepareStatement(insert)) {

@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
  *
  * <p>The writes are compare-and-set: a delete or update touches a row only if every column still
  * prints exactly as expected (compared as the type's output text, so {@code 1.0} and {@code 1.00}
- * differ, as do {@code -0} and {@code 0}); an insert never overwrites ({@code ON CONFLICT DO
- * NOTHING}). Each returns the keys of the rows it changed, so a row that changed concurrently is
+ * differ, as do {@code -0} and {@code 0}, and NULL differs from {@code ''}); an insert never
+ * overwrites ({@code ON CONFLICT DO NOTHING}). Each returns the keys of the rows it changed, so a row that changed concurrently is
  * seen and skipped, never overwritten. Immutable and thread-safe.
  */
 final class RowSql {
@@ -82,8 +82,13 @@ final class RowSql {
         return IntStream.of(keyPositions).anyMatch(position -> position == column);
     }
 
-    private static String arrays(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "?::text[]").collect(Collectors.joining(", "));
+    /**
+     * {@code count} bound {@code text[]} parameters for {@code unnest}. Each is wrapped in a
+     * scalar subquery so the planner does not see its length: given thousands of keys it would
+     * otherwise prefer a merge or hash join over the whole table to one index lookup per key.
+     */
+    static String arrays(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "(SELECT ?::text[])").collect(Collectors.joining(", "));
     }
 
     private static String names(String prefix, int count) {
@@ -117,15 +122,16 @@ final class RowSql {
         return String.join(" AND ", terms);
     }
 
-    /** Every column of {@code t} prints exactly as the expected row {@code v.e0..} says (NULL as NULL). */
+    /**
+     * Every column of {@code t} prints exactly as the expected row {@code v.e0..} says: the row of
+     * the columns' output texts equals the row of the expected texts. A record prints each value
+     * with its type's output function and quotes it by the same rule whatever its type, NULL as
+     * nothing and {@code ''} as {@code ""}, so the two records print alike exactly when every
+     * column does (and it is cheaper than comparing column by column).
+     */
     private String matches(String alias, String valuesAlias) {
-        List<String> terms = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            String ref = columnRef(alias, i);
-            terms.add("(CASE WHEN " + ref + " IS NULL THEN NULL ELSE pg_catalog.concat(" + ref + ") END) "
-                    + "IS NOT DISTINCT FROM " + valuesAlias + ".e" + i);
-        }
-        return String.join(" AND ", terms);
+        return "ROW(" + allColumns(alias) + ")::text = ROW(" + IntStream.range(0, columns.size())
+                .mapToObj(i -> valuesAlias + ".e" + i).collect(Collectors.joining(", ")) + ")::text";
     }
 
     /** Every column of the rows whose key is bound (one {@code text[]} per key column, in key order). */
