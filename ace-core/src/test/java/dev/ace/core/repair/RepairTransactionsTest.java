@@ -194,6 +194,27 @@ class RepairTransactionsTest {
     }
 
     @Test
+    void aSourceThatCannotBeReReadLeavesEveryTargetUntouched(TestDatabase db) {
+        seed(db);
+        String role = role(db, "blind");
+        db.execute("n1", "REVOKE SELECT ON t FROM " + role);
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = diff(ace, "public.t", "all");
+            List<String> n2 = binaryRows(db, "n2", "t", "id");
+            List<String> n3 = binaryRows(db, "n3", "t", "id");
+            assertThatThrownBy(() -> ace.repair().repair(repair("public.t", before).sourceOfTruth("n1")
+                    .role(CallerRole.of(role)).fireTriggers(true).build()))
+                    .isInstanceOf(PermissionDeniedException.class)
+                    .hasMessage("permission denied on node n1 (127.0.0.1:" + db.node("n1").port() + ", database "
+                            + db.name() + ") while repairing table public.t: permission denied for table t "
+                            + "[SQLSTATE 42501]");
+            assertThat(binaryRows(db, "n2", "t", "id")).isEqualTo(n2);
+            assertThat(binaryRows(db, "n3", "t", "id")).isEqualTo(n3);
+            assertThat(ace.activeConnections()).isZero();
+        }
+    }
+
+    @Test
     void twoRepairsOfTheSameTableNeverRunAtOnce(TestDatabase db) throws Exception {
         seed(db);
         try (Ace ace = ace(db, dir); Connection blocker = db.node("n2").connect(db.name())) {
