@@ -12,6 +12,7 @@ import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.Sql;
 import dev.ace.core.internal.db.SqlErrors;
 import dev.ace.core.internal.diff.DiffOutput;
 import dev.ace.core.repair.NodeRepairResult;
@@ -38,6 +39,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,7 +92,7 @@ public final class RepairEngine {
         Instant started = Instant.now();
         DiffFile file = validate(request);
         // the diff file is read while the table is checked on the nodes
-        java.util.concurrent.CompletableFuture<RepairPlanner> reading = java.util.concurrent.CompletableFuture
+        CompletableFuture<RepairPlanner> reading = CompletableFuture
                 .supplyAsync(() -> new RepairPlanner(file), runnable -> {
                     Thread thread = new Thread(runnable, "ace-repair-plan-" + THREADS.incrementAndGet());
                     thread.setDaemon(true);
@@ -98,7 +102,7 @@ public final class RepairEngine {
         RepairPlanner planner;
         try {
             planner = reading.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
         }
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("tr", started);
@@ -188,8 +192,8 @@ public final class RepairEngine {
         final RowChange.Kind kind;
         final List<Change> changes;
         final Set<String> providers = new LinkedHashSet<>();
-        final Map<Change, String> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
-        final java.util.concurrent.CompletableFuture<Void> checked = new java.util.concurrent.CompletableFuture<>();
+        final Map<Change, String> conflicts = new ConcurrentHashMap<>();
+        final CompletableFuture<Void> checked = new CompletableFuture<>();
         private final AtomicInteger waiting;
 
         Unit(Target target, RowChange.Kind kind, List<Change> changes) {
@@ -276,7 +280,7 @@ public final class RepairEngine {
             // A node that is both copied from and repaired is re-read before anything is written anywhere;
             // otherwise each target writes a unit as soon as it is checked, while the next one is re-read.
             boolean barrier = providers.stream().anyMatch(targets::containsKey);
-            Map<String, NodeSession> readers = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, NodeSession> readers = new ConcurrentHashMap<>();
             ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, 2 * nodes.size()), runnable -> {
                 Thread thread = new Thread(runnable, "ace-repair-" + THREADS.incrementAndGet());
                 thread.setDaemon(true);
@@ -435,7 +439,7 @@ public final class RepairEngine {
                         throw new PermissionDeniedException(who + " may not set session_replication_role on node "
                                 + node.describe() + ", which a repair needs so that triggers do not fire and the "
                                 + "changes are applied as replicated rows; GRANT SET ON PARAMETER "
-                                + "session_replication_role TO " + dev.ace.core.internal.db.Sql.quote(grantee)
+                                + "session_replication_role TO " + Sql.quote(grantee)
                                 + " (PostgreSQL 15 and later) or make it a superuser, or repair with fire_triggers", e);
                     }
                     throw e;
@@ -457,7 +461,7 @@ public final class RepairEngine {
                     throw new PermissionDeniedException((request.role().name().isPresent() ? "role " : "ACE's user ")
                             + grantee + " may not call spock.repair_mode(boolean) on node " + target.node.describe()
                             + ", which keeps a repair from replicating; GRANT EXECUTE ON FUNCTION "
-                            + "spock.repair_mode(boolean) TO " + dev.ace.core.internal.db.Sql.quote(grantee), e);
+                            + "spock.repair_mode(boolean) TO " + Sql.quote(grantee), e);
                 }
                 throw e;
             }
@@ -550,7 +554,7 @@ public final class RepairEngine {
         private void awaitCheck(Unit unit) {
             try {
                 unit.checked.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof AceException ? (AceException) e.getCause()
                         : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure while " + what + ": "
                         + e.getCause(), e.getCause());

@@ -29,14 +29,12 @@ import java.util.stream.IntStream;
  */
 final class RowSql {
 
-    private final TableSchema schema;
     private final String table;
     private final List<Column> columns;
     private final int[] keyPositions;
     private final boolean[] generated;
 
     RowSql(TableSchema schema, Set<String> generatedColumns) {
-        this.schema = schema;
         this.table = schema.table().quoted();
         this.columns = schema.columns();
         this.keyPositions = schema.primaryKey().stream().mapToInt(key -> indexOf(schema, key)).toArray();
@@ -53,10 +51,6 @@ final class RowSql {
 
     int[] keyPositions() {
         return keyPositions.clone();
-    }
-
-    int columnCount() {
-        return columns.size();
     }
 
     /** The key of a row, in key order. */
@@ -235,9 +229,5 @@ final class RowSql {
             }
         }
         return rows;
-    }
-
-    TableSchema schema() {
-        return schema;
     }
 }

@@ -20,10 +20,6 @@ final class TargetPlan {
         this.node = node;
     }
 
-    boolean isEmpty() {
-        return changes.isEmpty() && plannedConflicts.isEmpty();
-    }
-
     List<Change> of(dev.ace.core.repair.RowChange.Kind kind) {
         return changes.stream().filter(change -> change.kind == kind && change.conflict == null).toList();
     }
