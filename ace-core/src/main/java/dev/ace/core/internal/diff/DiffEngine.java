@@ -558,7 +558,8 @@ public final class DiffEngine {
                                                           boolean all) throws SQLException {
             LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
             int[] keyPositions = keyPositions();
-            try (PreparedStatement statement = session.connection().prepareStatement(sql.fetchQuery(keys, all))) {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.fetchQuery(keys, all ? null : partitions))) {
                 int parameter = 1;
                 for (String value : keys.bindValues()) {
                     statement.setString(parameter++, value);
