@@ -5,6 +5,7 @@ import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.diff.DiffService;
+import dev.ace.core.exceptions.ExceptionService;
 import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
@@ -39,6 +40,7 @@ public final class Ace implements AutoCloseable {
     private final NodePools pools;
     private final CatalogService catalog;
     private final DiffService diff;
+    private final ExceptionService exceptions;
 
     private Ace(AceConfig config, ClusterResolver clusters) {
         this.config = config;
@@ -47,6 +49,7 @@ public final class Ace implements AutoCloseable {
         TableChecker checker = new TableChecker(pools);
         this.catalog = new CatalogService(clusters, checker);
         this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
+        this.exceptions = new ExceptionService(clusters, pools);
     }
 
     /** An instance with this configuration; cluster definitions are looked up in the process's environment. */
@@ -99,6 +102,11 @@ public final class Ace implements AutoCloseable {
     /** Table diffs: find every row that differs between nodes. */
     public DiffService diff() {
         return diff;
+    }
+
+    /** Spock replication exceptions: list them and mark them resolved. */
+    public ExceptionService exceptions() {
+        return exceptions;
     }
 
     /** Table checks across nodes. */

@@ -35,6 +35,8 @@ public enum ErrorCode {
     NOT_FOUND,
     /** A repair would overwrite data that changed since the diff. */
     REPAIR_CONFLICT,
+    /** The Spock extension (its {@code spock} schema and exception tables) is not installed on a node. */
+    SPOCK_NOT_INSTALLED,
     /** Any other error reported by a database. */
     DATABASE_ERROR,
     /** A file ACE reads or writes (diff file, report) failed. */
