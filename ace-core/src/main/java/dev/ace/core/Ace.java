@@ -5,6 +5,7 @@ import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.diff.DiffService;
+import dev.ace.core.exceptions.ExceptionService;
 import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
@@ -45,6 +46,7 @@ public final class Ace implements AutoCloseable {
     private final DiffService diff;
     private final RepairService repair;
     private final RerunService rerun;
+    private final ExceptionService exceptions;
 
     private Ace(AceConfig config, ClusterResolver clusters) {
         this.config = config;
@@ -55,6 +57,7 @@ public final class Ace implements AutoCloseable {
         this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
         this.repair = new RepairService(new RepairEngine(config, clusters, pools, checker));
         this.rerun = new RerunService(new RerunEngine(config, clusters, pools, checker));
+        this.exceptions = new ExceptionService(clusters, pools);
     }
 
     /** An instance with this configuration; cluster definitions are looked up in the process's environment. */
@@ -117,6 +120,11 @@ public final class Ace implements AutoCloseable {
     /** Table reruns: re-check only the keys of an earlier diff file and write what still differs. */
     public RerunService rerun() {
         return rerun;
+    }
+
+    /** Spock replication exceptions: list them and mark them resolved. */
+    public ExceptionService exceptions() {
+        return exceptions;
     }
 
     /** Table checks across nodes. */

@@ -7,7 +7,10 @@ import dev.ace.core.CallerRole;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeStatus;
+import dev.ace.report.DiffRenderers;
+import dev.ace.report.ReportFiles;
 import dev.ace.testkit.PgCluster;
+import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.testkit.PgNode;
@@ -94,6 +97,13 @@ public final class Demo {
                 out.println("== table-diff public.customers on n1, n2, n3");
                 DiffResult result = ace.diff().diff(TableDiffRequest.builder("demo", "public.customers").build());
                 out.println(result.describe());
+                DiffFile diffFile = DiffFile.open(result.diffFile());
+                ReportFiles reports = new ReportFiles(ace.config().outputDirectory());
+                DiffRenderers renderers = DiffRenderers.standard();
+                out.println("  HTML report: " + reports.write(result.table(), "diff",
+                        renderers.get(TableDiffRequest.Output.HTML), diffFile));
+                out.println("  CSV report:  " + reports.write(result.table(), "diff",
+                        renderers.get(TableDiffRequest.Output.CSV), diffFile));
 
                 out.println();
                 out.println("n3's subscription resumes and catches up; table-diff again:");

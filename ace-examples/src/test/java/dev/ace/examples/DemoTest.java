@@ -35,6 +35,8 @@ class DemoTest {
                 .contains("  n2/n3: 6 differing rows")
                 .contains("  n1/n2: 2 differing rows\n  n2/n3: 2 differing rows")
                 .contains("What is left is n2's own writes")
+                .containsPattern("HTML report: .*/reports/\\d{4}-\\d{2}-\\d{2}/public_customers_diff-\\d{8}_\\d{9}-[0-9a-f]{8}\\.html")
+                .containsPattern("CSV report:  .*/reports/\\d{4}-\\d{2}-\\d{2}/public_customers_diff-.*\\.csv")
                 .containsPattern("diff file: .*/diffs/\\d{4}-\\d{2}-\\d{2}/public_customers_diffs-td_.*\\.json");
         assertThat(dir.resolve("ace.yaml")).exists();
     }

@@ -28,6 +28,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 @WithPgCluster(nodes = 3)
 class DiffOracleTest {
 
+    /** A single bigint key (sliced arithmetically), sparse and spanning the whole bigint range at the ends. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3, 99})
+    void integerKeysSlicedArithmeticallyAreComparedExactly(long seed, TestDatabase db) {
+        Random random = new Random(seed);
+        db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i * 37 + (i % 5), md5(i::text) FROM generate_series(1, 20000) i",
+                "INSERT INTO t VALUES (-9223372036854775808, 'min'), (9223372036854775807, 'max'), "
+                        + "(-9223372036854775000, 'low'), (9223372036854775000, 'high')");
+        List<Long> ids = new ArrayList<>();
+        for (String id : db.queryColumn("n1", "SELECT id FROM t ORDER BY id")) {
+            ids.add(Long.parseLong(id));
+        }
+        Set<String> expected = new TreeSet<>();
+        List<String> statements = new ArrayList<>();
+        for (int c = 0; c < 60; c++) {
+            long id = ids.get(random.nextInt(ids.size()));
+            expected.add(String.valueOf(id));
+            statements.add(random.nextBoolean() ? "DELETE FROM t WHERE id = " + id
+                    : "UPDATE t SET v = 'changed' WHERE id = " + id);
+        }
+        statements.add("UPDATE t SET v = 'x' WHERE id IN (-9223372036854775808, 9223372036854775807)");
+        expected.add("-9223372036854775808");
+        expected.add("9223372036854775807");
+        db.execute("n2", statements.toArray(new String[0]));
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).maxDiffRows(0).build());
+            Set<String> found = new TreeSet<>(DiffTesting.allKeys(result));
+            assertThat(found).isEqualTo(expected);
+        }
+    }
+
     @TempDir
     Path dir;
 

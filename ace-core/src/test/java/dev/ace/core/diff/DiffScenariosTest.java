@@ -265,7 +265,7 @@ class DiffScenariosTest {
         Thread killer = new Thread(() -> {
             for (int i = 0; i < 400; i++) {
                 String killed = db.queryValue("n2", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        + "WHERE application_name = 'ace' AND state = 'active'");
+                        + "WHERE application_name = 'ace' AND state = 'active' AND query LIKE '%slow_on%'");
                 if (!"0".equals(killed)) {
                     return;
                 }

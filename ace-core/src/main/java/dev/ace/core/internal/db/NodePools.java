@@ -133,6 +133,13 @@ public final class NodePools implements AutoCloseable {
         return new HikariDataSource(hikari);
     }
 
+    /** Whether some thread is waiting for a connection to this node: long-running work should give its lease back. */
+    public boolean hasWaiters(NodeDefinition node) {
+        HikariDataSource pool = pools.get(PoolKey.of(node));
+        return pool != null && pool.getHikariPoolMXBean() != null
+                && pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0;
+    }
+
     /** Connections currently leased from the pools, summed over the nodes (for leak checks in tests). */
     public int activeConnections() {
         return pools.values().stream().mapToInt(pool -> pool.getHikariPoolMXBean() == null ? 0

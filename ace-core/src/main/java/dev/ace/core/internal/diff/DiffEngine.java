@@ -214,20 +214,25 @@ public final class DiffEngine {
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 0; w < workers; w++) {
                     running.add(workerThreads.submit(() -> {
-                        int unit;
-                        while (failure.get() == null && (unit = next.getAndIncrement()) < units.size()) {
-                            if (request.cancellation().isCancelled()) {
-                                throw cancelled(ranges.size());
+                        Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
+                        try {
+                            int unit;
+                            while (failure.get() == null && (unit = next.getAndIncrement()) < units.size()) {
+                                if (request.cancellation().isCancelled()) {
+                                    throw cancelled(ranges.size());
+                                }
+                                if (allPairsCapped()) {
+                                    truncated.set(true);
+                                    return null;
+                                }
+                                runUnit(units.get(unit)[0], units.get(unit)[1], ranges, writer, nodeThreads, sessions);
+                                request.progress().onProgress(done.addAndGet(units.get(unit)[1] - units.get(unit)[0]),
+                                        ranges.size());
                             }
-                            if (allPairsCapped()) {
-                                truncated.set(true);
-                                return null;
-                            }
-                            runUnit(units.get(unit)[0], units.get(unit)[1], ranges, writer, nodeThreads);
-                            request.progress().onProgress(done.addAndGet(units.get(unit)[1] - units.get(unit)[0]),
-                                    ranges.size());
+                            return null;
+                        } finally {
+                            release(sessions);
                         }
-                        return null;
                     }));
                 }
                 for (Future<?> future : running) {
@@ -373,33 +378,62 @@ public final class DiffEngine {
             }).get(planner);
         }
 
-        private void runUnit(int from, int to, List<KeyRange> ranges, DiffFileWriter writer, ExecutorService threads)
-                throws IOException {
-            Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
+        /**
+         * Hashes and compares ranges [from, to) with the worker's sessions (one per node), leasing
+         * them first if the worker holds none. Each unit is its own read-only transaction.
+         */
+        private void runUnit(int from, int to, List<KeyRange> ranges, DiffFileWriter writer, ExecutorService threads,
+                             Map<NodeDefinition, NodeSession> sessions) throws IOException {
+            if (sessions.isEmpty()) {
+                lease(sessions);
+            }
+            boolean ok = false;
             try {
-                // Leased one by one in one global order (by address): concurrent diffs that each need a
-                // connection on every node can then wait for each other, but never deadlock.
-                List<NodeDefinition> ordered = new ArrayList<>(nodes);
-                ordered.sort(java.util.Comparator.comparing(NodeDefinition::address).thenComparing(NodeDefinition::database));
-                for (NodeDefinition node : ordered) {
-                    try {
-                        sessions.put(node, openReadOnly(node));
-                    } catch (SQLException e) {
-                        AceException error = translate(e, node);
-                        failure.compareAndSet(null, error);
-                        throw error;
-                    }
-                }
                 Map<NodeDefinition, Map<Integer, Digests>> digests = forEachNode(threads, nodes,
                         node -> hash(sessions.get(node), from, to, ranges));
                 for (int range = from; range < to; range++) {
                     compareRange(range, ranges.get(range), digests, sessions, writer, threads);
                 }
+                forEachNode(threads, nodes, node -> {
+                    sessions.get(node).connection().commit();
+                    return null;
+                });
+                ok = true;
             } finally {
-                for (NodeSession session : sessions.values()) {
-                    session.close();
+                if (!ok || nodes.stream().anyMatch(pools::hasWaiters)) {
+                    release(sessions);
                 }
             }
+        }
+
+        /**
+         * Leases one session per node, one by one in one global order (by address): concurrent
+         * diffs that each need a connection on every node can then wait for each other, but never
+         * deadlock.
+         */
+        private void lease(Map<NodeDefinition, NodeSession> sessions) {
+            List<NodeDefinition> ordered = new ArrayList<>(nodes);
+            ordered.sort(java.util.Comparator.comparing(NodeDefinition::address).thenComparing(NodeDefinition::database));
+            for (NodeDefinition node : ordered) {
+                try {
+                    sessions.put(node, openReadOnly(node));
+                } catch (SQLException e) {
+                    release(sessions);
+                    AceException error = translate(e, node);
+                    failure.compareAndSet(null, error);
+                    throw error;
+                } catch (RuntimeException e) {
+                    release(sessions);
+                    throw e;
+                }
+            }
+        }
+
+        private void release(Map<NodeDefinition, NodeSession> sessions) {
+            for (NodeSession session : sessions.values()) {
+                session.close();
+            }
+            sessions.clear();
         }
 
         private Map<Integer, Digests> hash(NodeSession session, int from, int to, List<KeyRange> ranges)
@@ -558,7 +592,8 @@ public final class DiffEngine {
                                                           boolean all) throws SQLException {
             LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
             int[] keyPositions = keyPositions();
-            try (PreparedStatement statement = session.connection().prepareStatement(sql.fetchQuery(keys, all))) {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.fetchQuery(keys, all ? null : partitions))) {
                 int parameter = 1;
                 for (String value : keys.bindValues()) {
                     statement.setString(parameter++, value);

@@ -17,21 +17,17 @@ public final class TableFilter {
         if (filter.indexOf('\0') >= 0) {
             return "table_filter must not contain a NUL character";
         }
-        char quote = 0;
-        for (int i = 0; i < filter.length(); i++) {
-            char c = filter.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == ';') {
-                return "table_filter must be one SQL boolean expression without ';', was '" + filter + "'";
+        StringBuilder semicolons = new StringBuilder();
+        char open = scan(filter, c -> {
+            if (c == ';') {
+                semicolons.append(c);
             }
+        });
+        if (semicolons.length() > 0) {
+            return "table_filter must be one SQL boolean expression without ';', was '" + filter + "'";
         }
-        if (quote != 0) {
-            return "table_filter has an unclosed " + (quote == '\'' ? "string literal" : "quoted identifier")
+        if (open != 0) {
+            return "table_filter has an unclosed " + (open == '\'' ? "string literal" : "quoted identifier")
                     + ", was '" + filter + "'";
         }
         return null;
@@ -40,6 +36,28 @@ public final class TableFilter {
     /** The filter with every {@code ?} outside quotes doubled, as pgjdbc reads a literal question mark. */
     public static String forJdbc(String filter) {
         StringBuilder out = new StringBuilder(filter.length() + 8);
+        scan(filter, c -> {
+            if (c == '?') {
+                out.append('?');
+            }
+        }, out);
+        return out.toString();
+    }
+
+    private interface Unquoted {
+        void accept(char c);
+    }
+
+    private static char scan(String filter, Unquoted unquoted) {
+        return scan(filter, unquoted, null);
+    }
+
+    /**
+     * Walks the filter, telling {@code unquoted} of each character outside string literals and
+     * quoted identifiers (before it is copied to {@code copy}, if given); returns the quote left
+     * open at the end, or 0.
+     */
+    private static char scan(String filter, Unquoted unquoted, StringBuilder copy) {
         char quote = 0;
         for (int i = 0; i < filter.length(); i++) {
             char c = filter.charAt(i);
@@ -49,11 +67,13 @@ public final class TableFilter {
                 }
             } else if (c == '\'' || c == '"') {
                 quote = c;
-            } else if (c == '?') {
-                out.append('?');
+            } else {
+                unquoted.accept(c);
             }
-            out.append(c);
+            if (copy != null) {
+                copy.append(c);
+            }
         }
-        return out.toString();
+        return quote;
     }
 }

@@ -22,6 +22,9 @@ public final class TableSql {
     private final String rowDigest;
     private final String partition;
 
+    /** Whether the key is one integer column, so closed ranges can be sliced arithmetically. */
+    private final boolean integerKey;
+
     public TableSql(TableSchema schema, String filter) {
         this.schema = schema;
         this.table = schema.table().quoted();
@@ -31,6 +34,55 @@ public final class TableSql {
                 .map(c -> "r." + Sql.quote(c.name()) + (ColumnRules.hashesExactly(c) ? "" : "::text"))
                 .collect(Collectors.joining(", ")) + "), 0)";
         this.partition = "(" + keyHash(schema.keyColumns()) + " & " + (PARTITIONS - 1) + ")::int";
+        this.integerKey = schema.keyColumns().size() == 1
+                && java.util.Set.of("smallint", "integer", "bigint").contains(schema.keyColumns().get(0).type());
+    }
+
+    /**
+     * How a range is cut into partitions. For a single integer key and a closed range the
+     * partitions are {@link #PARTITIONS} contiguous key slices, so the rows of a differing
+     * partition can be fetched through the primary key index; otherwise they are key-hash classes.
+     */
+    public record Slicing(long lower, long upper, double scale, long margin) {
+        /**
+         * The key interval [from, to) that holds every row of partition p, widened for float
+         * rounding and kept within the range (so nothing can overflow).
+         */
+        long[] interval(int p) {
+            double from = (double) lower + Math.floor(p / scale) - margin;
+            double to = (double) lower + Math.ceil((p + 1) / scale) + margin;
+            return new long[] {from <= lower ? lower : Math.min(upper, (long) from),
+                               to >= upper ? upper : Math.max(lower, (long) to)};
+        }
+    }
+
+    /** The arithmetic slicing of a range, or null when it uses key-hash partitions. */
+    public Slicing slicing(KeyRange range) {
+        if (!integerKey || range.lower() == null || range.upper() == null) {
+            return null;
+        }
+        try {
+            long lower = Long.parseLong(range.lower().get(0));
+            long upper = Long.parseLong(range.upper().get(0));
+            long width = Math.subtractExact(upper, lower);
+            if (width <= 0) {
+                return null;
+            }
+            double bound = Math.max(Math.abs((double) lower), Math.abs((double) upper));
+            long margin = 2 + (long) Math.ceil(4 * Math.ulp(bound) + 4 * Math.ulp((double) width));
+            return new Slicing(lower, upper, (double) PARTITIONS / width, margin);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private String partitionOf(KeyRange range) {
+        Slicing slicing = slicing(range);
+        if (slicing == null) {
+            return partition;
+        }
+        return "LEAST(" + (PARTITIONS - 1) + ", GREATEST(0, floor(((" + keyList + ")::float8 - ("
+                + slicing.lower() + ")::float8) * (" + Double.toString(slicing.scale()) + ")::float8)))::int";
     }
 
     private static String keyHash(List<Column> keys) {
@@ -106,16 +158,38 @@ public final class TableSql {
 
     /** Per partition of one range: {@code range_no, partition, count, digest}. */
     public String hashQuery(int rangeNumber, KeyRange range) {
-        return "SELECT " + rangeNumber + " AS range_no, s.p, count(*), bit_xor(s.h) FROM (SELECT " + partition
+        return "SELECT " + rangeNumber + " AS range_no, s.p, count(*), bit_xor(s.h) FROM (SELECT " + partitionOf(range)
                 + " AS p, " + rowDigest + " AS h FROM " + from() + " WHERE " + rangePredicate(range) + filterClause()
                 + ") AS s GROUP BY s.p";
     }
 
-    /** Every column of the rows of one range in the given partitions (or all, when null), in key order. */
-    public String fetchQuery(KeyRange range, boolean allPartitions) {
-        return "SELECT " + schema.columns().stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "))
-                + " FROM " + from() + " WHERE " + rangePredicate(range)
-                + (allPartitions ? "" : " AND " + partition + " = ANY(?::int[])") + filterClause()
-                + " ORDER BY " + keyList;
+    /**
+     * Every column of the rows of one range in the given partitions (all of them when
+     * {@code partitions} is null), in key order. With arithmetic slicing the query also bounds
+     * the key to the partitions' intervals, so the index reads only those slices.
+     */
+    public String fetchQuery(KeyRange range, List<Integer> partitions) {
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(schema.columns().stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", ")))
+                .append(" FROM ").append(from()).append(" WHERE ").append(rangePredicate(range));
+        if (partitions != null) {
+            Slicing slicing = slicing(range);
+            if (slicing != null) {
+                List<long[]> intervals = new java.util.ArrayList<>();
+                for (int p : partitions) {
+                    long[] interval = slicing.interval(p);
+                    long[] last = intervals.isEmpty() ? null : intervals.get(intervals.size() - 1);
+                    if (last != null && interval[0] <= last[1]) {
+                        last[1] = Math.max(last[1], interval[1]);
+                    } else {
+                        intervals.add(interval);
+                    }
+                }
+                sql.append(" AND (").append(intervals.stream().map(i -> "(" + keyList + " >= " + i[0] + " AND "
+                        + keyList + " < " + i[1] + ")").collect(Collectors.joining(" OR "))).append(")");
+            }
+            sql.append(" AND ").append(partitionOf(range)).append(" = ANY(?::int[])");
+        }
+        return sql.append(filterClause()).append(" ORDER BY ").append(keyList).toString();
     }
 }

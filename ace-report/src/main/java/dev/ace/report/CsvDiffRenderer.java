@@ -1,0 +1,111 @@
+package dev.ace.report;
+
+import dev.ace.core.catalog.Column;
+import dev.ace.core.diff.DiffFile;
+import dev.ace.core.diff.DiffRow;
+import dev.ace.core.diff.DiffSummary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
+
+/**
+ * CSV: one line per differing row per node of each pair: {@code pair, node, kind}, the key
+ * columns ({@code key:<name>}), then every column of the row as that node holds it.
+ *
+ * <ul>
+ *   <li>{@code changed}: both nodes hold the key with different values (two lines, one per node);</li>
+ *   <li>{@code extra}: this node holds a row the other node of the pair lacks;</li>
+ *   <li>{@code missing}: this node lacks the row the other node holds (key columns filled, row columns NULL).</li>
+ * </ul>
+ * Values are exactly as in the diff file. Every value is quoted except SQL NULL, which is
+ * written as an unquoted {@code \N} (so NULL, {@code ""} and the text {@code \N} all read back
+ * distinctly with {@link #FORMAT}). With {@code neutraliseFormulas}, text that a spreadsheet
+ * would execute ({@code = + - @}, tab or CR first) gets a leading {@code '}; numbers are left
+ * alone. The default is off, so the file holds the exact values. Thread-safe.
+ */
+public final class CsvDiffRenderer implements ReportRenderer<DiffFile> {
+
+    /** The CSV dialect written (and to read it back with): RFC 4180, NULL as unquoted \N. */
+    public static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setNullString("\\N")
+            .setQuoteMode(QuoteMode.ALL_NON_NULL).setRecordSeparator("\r\n").get();
+
+    private final boolean neutraliseFormulas;
+
+    public CsvDiffRenderer(boolean neutraliseFormulas) {
+        this.neutraliseFormulas = neutraliseFormulas;
+    }
+
+    @Override
+    public void render(DiffFile source, OutputStream out) throws IOException {
+        DiffSummary summary = source.summary();
+        KeyIndex index = KeyIndex.of(source);
+        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        CSVPrinter printer = new CSVPrinter(writer, FORMAT);
+        List<String> header = new ArrayList<>(List.of("pair", "node", "kind"));
+        summary.primaryKey().forEach(key -> header.add("key:" + key));
+        summary.columns().forEach(column -> header.add(column.name()));
+        printer.printRecord(header);
+        try {
+            source.forEachRow((pair, node, row) -> {
+                String other = KeyIndex.other(pair, node);
+                boolean changed = index.has(pair, other, row);
+                print(printer, summary, pair, node, changed ? "changed" : "extra", row.key(), row.values());
+                if (!changed) {
+                    print(printer, summary, pair, other, "missing", row.key(),
+                            Collections.nCopies(summary.columns().size(), null));
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        printer.flush();
+    }
+
+    private void print(CSVPrinter printer, DiffSummary summary, String pair, String node, String kind, List<String> key,
+                       List<String> values) {
+        List<String> record = new ArrayList<>(3 + key.size() + values.size());
+        record.add(pair);
+        record.add(node);
+        record.add(kind);
+        int[] keyPositions = summary.keyPositions();
+        for (int i = 0; i < key.size(); i++) {
+            record.add(safe(summary.columns().get(keyPositions[i]), key.get(i)));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            record.add(safe(summary.columns().get(i), values.get(i)));
+        }
+        try {
+            printer.printRecord(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String safe(Column column, String value) {
+        if (!neutraliseFormulas || value == null || value.isEmpty() || DiffFile.writesAsNumber(column, value)) {
+            return value;
+        }
+        char first = value.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + value : value;
+    }
+
+    @Override
+    public String mediaType() {
+        return "text/csv; charset=UTF-8";
+    }
+
+    @Override
+    public String fileExtension() {
+        return "csv";
+    }
+}
