@@ -83,6 +83,10 @@ public final class RepairBenchmark {
                     db.drop();
                 }
             }
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
         runs.sort(java.util.Comparator.comparingDouble(Run::ratio));
         Run median = runs.get(runs.size() / 2);
