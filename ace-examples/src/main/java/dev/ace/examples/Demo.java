@@ -8,11 +8,16 @@ import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.report.DiffRenderers;
+import dev.ace.report.HtmlDiffRenderer;
+import dev.ace.report.HtmlRepairRenderer;
 import dev.ace.report.ReportFiles;
 import dev.ace.testkit.PgCluster;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.repair.RepairResult;
+import dev.ace.core.repair.TableRepairRequest;
+import dev.ace.core.repair.TableRerunRequest;
 import dev.ace.testkit.PgNode;
 import dev.ace.testkit.Replication;
 import dev.ace.testkit.TestDatabase;
@@ -25,8 +30,9 @@ import java.util.Map;
  * The README's main job. With no cluster configured it starts three embedded PostgreSQL nodes,
  * replicates a table from n1 to n2 and n3 with native logical replication, makes the nodes
  * diverge as real clusters do (a paused subscription, a write on one node), writes the cluster
- * file and an {@code ace.yaml}, shows what ACE sees, and runs table-diff before and after the
- * paused subscriber catches up.
+ * file and an {@code ace.yaml}, shows what ACE sees, runs table-diff before and after the
+ * paused subscriber catches up, repairs from n1 (dry run, then live with reports), and
+ * confirms with table-rerun and a full table-diff that nothing differs any more.
  *
  * <p>With {@code ACE_CONFIG} (an {@code ace.yaml}) and {@code ACE_CLUSTER} set it checks that
  * cluster instead: every node reachable, and with {@code ACE_TABLE} the table's shape agreed on
@@ -112,6 +118,23 @@ public final class Demo {
                 DiffResult after = ace.diff().diff(TableDiffRequest.builder("demo", "public.customers").build());
                 out.println(after.describe());
                 out.println("What is left is n2's own writes: real divergence, not replication lag.");
+
+                out.println();
+                out.println("== table-repair from n1 (the source of truth): first a dry run, then for real");
+                TableRepairRequest.Builder repair = TableRepairRequest.builder("demo", "public.customers")
+                        .diffFile(after.diffFile()).sourceOfTruth("n1").quiet(true);
+                out.println(ace.repair().repair(repair.dryRun(true).build()).describe());
+                RepairResult repaired = ace.repair().repair(repair.dryRun(false).generateReport(true).build());
+                out.println(repaired.describe());
+                out.println("  HTML repair report: " + reports.write(repaired.table(), "repair",
+                        new HtmlRepairRenderer(HtmlDiffRenderer.DEFAULT_ROWS), repaired));
+
+                out.println();
+                out.println("== table-rerun of the diff's keys, then a full table-diff");
+                DiffResult rerun = ace.rerun().rerun(TableRerunRequest.builder("demo", "public.customers")
+                        .diffFile(after.diffFile()).quiet(true).build());
+                out.println(rerun.describe());
+                out.println(ace.diff().diff(TableDiffRequest.builder("demo", "public.customers").build()).describe());
             }
             out.println("Done: the nodes stop now. Point ACE_CONFIG and ACE_CLUSTER at your own cluster to check it.");
         }

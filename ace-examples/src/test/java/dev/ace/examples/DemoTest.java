@@ -35,6 +35,12 @@ class DemoTest {
                 .contains("  n2/n3: 6 differing rows")
                 .contains("  n1/n2: 2 differing rows\n  n2/n3: 2 differing rows")
                 .contains("What is left is n2's own writes")
+                .contains("DRY RUN: public.customers (cluster demo, database demo), mode standard, source of truth n1\n"
+                        + "  n2: dry_run, 1 deleted, 0 inserted, 1 updated, 0 skipped as conflicts")
+                .contains("  n2: repaired, 1 deleted, 0 inserted, 1 updated, 0 skipped as conflicts")
+                .containsPattern("HTML repair report: .*/reports/.*/public_customers_repair-.*\\.html")
+                .contains("MATCH: public.customers on n1, n2, n3 (cluster demo, database demo)\n"
+                        + "  rows checked on n1: 5000\n  rows checked on n2: 5000\n  rows checked on n3: 5000")
                 .containsPattern("HTML report: .*/reports/\\d{4}-\\d{2}-\\d{2}/public_customers_diff-\\d{8}_\\d{9}-[0-9a-f]{8}\\.html")
                 .containsPattern("CSV report:  .*/reports/\\d{4}-\\d{2}-\\d{2}/public_customers_diff-.*\\.csv")
                 .containsPattern("diff file: .*/diffs/\\d{4}-\\d{2}-\\d{2}/public_customers_diffs-td_.*\\.json");
