@@ -165,8 +165,11 @@ public final class HtmlDiffRenderer implements ReportRenderer<DiffFile> {
         return model;
     }
 
-    /** Cells of one side: value (null for SQL NULL), whether it is NULL, whether it differs from the other side. */
-    private static List<Map<String, Object>> cells(List<String> values, List<String> other) {
+    /**
+     * Template cells of one side of a row: value ("" for SQL NULL), whether it is NULL, whether it
+     * differs from the other side (never, when there is no other side). Shared by the HTML renderers.
+     */
+    static List<Map<String, Object>> cells(List<String> values, List<String> other) {
         if (values == null) {
             return List.of();
         }

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * HTML repair report: one self-contained page (inline CSS, nothing fetched from elsewhere) saying,
@@ -98,8 +97,8 @@ public final class HtmlRepairRenderer implements ReportRenderer<RepairResult> {
             total++;
             if (rows.size() < rowsPerList) {
                 Map<String, Object> row = new HashMap<>();
-                row.put("before", cells(change.before(), change.after()));
-                row.put("after", cells(change.after(), change.before()));
+                row.put("before", HtmlDiffRenderer.cells(change.before(), change.after()));
+                row.put("after", HtmlDiffRenderer.cells(change.after(), change.before()));
                 rows.add(row);
             }
         }
@@ -107,21 +106,6 @@ public final class HtmlRepairRenderer implements ReportRenderer<RepairResult> {
         model.put("rows", rows);
         model.put("hidden", total - rows.size());
         return model;
-    }
-
-    private static List<Map<String, Object>> cells(List<String> values, List<String> other) {
-        if (values == null) {
-            return List.of();
-        }
-        List<Map<String, Object>> cells = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            Map<String, Object> cell = new HashMap<>();
-            cell.put("value", values.get(i) == null ? "" : values.get(i));
-            cell.put("isNull", values.get(i) == null);
-            cell.put("changed", other != null && !Objects.equals(values.get(i), other.get(i)));
-            cells.add(cell);
-        }
-        return cells;
     }
 
     @Override
