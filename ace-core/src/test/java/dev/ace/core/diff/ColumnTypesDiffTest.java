@@ -21,13 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * diff file gives back each node's value exactly.
  */
 @WithPgCluster(nodes = 2)
-class ColumnTypesDiffTest {
+public class ColumnTypesDiffTest {
 
     @TempDir
     Path dir;
 
-    /** type, a value both nodes hold (row 1), row 2 on n1, row 2 on n2. Values are SQL literals. */
-    static Stream<Arguments> types() {
+    /**
+     * The column-type matrix of table-diff, also used by the repair tests: type, a value both
+     * nodes hold (row 1), row 2 on n1, row 2 on n2. Values are SQL literals.
+     */
+    public static Stream<Arguments> types() {
         return Stream.of(
                 Arguments.of("smallint", "-32768", "1", "2"),
                 Arguments.of("integer", "2147483647", "7", "-7"),
