@@ -31,7 +31,9 @@ import java.util.Objects;
  * one transaction; with it, only that command's detail row. {@code resolved_at} is the database's
  * transaction time when the status becomes RESOLVED and is cleared otherwise; omitted
  * {@code resolution_details} are stored as SQL NULL. An exception with several retries (Spock's
- * {@code retry_errored_at}) has all of them updated. Nothing matching is an error, not a success.
+ * {@code retry_errored_at}) has all of them updated. An exception Spock only logged (its apply
+ * worker writes {@code exception_log} alone) is first tracked: its status rows are created as
+ * PENDING from the log. Nothing matching is an error, not a success.
  */
 public final class ExceptionService {
 
@@ -74,6 +76,7 @@ public final class ExceptionService {
             String set = " SET status = ?, resolved_at = " + (resolved ? "now()" : "NULL")
                     + ", resolution_details = ?::jsonb WHERE remote_origin = ?::oid AND remote_commit_ts = ? "
                     + "AND remote_xid = ?";
+            trackLoggedOnly(connection, update);
             int statusRows = 0;
             if (update.commandCounter() == null) {
                 statusRows = execute(connection, "UPDATE spock.exception_status" + set, update, null);
@@ -100,6 +103,61 @@ public final class ExceptionService {
         } catch (SQLException e) {
             throw SqlErrors.wrap(e, node, what);
         }
+    }
+
+    private static final String LOG_MATCH = "l.remote_origin = ?::oid AND l.remote_commit_ts = ? AND l.remote_xid = ?";
+    private static final String MISSING_STATUS = "NOT EXISTS (SELECT 1 FROM spock.exception_status s "
+            + "WHERE s.remote_origin = l.remote_origin AND s.remote_commit_ts = l.remote_commit_ts "
+            + "AND s.retry_errored_at = l.retry_errored_at)";
+    private static final String MISSING_DETAIL = "NOT EXISTS (SELECT 1 FROM spock.exception_status_detail d "
+            + "WHERE d.remote_origin = l.remote_origin AND d.remote_commit_ts = l.remote_commit_ts "
+            + "AND d.command_counter = l.command_counter AND d.retry_errored_at = l.retry_errored_at)";
+
+    /**
+     * Spock's apply worker writes only {@code exception_log}; the status rows appear when someone
+     * tracks the exception. Before updating, the rows the log has but the status tables lack are
+     * created as PENDING, in the same transaction, serialized per exception by an advisory lock
+     * ({@code ON CONFLICT} is refused on Spock's {@code user_catalog_table} tables). Nothing is
+     * inserted when every row exists, so a role with UPDATE alone can review tracked exceptions.
+     */
+    private static void trackLoggedOnly(Connection connection, Update update) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended('ace spock exception ' || ? || ' ' || ?, 0))")) {
+            lock.setLong(1, update.origin());
+            lock.setLong(2, update.xid());
+            lock.executeQuery().close();
+        }
+        long missing;
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FILTER (WHERE " + MISSING_STATUS
+                + ") + count(*) FILTER (WHERE " + MISSING_DETAIL + ") FROM spock.exception_log l WHERE " + LOG_MATCH)) {
+            bindKey(count, update, 1);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                missing = rows.getLong(1);
+            }
+        }
+        if (missing == 0) {
+            return;
+        }
+        try (PreparedStatement status = connection.prepareStatement("INSERT INTO spock.exception_status "
+                + "(remote_origin, remote_commit_ts, retry_errored_at, remote_xid, status) "
+                + "SELECT DISTINCT l.remote_origin, l.remote_commit_ts, l.retry_errored_at, l.remote_xid, 'PENDING' "
+                + "FROM spock.exception_log l WHERE " + LOG_MATCH + " AND " + MISSING_STATUS);
+             PreparedStatement detail = connection.prepareStatement("INSERT INTO spock.exception_status_detail "
+                + "(remote_origin, remote_commit_ts, command_counter, retry_errored_at, remote_xid, status) "
+                + "SELECT l.remote_origin, l.remote_commit_ts, l.command_counter, l.retry_errored_at, l.remote_xid, "
+                + "'PENDING' FROM spock.exception_log l WHERE " + LOG_MATCH + " AND " + MISSING_DETAIL)) {
+            bindKey(status, update, 1);
+            status.executeUpdate();
+            bindKey(detail, update, 1);
+            detail.executeUpdate();
+        }
+    }
+
+    private static void bindKey(PreparedStatement statement, Update update, int first) throws SQLException {
+        statement.setLong(first, update.origin());
+        statement.setObject(first + 1, update.commitTs());
+        statement.setLong(first + 2, update.xid());
     }
 
     private static int execute(Connection connection, String sql, Update update, Integer commandCounter)

@@ -83,6 +83,26 @@ class ExceptionServiceTest {
     }
 
     @Test
+    void anExceptionSpockOnlyLoggedIsTrackedFromTheLogThenUpdated(TestDatabase db) {
+        seed(db);
+        db.execute("n1", "INSERT INTO spock.exception_log (remote_origin, remote_commit_ts, command_counter, "
+                + "retry_errored_at, remote_xid, error_message) VALUES "
+                + "(16385, '2024-03-17 00:00:00+00', 1, '2026-01-02 00:00:00+00', 1003, 'only logged'), "
+                + "(16385, '2024-03-17 00:00:00+00', 2, '2026-01-02 00:00:00+00', 1003, 'only logged')");
+        try (Ace ace = ace(db)) {
+            ExceptionUpdateResult result = ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
+                    .exception("16385", "2024-03-17T00:00:00Z", "1003").status("RESOLVED").build());
+            assertThat(result.statusRows()).isEqualTo(1);
+            assertThat(result.detailRows()).isEqualTo(2);
+            assertThat(db.queryValue("n1", "SELECT string_agg(command_counter || ':' || status, ' ' ORDER BY "
+                    + "command_counter) FROM spock.exception_status_detail WHERE remote_xid = 1003"))
+                    .isEqualTo("1:RESOLVED 2:RESOLVED");
+            assertThat(db.queryValue("n1", "SELECT status FROM spock.exception_status WHERE remote_xid = 1003"))
+                    .isEqualTo("RESOLVED");
+        }
+    }
+
+    @Test
     void withCommandCounterOnlyThatDetailRowChanges(TestDatabase db) {
         seed(db);
         try (Ace ace = ace(db)) {
