@@ -35,6 +35,8 @@ import java.util.concurrent.Future;
  *   <li>the JVM's peak heap during the diffs.</li>
  * </ul>
  * Arguments: {@code --rows N} (default 1000000), {@code --repeat K} (default 3; the median is shown).
+ * Then, unless {@code --repair-rows 0}, the table-repair benchmark ({@link RepairBenchmark}) of
+ * {@code --repair-rows N} differing rows (default 100000).
  */
 public final class Benchmark {
 
@@ -43,20 +45,27 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         long rows = 1_000_000;
+        long repairRows = 100_000;
         int repeat = 3;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
-                case "--rows":
-                    rows = Long.parseLong(args[i + 1].replace("_", "").replace(",", ""));
-                    break;
-                case "--repeat":
-                    repeat = Integer.parseInt(args[i + 1]);
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + args[i] + "; use --rows N and --repeat K");
+                case "--rows" -> rows = count(args[i + 1]);
+                case "--repair-rows" -> repairRows = count(args[i + 1]);
+                case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; use --rows N, --repair-rows N (0: no repair benchmark) and --repeat K");
             }
         }
         new Benchmark().run(rows, repeat, System.out);
+        if (repairRows > 0) {
+            System.out.println();
+            RepairBenchmark.run(repairRows, repeat, System.out);
+        }
+    }
+
+    /** A row count as typed: {@code 1000000}, {@code 1_000_000} or {@code 1,000,000}. */
+    static long count(String text) {
+        return Long.parseLong(text.replace("_", "").replace(",", ""));
     }
 
     void run(long rows, int repeat, PrintStream out) throws Exception {
@@ -177,7 +186,7 @@ public final class Benchmark {
         return peak;
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
+    static void deleteTree(Path root) throws java.io.IOException {
         if (!Files.exists(root)) {
             return;
         }

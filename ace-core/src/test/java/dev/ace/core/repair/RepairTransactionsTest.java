@@ -194,6 +194,57 @@ class RepairTransactionsTest {
     }
 
     @Test
+    void aRoleThatMayNotCreateTemporaryTablesRepairsThroughBoundArraysAlike(TestDatabase db) {
+        seed(db);
+        String role = role(db, "notemp");
+        db.executeOnAll("REVOKE TEMPORARY ON DATABASE " + db.name() + " FROM PUBLIC");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = diff(ace, "public.t", "all");
+            RepairResult result = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1")
+                    .role(CallerRole.of(role)).fireTriggers(true).build());
+            assertThat(result.node("n2").status()).isEqualTo(NodeRepairResult.Status.REPAIRED);
+            assertThat(List.of(result.node("n2").deleted(), result.node("n2").inserted(), result.node("n2").updated()))
+                    .containsExactly(3L, 3L, 4L);
+            assertThat(diff(ace, "public.t", "all").match()).isTrue();
+        }
+    }
+
+    @Test
+    void theStagingTablesOfARepairAreGoneAfterItCommitsOrFails(TestDatabase db) {
+        seed(db);
+        db.executeOnAll("CREATE TABLE stages (name text)", "CREATE FUNCTION note_stages() RETURNS trigger "
+                + "LANGUAGE plpgsql AS $$ BEGIN INSERT INTO stages SELECT relname FROM pg_class "
+                + "WHERE relpersistence = 't' AND relname LIKE 'ace_repair_%'; RETURN NULL; END $$",
+                "CREATE TRIGGER note AFTER UPDATE ON t FOR EACH STATEMENT EXECUTE FUNCTION note_stages()");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = diff(ace, "public.t", "n1,n2");
+            RepairResult result = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1")
+                    .fireTriggers(true).build());
+            assertThat(result.node("n2").updated()).isEqualTo(4);
+            // the update ran through the stages (the trigger saw them), and none outlived the transaction
+            assertThat(db.queryColumn("n2", "SELECT DISTINCT name FROM stages ORDER BY 1"))
+                    .containsExactly("ace_repair_delete", "ace_repair_insert", "ace_repair_update");
+            assertThat(db.queryValue("n2", "SELECT count(*) FROM pg_class WHERE relpersistence = 't' "
+                    + "AND relname LIKE 'ace_repair_%'")).isEqualTo("0");
+
+            db.execute("n2", "UPDATE t SET v = 'again' WHERE id = 9", "DELETE FROM t WHERE id = 10");
+            DiffResult again = diff(ace, "public.t", "n1,n2");
+            List<String> n2 = binaryRows(db, "n2", "t", "id");
+            db.execute("n2", "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF current_setting('application_name') = 'ace' THEN RAISE EXCEPTION 'no updates today'; END IF; "
+                    + "RETURN NULL; END $$",
+                    "CREATE TRIGGER refuse AFTER UPDATE ON t FOR EACH STATEMENT EXECUTE FUNCTION refuse()");
+            RepairResult failed = ace.repair().repair(repair("public.t", again).sourceOfTruth("n1")
+                    .fireTriggers(true).build());
+            assertThat(failed.node("n2").status()).isEqualTo(NodeRepairResult.Status.FAILED);
+            assertThat(failed.node("n2").error()).contains("no updates today");
+            assertThat(binaryRows(db, "n2", "t", "id")).isEqualTo(n2);
+            assertThat(db.queryValue("n2", "SELECT count(*) FROM pg_class WHERE relpersistence = 't' "
+                    + "AND relname LIKE 'ace_repair_%'")).isEqualTo("0");
+        }
+    }
+
+    @Test
     void aSourceThatCannotBeReReadLeavesEveryTargetUntouched(TestDatabase db) {
         seed(db);
         String role = role(db, "blind");

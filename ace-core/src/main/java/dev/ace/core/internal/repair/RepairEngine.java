@@ -30,6 +30,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -167,6 +168,8 @@ public final class RepairEngine {
         final TargetPlan plan;
         NodeSession session;
         boolean spock;
+        /** Writes through COPY-filled temporary tables; null: through bound arrays. */
+        StagedWriter staged;
         Outcome outcome = Outcome.OPEN;
         AceException error;
         String gid;
@@ -445,6 +448,9 @@ public final class RepairEngine {
                     throw e;
                 }
             }
+            if (!request.dryRun() && !request.atomic() && StagedWriter.allowed(connection)) {
+                target.staged = new StagedWriter(connection, sql);
+            }
             target.spock = "t".equals(queryValue(connection,
                     "SELECT to_regprocedure('spock.repair_mode(boolean)') IS NOT NULL"));
             if (target.spock && !request.dryRun()) {
@@ -595,13 +601,13 @@ public final class RepairEngine {
                     }
                     long start = System.nanoTime();
                     switch (unit.kind) {
-                        case DELETE -> target.deleted += write(connection, sql.casDelete(), open,
+                        case DELETE -> target.deleted += write(connection, unit.kind, sql.casDelete(), open,
                                 change -> List.of(change.expected), target, missed);
-                        case INSERT -> target.inserted += write(connection, sql.insert(), open,
+                        case INSERT -> target.inserted += write(connection, unit.kind, sql.insert(), open,
                                 change -> List.of(change.row), target, missed);
                         case UPDATE -> {
                             if (sql.hasUpdatableColumns()) {
-                                target.updated += write(connection, sql.casUpdate(), open,
+                                target.updated += write(connection, unit.kind, sql.casUpdate(), open,
                                         change -> List.of(change.row, change.expected), target, missed);
                             } else {
                                 open.forEach(change -> change.conflict = "only generated columns differ on "
@@ -659,30 +665,43 @@ public final class RepairEngine {
         }
 
         /**
-         * Runs one compare-and-set statement per batch: binds, per change, the rows {@code rows}
-         * gives, each as one text[] per column; changes whose key is not returned go to {@code missed}.
+         * Writes {@code changes} (of one kind) in batches, through the target's stages when it has
+         * them, else with one compare-and-set statement per batch binding, per change, the rows
+         * {@code rows} gives, each as one text[] per column. Changes not applied go to {@code missed}.
          */
-        private long write(Connection connection, String statementSql, List<Change> changes, Rows rows, Target target,
-                           List<Change> missed) throws SQLException {
+        private long write(Connection connection, RowChange.Kind kind, String statementSql, List<Change> changes,
+                           Rows rows, Target target, List<Change> missed) throws SQLException {
             long count = 0;
             int[] all = sql.allColumnIndexes();
             for (int from = 0; from < changes.size(); from += BATCH) {
                 List<Change> batch = changes.subList(from, Math.min(changes.size(), from + BATCH));
-                Set<String> returned;
-                try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
-                    int parameter = 1;
-                    int groups = rows.of(batch.get(0)).size();
-                    for (int group = 0; group < groups; group++) {
-                        List<List<String>> values = new ArrayList<>(batch.size());
-                        for (Change change : batch) {
-                            values.add(rows.of(change).get(group));
+                BitSet applied;
+                if (target.staged != null) {
+                    applied = target.staged.write(kind, batch);
+                } else {
+                    Set<String> returned;
+                    try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+                        int parameter = 1;
+                        int groups = rows.of(batch.get(0)).size();
+                        for (int group = 0; group < groups; group++) {
+                            List<List<String>> values = new ArrayList<>(batch.size());
+                            for (Change change : batch) {
+                                values.add(rows.of(change).get(group));
+                            }
+                            parameter = RowSql.bindColumns(statement, connection, parameter, values, all);
                         }
-                        parameter = RowSql.bindColumns(statement, connection, parameter, values, all);
+                        returned = RowSql.returnedKeys(statement, sql.keyPositions().length);
                     }
-                    returned = RowSql.returnedKeys(statement, sql.keyPositions().length);
+                    applied = new BitSet(batch.size());
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (returned.contains(batch.get(i).keyId)) {
+                            applied.set(i);
+                        }
+                    }
                 }
-                for (Change change : batch) {
-                    if (returned.contains(change.keyId)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    Change change = batch.get(i);
+                    if (applied.get(i)) {
                         target.done.add(change.toRowChange());
                         count++;
                     } else {

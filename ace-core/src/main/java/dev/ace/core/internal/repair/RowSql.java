@@ -3,15 +3,18 @@ package dev.ace.core.internal.repair;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.internal.db.Sql;
+import dev.ace.core.internal.diff.ColumnRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -28,6 +31,10 @@ import java.util.stream.IntStream;
  * seen and skipped, never overwritten. Immutable and thread-safe.
  */
 final class RowSql {
+
+    /** Types without a cast to text of their own: {@code ::text} is their output function. */
+    private static final Pattern PRINTED_BY_TEXT_CAST = Pattern.compile("numeric(\\(\\d+(,\\d+)?\\))?|real"
+            + "|double precision|interval.*|json|jsonb|time(\\(\\d\\))? with time zone|.*\\[\\]");
 
     private final String table;
     private final List<Column> columns;
@@ -117,15 +124,40 @@ final class RowSql {
     }
 
     /**
-     * Every column of {@code t} prints exactly as the expected row {@code v.e0..} says: the row of
-     * the columns' output texts equals the row of the expected texts. A record prints each value
-     * with its type's output function and quotes it by the same rule whatever its type, NULL as
-     * nothing and {@code ''} as {@code ""}, so the two records print alike exactly when every
-     * column does (and it is cheaper than comparing column by column).
+     * Every column of {@code t} prints exactly as the expected row {@code v.e0..} says (NULL
+     * matching only NULL, {@code ''} only {@code ''}). Each column is compared the cheapest exact
+     * way its type allows:
+     * <ul>
+     *   <li>types whose equality holds only for values that print alike (integers, boolean, dates
+     *       and timestamps, uuid, bytea, inet, enums, ...; {@link ColumnRules#hashesExactly}) by
+     *       their equality, strings byte for byte ({@code COLLATE "C"}, so a nondeterministic
+     *       collation cannot equate different texts);</li>
+     *   <li>types whose cast to text is their output function (numeric, floats, interval, json,
+     *       jsonb, timetz, arrays) by that text, so {@code 1.0} and {@code 1.00} differ;</li>
+     *   <li>anything else (domains, composites, ranges, ...) by the text of a one-column record,
+     *       which always prints a value with its type's output function.</li>
+     * </ul>
      */
     private String matches(String alias, String valuesAlias) {
-        return "ROW(" + allColumns(alias) + ")::text = ROW(" + IntStream.range(0, columns.size())
-                .mapToObj(i -> valuesAlias + ".e" + i).collect(Collectors.joining(", ")) + ")::text";
+        List<String> terms = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            String actual = columnRef(alias, i);
+            String expected = valuesAlias + ".e" + i;
+            String type = column.type();
+            if (type.equals("text") || type.startsWith("character varying")) {
+                terms.add("(" + actual + "::text IS NOT DISTINCT FROM " + expected + " COLLATE \"C\")");
+            } else if (type.startsWith("character") || type.equals("name")) {
+                terms.add("(" + actual + " IS NOT DISTINCT FROM " + cast(expected, i) + " COLLATE \"C\")");
+            } else if (ColumnRules.hashesExactly(column)) {
+                terms.add("(" + actual + " IS NOT DISTINCT FROM " + cast(expected, i) + ")");
+            } else if (PRINTED_BY_TEXT_CAST.matcher(type).matches()) {
+                terms.add("(" + actual + "::text IS NOT DISTINCT FROM " + expected + ")");
+            } else {
+                terms.add("ROW(" + actual + ")::text = ROW(" + expected + ")::text");
+            }
+        }
+        return String.join(" AND ", terms);
     }
 
     /** Every column of the rows whose key is bound (one {@code text[]} per key column, in key order). */
@@ -136,18 +168,26 @@ final class RowSql {
 
     /** Deletes the rows that still hold the bound expected rows (one {@code text[]} per column); returns their keys. */
     String casDelete() {
-        return "DELETE FROM " + table + " AS t USING unnest(" + arrays(columns.size()) + ") AS v("
-                + names("e", columns.size()) + ") WHERE " + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v")
-                + " RETURNING " + keyColumns("t");
+        return delete("unnest(" + arrays(columns.size()) + ") AS v(" + names("e", columns.size()) + ")",
+                keyColumns("t"));
+    }
+
+    private String delete(String from, String returning) {
+        return "DELETE FROM " + table + " AS t USING " + from + " WHERE " + keyJoin("t", "v", "e", true) + " AND "
+                + matches("t", "v") + " RETURNING " + returning;
     }
 
     /** Inserts the bound rows (one {@code text[]} per column) whose key is free; returns the keys inserted. */
     String insert() {
+        return insert("unnest(" + arrays(columns.size()) + ") AS v(" + names("c", columns.size()) + ")");
+    }
+
+    private String insert(String from) {
         List<Integer> written = IntStream.range(0, columns.size()).filter(i -> !generated[i]).boxed().toList();
         return "INSERT INTO " + table + " AS t (" + written.stream().map(i -> Sql.quote(columns.get(i).name()))
                 .collect(Collectors.joining(", ")) + ") OVERRIDING SYSTEM VALUE SELECT "
                 + written.stream().map(i -> cast("v.c" + i, i)).collect(Collectors.joining(", "))
-                + " FROM unnest(" + arrays(columns.size()) + ") AS v(" + names("c", columns.size()) + ") ON CONFLICT ("
+                + " FROM " + from + " ON CONFLICT ("
                 + IntStream.of(keyPositions).mapToObj(i -> Sql.quote(columns.get(i).name()))
                 .collect(Collectors.joining(", ")) + ") DO NOTHING RETURNING " + keyColumns("t");
     }
@@ -157,15 +197,63 @@ final class RowSql {
      * per column of the new rows, then one per column of the expected rows. Returns the keys updated.
      */
     String casUpdate() {
+        return update("unnest(" + arrays(2 * columns.size()) + ") AS v(" + names("c", columns.size()) + ", "
+                + names("e", columns.size()) + ")", keyColumns("t"));
+    }
+
+    private String update(String from, String returning) {
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             if (!isKey(i) && !generated[i]) {
                 sets.add(Sql.quote(columns.get(i).name()) + " = " + cast("v.c" + i, i));
             }
         }
-        return "UPDATE " + table + " AS t SET " + String.join(", ", sets) + " FROM unnest(" + arrays(2 * columns.size())
-                + ") AS v(" + names("c", columns.size()) + ", " + names("e", columns.size()) + ") WHERE "
-                + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v") + " RETURNING " + keyColumns("t");
+        return "UPDATE " + table + " AS t SET " + String.join(", ", sets) + " FROM " + from + " WHERE "
+                + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v") + " RETURNING " + returning;
+    }
+
+    // ------------------------------------------------------------------ staged rows
+
+    /**
+     * A temporary table ({@code ON COMMIT DROP}) to stage rows in: {@code n} (the row's index in
+     * its batch), then one text column per table column for the rows to write ({@code c0..}) if
+     * {@code rows}, then for the rows expected on the target ({@code e0..}) if {@code expected}.
+     */
+    String createStage(String stage, boolean rows, boolean expected) {
+        return "CREATE TEMPORARY TABLE " + Sql.quote(stage) + " (n int NOT NULL" + stageColumns(rows, expected)
+                .stream().map(name -> ", " + name + " text").collect(Collectors.joining()) + ") ON COMMIT DROP";
+    }
+
+    /** {@code COPY} into a stage made by {@link #createStage} with the same flags, in text format. */
+    String copyIntoStage(String stage, boolean rows, boolean expected) {
+        return "COPY pg_temp." + Sql.quote(stage) + " (n" + stageColumns(rows, expected).stream()
+                .map(name -> ", " + name).collect(Collectors.joining()) + ") FROM STDIN";
+    }
+
+    private List<String> stageColumns(boolean rows, boolean expected) {
+        List<String> names = new ArrayList<>();
+        if (rows) {
+            IntStream.range(0, columns.size()).forEach(i -> names.add("c" + i));
+        }
+        if (expected) {
+            IntStream.range(0, columns.size()).forEach(i -> names.add("e" + i));
+        }
+        return names;
+    }
+
+    /** {@link #casDelete} from a stage of expected rows; returns the {@code n} of each row deleted. */
+    String stagedDelete(String stage) {
+        return delete("pg_temp." + Sql.quote(stage) + " AS v", "v.n");
+    }
+
+    /** {@link #insert} from a stage of rows; returns the keys inserted. */
+    String stagedInsert(String stage) {
+        return insert("pg_temp." + Sql.quote(stage) + " AS v");
+    }
+
+    /** {@link #casUpdate} from a stage of new and expected rows; returns the {@code n} of each row updated. */
+    String stagedUpdate(String stage) {
+        return update("pg_temp." + Sql.quote(stage) + " AS v", "v.n");
     }
 
     /** Binds, from {@code first} on, one {@code text[]} per column of {@code rows} (each row in column order). */
@@ -202,16 +290,21 @@ final class RowSql {
     }
 
     /** The key ids a RETURNING clause of key columns gave back. */
-    static java.util.Set<String> returnedKeys(PreparedStatement statement, int keyColumns) throws SQLException {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+    static Set<String> returnedKeys(PreparedStatement statement, int keyColumns) throws SQLException {
         try (ResultSet result = statement.executeQuery()) {
-            while (result.next()) {
-                List<String> key = new ArrayList<>(keyColumns);
-                for (int c = 1; c <= keyColumns; c++) {
-                    key.add(result.getString(c));
-                }
-                keys.add(keyId(key));
+            return keyIds(result, keyColumns);
+        }
+    }
+
+    /** The key ids of every row of {@code result}, whose first {@code keyColumns} columns are a key. */
+    static Set<String> keyIds(ResultSet result, int keyColumns) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        while (result.next()) {
+            List<String> key = new ArrayList<>(keyColumns);
+            for (int c = 1; c <= keyColumns; c++) {
+                key.add(result.getString(c));
             }
+            keys.add(keyId(key));
         }
         return keys;
     }

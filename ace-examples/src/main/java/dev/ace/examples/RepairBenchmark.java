@@ -1,9 +1,12 @@
-package dev.ace.core.repair;
+package dev.ace.examples;
 
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.repair.NodeRepairResult;
+import dev.ace.core.repair.RepairResult;
+import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.testkit.PgCluster;
 import dev.ace.testkit.TestDatabase;
 import java.io.IOException;
@@ -29,10 +32,11 @@ import org.postgresql.PGConnection;
  *   <li>repair: {@code table-repair} of n2 from n1 with the diff file (reading the file, re-reading
  *       the source, the compare-and-set writes, the commit), after which a diff must match.</li>
  * </ul>
- * Target: repair at most 3 x copy. Arguments: {@code --rows N} (default 100000), {@code --repeat K}
- * (default 3; the median run is shown). Run with
- * {@code ./mvnw -q -B -pl ace-core -am test -Dtest=RepairBenchmarkTest -Dace.benchmark.rows=100000
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Target: repair at most 3 x copy. A first run of the same size warms the JVM and is shown but
+ * not counted (the diff benchmark does the same). Arguments: {@code --rows N} (default 100000),
+ * {@code --repeat K} (default 3; the median run is shown). It runs as the second part of the
+ * project's benchmark command ({@code exec:exec@benchmark}, {@code -Dbench.repair.rows=N}), or
+ * alone with {@code java -cp ... dev.ace.examples.RepairBenchmark --rows N}.
  */
 public final class RepairBenchmark {
 
@@ -51,7 +55,7 @@ public final class RepairBenchmark {
         int repeat = 3;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
-                case "--rows" -> rows = Long.parseLong(args[i + 1].replace("_", "").replace(",", ""));
+                case "--rows" -> rows = Benchmark.count(args[i + 1]);
                 case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --rows N, --repeat K");
             }
@@ -68,25 +72,26 @@ public final class RepairBenchmark {
         out.printf("ACE table-repair benchmark: %,d differing rows on n2 (%,d missing, %,d changed, %,d extra), "
                         + "table of %,d rows, %d cores, PostgreSQL embedded%n", rows, missing, changed, extra, table,
                 Runtime.getRuntime().availableProcessors());
-        out.println("run   copy (ms)   repair (ms)   repair/copy   deleted   inserted   updated   exact");
+        out.println("run      copy (ms)   repair (ms)   repair/copy   deleted   inserted   updated   exact");
         Path work = Files.createTempDirectory("ace-repair-bench-");
         List<Run> runs = new ArrayList<>();
         try (PgCluster cluster = PgCluster.builder().name("bench").nodes(2).start()) {
-            for (int r = 1; r <= repeat; r++) {
+            for (int r = 0; r <= repeat; r++) {
                 TestDatabase db = cluster.createDatabase("bench");
                 try {
                     Run run = once(db, work, table, missing, changed, extra);
-                    runs.add(run);
-                    out.printf("%-5d %9d   %11d   %11.2f   %7d   %8d   %7d   %s%n", r, run.copyMillis(),
-                            run.repairMillis(), run.ratio(), run.deleted(), run.inserted(), run.updated(), run.exact());
+                    if (r > 0) {
+                        runs.add(run);
+                    }
+                    out.printf("%-8s %9d   %11d   %11.2f   %7d   %8d   %7d   %s%n", r == 0 ? "warm-up" : r,
+                            run.copyMillis(), run.repairMillis(), run.ratio(), run.deleted(), run.inserted(),
+                            run.updated(), run.exact() ? "yes" : "NO");
                 } finally {
                     db.drop();
                 }
             }
         } finally {
-            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            Benchmark.deleteTree(work);
         }
         runs.sort(java.util.Comparator.comparingDouble(Run::ratio));
         Run median = runs.get(runs.size() / 2);
