@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,7 +93,10 @@ public final class DiffFile {
 
     /** Streams every row, pair by pair and node by node, each list in key order. */
     public void forEachRow(RowVisitor visitor) {
-        List<Column> columns = summary.columns();
+        Map<String, Integer> positions = new HashMap<>();
+        for (Column column : summary.columns()) {
+            positions.put(column.name(), positions.size());
+        }
         try (JsonParser parser = FACTORY.createParser(path.toFile())) {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -113,7 +118,7 @@ public final class DiffFile {
                         expect(parser.nextToken() == JsonToken.START_ARRAY, "diffs." + pair + "." + node
                                 + " must be a list of rows");
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
-                            visitor.visit(pair, node, readRow(parser, columns, pair, node));
+                            visitor.visit(pair, node, readRow(parser, positions, pair, node));
                         }
                     }
                 }
@@ -138,8 +143,11 @@ public final class DiffFile {
         return rows;
     }
 
-    private DiffRow readRow(JsonParser parser, List<Column> columns, String pair, String node) throws IOException {
-        Map<String, String> values = new LinkedHashMap<>();
+    private DiffRow readRow(JsonParser parser, Map<String, Integer> positions, String pair, String node)
+            throws IOException {
+        String[] ordered = new String[positions.size()];
+        boolean[] seen = new boolean[positions.size()];
+        String unknown = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String column = parser.currentName();
             JsonToken token = parser.nextToken();
@@ -163,20 +171,25 @@ public final class DiffFile {
                     throw new Malformed("a row of diffs." + pair + "." + node + " has a value of column " + column
                             + " that is neither text, number, boolean nor null");
             }
-            values.put(column, text);
-        }
-        List<String> ordered = new ArrayList<>(columns.size());
-        for (Column column : columns) {
-            if (!values.containsKey(column.name())) {
-                throw new Malformed("a row of diffs." + pair + "." + node + " lacks column " + column.name());
+            Integer position = positions.get(column);
+            if (position == null) {
+                unknown = unknown == null ? column : unknown;
+            } else {
+                ordered[position] = text;
+                seen[position] = true;
             }
-            ordered.add(values.remove(column.name()));
         }
-        if (!values.isEmpty()) {
-            throw new Malformed("a row of diffs." + pair + "." + node + " has column " + values.keySet().iterator().next()
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) {
+                throw new Malformed("a row of diffs." + pair + "." + node + " lacks column "
+                        + summary.columns().get(i).name());
+            }
+        }
+        if (unknown != null) {
+            throw new Malformed("a row of diffs." + pair + "." + node + " has column " + unknown
                     + ", which the table does not");
         }
-        return new DiffRow(summary, ordered);
+        return new DiffRow(summary, Arrays.asList(ordered));
     }
 
     private static DiffSummary parseSummary(Path path, JsonNode node) {
