@@ -79,9 +79,10 @@ class DiffReportsTest {
                     n1n2.add(record.get("node") + " " + record.get("kind") + " " + record.get("key:id"));
                 }
             }
-            assertThat(n1n2).containsExactly("n1 changed 1", "n1 changed 2", "n1 changed 3", "n1 changed 4",
-                    "n1 changed 5", "n1 extra 6", "n2 missing 6", "n2 changed 1", "n2 changed 2", "n2 changed 3",
-                    "n2 changed 4", "n2 changed 5", "n2 extra 99", "n1 missing 99");
+            // key by key (region, then id by value), the pair's first node first
+            assertThat(n1n2).containsExactly("n1 changed 1", "n2 changed 1", "n1 changed 2", "n2 changed 2",
+                    "n1 changed 3", "n2 changed 3", "n1 changed 4", "n2 changed 4", "n1 changed 5", "n2 changed 5",
+                    "n1 extra 6", "n2 missing 6", "n1 missing 99", "n2 extra 99");
             Map<String, String> n2Notes = new java.util.HashMap<>();
             for (CSVRecord record : records) {
                 if (record.get("pair").equals("n1/n2") && record.get("node").equals("n2")) {
