@@ -3,6 +3,7 @@ package dev.ace.report;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffSummary;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -52,31 +53,31 @@ public final class CsvDiffRenderer implements ReportRenderer<DiffFile> {
     @Override
     public void render(DiffFile source, OutputStream out) throws IOException {
         DiffSummary summary = source.summary();
-        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         CSVPrinter printer = new CSVPrinter(writer, FORMAT);
         List<String> header = new ArrayList<>(List.of("pair", "node", "kind"));
         summary.primaryKey().forEach(key -> header.add("key:" + key));
         summary.columns().forEach(column -> header.add(column.name()));
         printer.printRecord(header);
         List<String> absent = Collections.nCopies(summary.columns().size(), null);
+        int[] keyPositions = summary.keyPositions();
         groups.forEach(source, group -> {
             String leftKind = group.changed() ? "changed" : group.left() != null ? "extra" : "missing";
             String rightKind = group.changed() ? "changed" : group.right() != null ? "extra" : "missing";
-            print(printer, summary, group.pair(), group.leftNode(), leftKind, group.key(),
+            print(printer, summary, keyPositions, group.pair(), group.leftNode(), leftKind, group.key(),
                     group.left() != null ? group.left() : absent);
-            print(printer, summary, group.pair(), group.rightNode(), rightKind, group.key(),
+            print(printer, summary, keyPositions, group.pair(), group.rightNode(), rightKind, group.key(),
                     group.right() != null ? group.right() : absent);
         });
         printer.flush();
     }
 
-    private void print(CSVPrinter printer, DiffSummary summary, String pair, String node, String kind, List<String> key,
-                       List<String> values) throws IOException {
+    private void print(CSVPrinter printer, DiffSummary summary, int[] keyPositions, String pair, String node, String kind,
+                       List<String> key, List<String> values) throws IOException {
         List<String> record = new ArrayList<>(3 + key.size() + values.size());
         record.add(pair);
         record.add(node);
         record.add(kind);
-        int[] keyPositions = summary.keyPositions();
         for (int i = 0; i < key.size(); i++) {
             record.add(safe(summary.columns().get(keyPositions[i]), key.get(i)));
         }

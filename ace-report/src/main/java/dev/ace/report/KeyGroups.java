@@ -226,7 +226,9 @@ final class KeyGroups {
         private final int[] keyPositions;
         private final boolean[] numeric;
         private final int columns;
+        private final Path path;
         private final List<String> pairs = new ArrayList<>();
+        private final List<String[]> pairNodes = new ArrayList<>();
         private final Map<String, Integer> pairIndex = new HashMap<>();
         private final List<Row> buffer = new ArrayList<>();
         private long bufferBytes;
@@ -236,6 +238,7 @@ final class KeyGroups {
         private final List<RunReader> open = new ArrayList<>();
 
         Sort(DiffFile file) {
+            this.path = file.path();
             DiffSummary summary = file.summary();
             this.keyPositions = summary.keyPositions();
             this.numeric = new boolean[keyPositions.length];
@@ -249,9 +252,15 @@ final class KeyGroups {
         void add(String pair, String node, dev.ace.core.diff.DiffRow row) {
             int index = pairIndex.computeIfAbsent(pair, p -> {
                 pairs.add(p);
+                pairNodes.add(p.split("/", 2));
                 return pairs.size() - 1;
             });
-            int side = pair.startsWith(node + "/") ? 0 : 1;
+            String[] nodes = pairNodes.get(index);
+            int side = node.equals(nodes[0]) ? 0 : node.equals(nodes[1]) ? 1 : -1;
+            if (side < 0) {
+                throw new InvalidRequestException("diff_file " + path + " is not a usable ACE diff file: diffs." + pair
+                        + " lists rows of node " + node + ", which is not in that pair");
+            }
             Row entry = new Row(index, side, row.values().toArray(new String[0]), keyPositions, numeric);
             buffer.add(entry);
             bufferBytes += entry.estimatedBytes();

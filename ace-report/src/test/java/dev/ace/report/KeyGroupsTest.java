@@ -156,4 +156,17 @@ class KeyGroupsTest {
                 .hasMessage("diff_file " + path + " is not a usable ACE diff file: diffs.n1/n2.n1 lists the key [7] "
                         + "more than once");
     }
+
+    @Test
+    void rowsOfANodeOutsideTheirPairAreAClearError() throws IOException {
+        Path path = dir.resolve("stray.json");
+        try (SyntheticDiff diff = new SyntheticDiff(path, List.of(new Column("id", "integer", "N", true)),
+                List.of("id"), List.of("n1", "n2", "n3"), Map.of(), Map.of("n1/n2", 1L))) {
+            diff.pair("n1/n2").node("n3").row("7");
+        }
+        assertThatThrownBy(() -> groups(KeyGroups.standard(), DiffFile.open(path)))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("diff_file " + path + " is not a usable ACE diff file: diffs.n1/n2 lists rows of node n3, "
+                        + "which is not in that pair");
+    }
 }
