@@ -3,6 +3,7 @@ package dev.ace.report;
 import dev.ace.core.InvalidRequestException;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.diff.DiffFile;
+import dev.ace.core.diff.DiffRow;
 import dev.ace.core.diff.DiffSummary;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -249,7 +250,7 @@ final class KeyGroups {
             this.columns = summary.columns().size();
         }
 
-        void add(String pair, String node, dev.ace.core.diff.DiffRow row) {
+        void add(String pair, String node, DiffRow row) {
             int index = pairIndex.computeIfAbsent(pair, p -> {
                 pairs.add(p);
                 pairNodes.add(p.split("/", 2));
