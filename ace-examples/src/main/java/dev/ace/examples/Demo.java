@@ -8,8 +8,7 @@ import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.report.DiffRenderers;
-import dev.ace.report.HtmlDiffRenderer;
-import dev.ace.report.HtmlRepairRenderer;
+import dev.ace.report.RepairRenderers;
 import dev.ace.report.ReportFiles;
 import dev.ace.testkit.PgCluster;
 import dev.ace.core.diff.DiffFile;
@@ -127,7 +126,7 @@ public final class Demo {
                 RepairResult repaired = ace.repair().repair(repair.dryRun(false).generateReport(true).build());
                 out.println(repaired.describe());
                 out.println("  HTML repair report: " + reports.write(repaired.table(), "repair",
-                        new HtmlRepairRenderer(HtmlDiffRenderer.DEFAULT_ROWS), repaired));
+                        RepairRenderers.standard().get(TableDiffRequest.Output.HTML), repaired));
 
                 out.println();
                 out.println("== table-rerun of the diff's keys, then a full table-diff");

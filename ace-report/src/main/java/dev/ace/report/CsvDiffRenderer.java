@@ -2,12 +2,11 @@ package dev.ace.report;
 
 import dev.ace.core.catalog.Column;
 import dev.ace.core.diff.DiffFile;
-import dev.ace.core.diff.DiffRow;
 import dev.ace.core.diff.DiffSummary;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import org.apache.commons.csv.QuoteMode;
 
 /**
  * CSV: one line per differing row per node of each pair: {@code pair, node, kind}, the key
- * columns ({@code key:<name>}), then every column of the row as that node holds it.
+ * columns ({@code key:<name>}), then every column of the row as that node holds it. Lines come
+ * pair by pair, in key order, the two nodes of a key together (first node of the pair first).
  *
  * <ul>
  *   <li>{@code changed}: both nodes hold the key with different values (two lines, one per node);</li>
@@ -39,55 +39,52 @@ public final class CsvDiffRenderer implements ReportRenderer<DiffFile> {
             .setQuoteMode(QuoteMode.ALL_NON_NULL).setRecordSeparator("\r\n").get();
 
     private final boolean neutraliseFormulas;
+    private final KeyGroups groups;
 
     public CsvDiffRenderer(boolean neutraliseFormulas) {
+        this(neutraliseFormulas, KeyGroups.standard());
+    }
+
+    CsvDiffRenderer(boolean neutraliseFormulas, KeyGroups groups) {
         this.neutraliseFormulas = neutraliseFormulas;
+        this.groups = groups;
     }
 
     @Override
     public void render(DiffFile source, OutputStream out) throws IOException {
         DiffSummary summary = source.summary();
-        KeyIndex index = KeyIndex.of(source);
-        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         CSVPrinter printer = new CSVPrinter(writer, FORMAT);
         List<String> header = new ArrayList<>(List.of("pair", "node", "kind"));
         summary.primaryKey().forEach(key -> header.add("key:" + key));
         summary.columns().forEach(column -> header.add(column.name()));
         printer.printRecord(header);
-        try {
-            source.forEachRow((pair, node, row) -> {
-                String other = KeyIndex.other(pair, node);
-                boolean changed = index.has(pair, other, row);
-                print(printer, summary, pair, node, changed ? "changed" : "extra", row.key(), row.values());
-                if (!changed) {
-                    print(printer, summary, pair, other, "missing", row.key(),
-                            Collections.nCopies(summary.columns().size(), null));
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        List<String> absent = Collections.nCopies(summary.columns().size(), null);
+        int[] keyPositions = summary.keyPositions();
+        groups.forEach(source, group -> {
+            String leftKind = group.changed() ? "changed" : group.left() != null ? "extra" : "missing";
+            String rightKind = group.changed() ? "changed" : group.right() != null ? "extra" : "missing";
+            print(printer, summary, keyPositions, group.pair(), group.leftNode(), leftKind, group.key(),
+                    group.left() != null ? group.left() : absent);
+            print(printer, summary, keyPositions, group.pair(), group.rightNode(), rightKind, group.key(),
+                    group.right() != null ? group.right() : absent);
+        });
         printer.flush();
     }
 
-    private void print(CSVPrinter printer, DiffSummary summary, String pair, String node, String kind, List<String> key,
-                       List<String> values) {
+    private void print(CSVPrinter printer, DiffSummary summary, int[] keyPositions, String pair, String node, String kind,
+                       List<String> key, List<String> values) throws IOException {
         List<String> record = new ArrayList<>(3 + key.size() + values.size());
         record.add(pair);
         record.add(node);
         record.add(kind);
-        int[] keyPositions = summary.keyPositions();
         for (int i = 0; i < key.size(); i++) {
             record.add(safe(summary.columns().get(keyPositions[i]), key.get(i)));
         }
         for (int i = 0; i < values.size(); i++) {
             record.add(safe(summary.columns().get(i), values.get(i)));
         }
-        try {
-            printer.printRecord(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        printer.printRecord(record);
     }
 
     private String safe(Column column, String value) {

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * HTML: one self-contained page (inline CSS, no scripts, fonts or anything fetched from
- * elsewhere) with the diff's summary and, per node pair, changed rows side by side with the
- * changed columns highlighted, then rows only one node holds. At most {@code rowsPerPair}
+ * elsewhere) with the diff's summary and, per node pair in key order, changed rows side by side
+ * with the changed columns highlighted, and rows only one node holds. At most {@code rowsPerPair}
  * entries are shown per pair (the page says how many were left out), so a report of a million
  * differing rows renders in bounded memory. Every value is HTML-escaped; SQL NULL is shown as a
  * marked NULL, distinct from an empty string and from the text "NULL". Thread-safe.
@@ -30,32 +30,25 @@ public final class HtmlDiffRenderer implements ReportRenderer<DiffFile> {
     public static final int DEFAULT_ROWS = 1000;
 
     private final int rowsPerPair;
+    private final KeyGroups groups;
     private final PebbleTemplate template;
 
     public HtmlDiffRenderer(int rowsPerPair) {
+        this(rowsPerPair, KeyGroups.standard());
+    }
+
+    HtmlDiffRenderer(int rowsPerPair, KeyGroups groups) {
         if (rowsPerPair < 1) {
             throw new IllegalArgumentException("rowsPerPair must be at least 1, was " + rowsPerPair);
         }
         this.rowsPerPair = rowsPerPair;
+        this.groups = groups;
         PebbleEngine engine = new PebbleEngine.Builder().loader(new ClasspathLoader()).autoEscaping(true)
                 .strictVariables(true).build();
         this.template = engine.getTemplate("dev/ace/report/diff.html.peb");
     }
 
-    /** One shown entry of a pair: a changed row (both sides) or a row one node holds. */
-    private static final class Entry {
-        final String kind;
-        final List<String> left;
-        List<String> right;
-
-        Entry(String kind, List<String> left, List<String> right) {
-            this.kind = kind;
-            this.left = left;
-            this.right = right;
-        }
-    }
-
-    /** Per pair: counts of every kind and the first entries. */
+    /** Per pair: counts of every kind and the first {@code rowsPerPair} keys, in key order. */
     private static final class PairView {
         final String name;
         final String left;
@@ -63,57 +56,36 @@ public final class HtmlDiffRenderer implements ReportRenderer<DiffFile> {
         long changed;
         long onlyLeft;
         long onlyRight;
-        final List<Entry> entries = new ArrayList<>();
-        final Map<Long, Entry> waiting = new HashMap<>();
+        final List<KeyGroups.Group> shown = new ArrayList<>();
 
-        PairView(String name) {
-            this.name = name;
-            String[] nodes = name.split("/", 2);
-            this.left = nodes[0];
-            this.right = nodes[1];
+        PairView(KeyGroups.Group group) {
+            this.name = group.pair();
+            this.left = group.leftNode();
+            this.right = group.rightNode();
         }
     }
 
     @Override
     public void render(DiffFile source, OutputStream out) throws IOException {
         DiffSummary summary = source.summary();
-        KeyIndex index = KeyIndex.of(source);
         Map<String, PairView> pairs = new LinkedHashMap<>();
-        source.forEachRow((pair, node, row) -> {
-            PairView view = pairs.computeIfAbsent(pair, PairView::new);
-            boolean onLeft = node.equals(view.left);
-            boolean changed = index.has(pair, KeyIndex.other(pair, node), row);
-            if (changed) {
-                long key = KeyIndex.digest(row.key());
-                if (onLeft) {
-                    view.changed++;
-                    if (view.entries.size() < rowsPerPair) {
-                        Entry entry = new Entry("changed", row.values(), null);
-                        view.entries.add(entry);
-                        view.waiting.put(key, entry);
-                    }
-                } else {
-                    Entry entry = view.waiting.remove(key);
-                    if (entry != null) {
-                        entry.right = row.values();
-                    }
-                }
-            } else if (onLeft) {
+        groups.forEach(source, group -> {
+            PairView view = pairs.computeIfAbsent(group.pair(), name -> new PairView(group));
+            if (group.changed()) {
+                view.changed++;
+            } else if (group.left() != null) {
                 view.onlyLeft++;
-                if (view.entries.size() < rowsPerPair) {
-                    view.entries.add(new Entry("only " + node, row.values(), null));
-                }
             } else {
                 view.onlyRight++;
-                if (view.entries.size() < rowsPerPair) {
-                    view.entries.add(new Entry("only " + node, null, row.values()));
-                }
+            }
+            if (view.shown.size() < rowsPerPair) {
+                view.shown.add(group);
             }
         });
         Map<String, Object> context = new HashMap<>();
         context.put("summary", summaryModel(summary, source));
         context.put("columns", summary.columns().stream().map(Column::name).toList());
-        context.put("pairs", pairs.values().stream().map(view -> pairModel(view, summary)).toList());
+        context.put("pairs", pairs.values().stream().map(this::pairModel).toList());
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         template.evaluate(writer, context);
         writer.flush();
@@ -142,7 +114,7 @@ public final class HtmlDiffRenderer implements ReportRenderer<DiffFile> {
         return model;
     }
 
-    private Map<String, Object> pairModel(PairView view, DiffSummary summary) {
+    private Map<String, Object> pairModel(PairView view) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("name", view.name);
         model.put("left", view.left);
@@ -152,13 +124,13 @@ public final class HtmlDiffRenderer implements ReportRenderer<DiffFile> {
         model.put("onlyRight", view.onlyRight);
         long total = view.changed + view.onlyLeft + view.onlyRight;
         model.put("total", total);
-        model.put("hidden", total - view.entries.size());
+        model.put("hidden", total - view.shown.size());
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (Entry entry : view.entries) {
+        for (KeyGroups.Group group : view.shown) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("kind", entry.kind);
-            row.put("left", cells(entry.left, entry.right));
-            row.put("right", cells(entry.right, entry.left));
+            row.put("kind", group.changed() ? "changed" : "only " + (group.left() != null ? view.left : view.right));
+            row.put("left", cells(group.left(), group.right()));
+            row.put("right", cells(group.right(), group.left()));
             entries.add(row);
         }
         model.put("entries", entries);

@@ -3,22 +3,24 @@ package dev.ace.report;
 import dev.ace.core.AceException;
 import dev.ace.core.ErrorCode;
 import dev.ace.core.catalog.TableName;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.util.function.IntSupplier;
 
 /**
  * Writes reports beside the diffs: {@code <output dir>/reports/<YYYY-MM-DD>/<schema>_<table>_<kind>-
- * <yyyyMMdd_HHmmssSSS>-<random>.<ext>}. Names sort by time; the random part is reserved with an
- * exclusive create, so two reports finished in the same millisecond never collide. The content is
- * written to a hidden temporary file and moved into place atomically. Thread-safe.
+ * <yyyyMMdd_HHmmssSSS>-<random>.<ext>}. Names sort by time. The content is rendered into a hidden
+ * temporary file, which then takes its final name with an operation that fails on an existing
+ * name (a taken name draws another random part): two reports finished in the same millisecond
+ * never collide, and a report under its final name is always whole. Thread-safe.
  */
 public final class ReportFiles {
 
@@ -27,15 +29,17 @@ public final class ReportFiles {
 
     private final Path outputDirectory;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final IntSupplier random;
 
     public ReportFiles(Path outputDirectory) {
-        this(outputDirectory, Clock.systemUTC());
+        this(outputDirectory, Clock.systemUTC(), new SecureRandom()::nextInt);
     }
 
-    ReportFiles(Path outputDirectory, Clock clock) {
+    /** For tests: a fixed clock and the random parts' source. */
+    ReportFiles(Path outputDirectory, Clock clock, IntSupplier random) {
         this.outputDirectory = outputDirectory;
         this.clock = clock;
+        this.random = random;
     }
 
     /** Renders {@code source} with {@code renderer} into a new report file; returns its path. */
@@ -44,33 +48,29 @@ public final class ReportFiles {
         Path directory = outputDirectory.resolve("reports").resolve(DAY.format(now));
         String base = (table.schema() + "_" + table.table()).replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + kind + "-"
                 + STAMP.format(now) + "-";
-        Path target = null;
         Path partial = null;
         try {
             Files.createDirectories(directory);
-            while (target == null) {
-                Path candidate = directory.resolve(base + String.format("%08x", random.nextInt()) + "."
-                        + renderer.fileExtension());
+            while (partial == null) {
                 try {
-                    Files.createFile(candidate);
-                    target = candidate;
+                    partial = Files.createFile(directory.resolve("." + base + hex() + ".partial"));
                 } catch (FileAlreadyExistsException taken) {
-                    // another report took this name in the same millisecond: draw again
+                    // another report is being written under this name: draw again
                 }
             }
-            partial = directory.resolve("." + target.getFileName() + ".partial");
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
                 renderer.render(source, out);
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return target;
+            while (true) {
+                Path target = directory.resolve(base + hex() + "." + renderer.fileExtension());
+                if (claim(partial, target)) {
+                    return target;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             try {
                 if (partial != null) {
                     Files.deleteIfExists(partial);
-                }
-                if (target != null) {
-                    Files.deleteIfExists(target);
                 }
             } catch (IOException ignored) {
                 // the original failure is what matters
@@ -81,5 +81,31 @@ public final class ReportFiles {
             throw new AceException(ErrorCode.IO_ERROR, "could not write the " + renderer.fileExtension()
                     + " report of " + table + " under " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    private String hex() {
+        return String.format("%08x", random.getAsInt());
+    }
+
+    /**
+     * Gives the whole {@code partial} the name {@code target} unless that name exists: a hard link
+     * (atomic, fails on an existing name), or where the file system has none, a move that does not
+     * replace. False when the name is taken.
+     */
+    private static boolean claim(Path partial, Path target) throws IOException {
+        try {
+            Files.createLink(target, partial);
+        } catch (FileAlreadyExistsException taken) {
+            return false;
+        } catch (UnsupportedOperationException | IOException noHardLinks) {
+            try {
+                Files.move(partial, target);
+                return true;
+            } catch (FileAlreadyExistsException taken) {
+                return false;
+            }
+        }
+        Files.delete(partial);
+        return true;
     }
 }

@@ -1,9 +1,11 @@
 package dev.ace.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
+import dev.ace.core.AceException;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
@@ -14,10 +16,12 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVParser;
@@ -79,9 +83,10 @@ class DiffReportsTest {
                     n1n2.add(record.get("node") + " " + record.get("kind") + " " + record.get("key:id"));
                 }
             }
-            assertThat(n1n2).containsExactly("n1 changed 1", "n1 changed 2", "n1 changed 3", "n1 changed 4",
-                    "n1 changed 5", "n1 extra 6", "n2 missing 6", "n2 changed 1", "n2 changed 2", "n2 changed 3",
-                    "n2 changed 4", "n2 changed 5", "n2 extra 99", "n1 missing 99");
+            // key by key (region, then id by value), the pair's first node first
+            assertThat(n1n2).containsExactly("n1 changed 1", "n2 changed 1", "n1 changed 2", "n2 changed 2",
+                    "n1 changed 3", "n2 changed 3", "n1 changed 4", "n2 changed 4", "n1 changed 5", "n2 changed 5",
+                    "n1 extra 6", "n2 missing 6", "n1 missing 99", "n2 extra 99");
             Map<String, String> n2Notes = new java.util.HashMap<>();
             for (CSVRecord record : records) {
                 if (record.get("pair").equals("n1/n2") && record.get("node").equals("n2")) {
@@ -163,11 +168,11 @@ class DiffReportsTest {
         db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY)");
         try (Ace ace = ace(db)) {
             DiffFile file = DiffFile.open(ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").build()).diffFile());
-            ReportFiles sameMillisecond = new ReportFiles(dir.resolve("out"),
-                    Clock.fixed(Instant.parse("2026-11-24T01:02:03.004Z"), ZoneOffset.UTC));
+            Clock sameMillisecond = Clock.fixed(Instant.parse("2026-11-24T01:02:03.004Z"), ZoneOffset.UTC);
+            ReportFiles reports = new ReportFiles(dir.resolve("out"), sameMillisecond, new SecureRandom()::nextInt);
             List<Path> paths = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                paths.add(sameMillisecond.write(file.summary().table(), "diff", new CsvDiffRenderer(false), file));
+                paths.add(reports.write(file.summary().table(), "diff", new CsvDiffRenderer(false), file));
             }
             assertThat(paths).doesNotHaveDuplicates().allSatisfy(path -> {
                 assertThat(path.getParent()).isEqualTo(dir.resolve("out/reports/2026-11-24"));
@@ -175,10 +180,43 @@ class DiffReportsTest {
                 assertThat(path).isNotEmptyFile();
             });
             Path later = new ReportFiles(dir.resolve("out"), Clock.fixed(Instant.parse("2026-11-24T01:02:03.005Z"),
-                    ZoneOffset.UTC)).write(file.summary().table(), "diff", new HtmlDiffRenderer(10), file);
+                    ZoneOffset.UTC), new SecureRandom()::nextInt).write(file.summary().table(), "diff", new HtmlDiffRenderer(10), file);
             assertThat(later.getFileName().toString().compareTo(paths.get(0).getFileName().toString())).isPositive();
+
+            // the same random digits in the same millisecond: the second report draws again, nothing is replaced
+            Iterator<Integer> digits = List.of(1, 1, 1, 1, 2).iterator();
+            ReportFiles clashing = new ReportFiles(dir.resolve("clash"), sameMillisecond, digits::next);
+            Path first = clashing.write(file.summary().table(), "diff", new CsvDiffRenderer(false), file);
+            Path second = clashing.write(file.summary().table(), "diff", new CsvDiffRenderer(true), file);
+            assertThat(first.getFileName().toString()).isEqualTo("public_t_diff-20261124_010203004-00000001.csv");
+            assertThat(second.getFileName().toString()).isEqualTo("public_t_diff-20261124_010203004-00000002.csv");
+            assertThat(Files.readString(first)).isEqualTo("\"pair\",\"node\",\"kind\",\"key:id\",\"id\"\r\n");
+            assertThat(Files.readString(second)).isEqualTo(Files.readString(first));
+
+            // a rendering that fails leaves nothing behind
+            ReportRenderer<DiffFile> failing = new ReportRenderer<>() {
+                @Override
+                public void render(DiffFile source, java.io.OutputStream out) throws java.io.IOException {
+                    out.write("half".getBytes(StandardCharsets.UTF_8));
+                    throw new java.io.IOException("disk full");
+                }
+
+                @Override
+                public String mediaType() {
+                    return "text/plain";
+                }
+
+                @Override
+                public String fileExtension() {
+                    return "txt";
+                }
+            };
+            assertThatThrownBy(() -> reports.write(file.summary().table(), "diff", failing, file))
+                    .isInstanceOf(AceException.class).hasMessageStartingWith("could not write the txt report of public.t "
+                            + "under " + dir.resolve("out/reports/2026-11-24") + ": disk full");
             try (var listing = Files.list(dir.resolve("out/reports/2026-11-24"))) {
-                assertThat(listing.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
+                assertThat(listing.map(p -> p.getFileName().toString())).hasSize(21)
+                        .noneMatch(name -> name.startsWith(".") || name.endsWith(".txt"));
             }
         }
     }
