@@ -2,6 +2,7 @@ package dev.ace.report;
 
 import dev.ace.core.AceException;
 import dev.ace.core.ErrorCode;
+import dev.ace.core.OutputFiles;
 import dev.ace.core.catalog.TableName;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class ReportFiles {
             }
             while (true) {
                 Path target = directory.resolve(base + hex() + "." + renderer.fileExtension());
-                if (claim(partial, target)) {
+                if (OutputFiles.claim(partial, target)) {
                     return target;
                 }
             }
@@ -85,27 +86,5 @@ public final class ReportFiles {
 
     private String hex() {
         return String.format("%08x", random.getAsInt());
-    }
-
-    /**
-     * Gives the whole {@code partial} the name {@code target} unless that name exists: a hard link
-     * (atomic, fails on an existing name), or where the file system has none, a move that does not
-     * replace. False when the name is taken.
-     */
-    private static boolean claim(Path partial, Path target) throws IOException {
-        try {
-            Files.createLink(target, partial);
-        } catch (FileAlreadyExistsException taken) {
-            return false;
-        } catch (UnsupportedOperationException | IOException noHardLinks) {
-            try {
-                Files.move(partial, target);
-                return true;
-            } catch (FileAlreadyExistsException taken) {
-                return false;
-            }
-        }
-        Files.delete(partial);
-        return true;
     }
 }

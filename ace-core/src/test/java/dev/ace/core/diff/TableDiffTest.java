@@ -19,6 +19,25 @@ class TableDiffTest {
     Path dir;
 
     @Test
+    void twoDiffsUnderTheSameTaskIdKeepTwoWholeFiles(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+        db.execute("n2", "UPDATE t SET v = 'x' WHERE id = 1");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult first = ace.diff().diff(request("public.t").nodes("n1,n2").taskId("same").build());
+            db.execute("n2", "UPDATE t SET v = 'y' WHERE id = 2");
+            DiffResult second = ace.diff().diff(request("public.t").nodes("n1,n2").taskId("same").build());
+            assertThat(first.diffFile().getFileName().toString()).isEqualTo("public_t_diffs-same.json");
+            assertThat(second.diffFile().getFileName().toString()).isEqualTo("public_t_diffs-same-2.json");
+            assertThat(keys(first, "n1/n2", "n2")).containsExactly("1");
+            assertThat(keys(second, "n1/n2", "n2")).containsExactly("1", "2");
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(first.diffFile().getParent())) {
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .containsExactlyInAnyOrder("public_t_diffs-same.json", "public_t_diffs-same-2.json");
+            }
+        }
+    }
+
+    @Test
     void identicalNodesMatchAndStillGetADiffFile(TestDatabase db) {
         db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
                 "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 5000) i");

@@ -92,7 +92,7 @@ class RepairSafetyTest {
             List<String> n2Before = binaryRows(db, "n2", "t", "id");
             List<String> n3Before = binaryRows(db, "n3", "t", "id");
             RepairResult dry = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1").dryRun(true)
-                    .generateReport(true).build());
+                    .generateReport(true).taskId("same").build());
             assertThat(binaryRows(db, "n2", "t", "id")).isEqualTo(n2Before);
             assertThat(binaryRows(db, "n3", "t", "id")).isEqualTo(n3Before);
             assertThat(dry.dryRun()).isTrue();
@@ -100,7 +100,13 @@ class RepairSafetyTest {
                     .containsOnly(NodeRepairResult.Status.DRY_RUN);
             assertThat(dry.describe()).startsWith("DRY RUN: public.t");
 
-            RepairResult live = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1").build());
+            RepairResult live = ace.repair().repair(repair("public.t", before).sourceOfTruth("n1")
+                    .generateReport(true).taskId("same").build());
+            // the same task id twice: the second report takes the next free name, the first stays whole
+            assertThat(dry.report().getFileName().toString()).isEqualTo("public_t_repair-same.json");
+            assertThat(live.report().getFileName().toString()).isEqualTo("public_t_repair-same-2.json");
+            assertThat(dry.report()).content().contains("\"dry_run\" : true");
+            assertThat(live.report()).content().contains("\"dry_run\" : false");
             for (String node : List.of("n2", "n3")) {
                 NodeRepairResult wouldDo = dry.node(node);
                 NodeRepairResult did = live.node(node);

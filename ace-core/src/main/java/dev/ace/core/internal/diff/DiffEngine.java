@@ -202,7 +202,7 @@ public final class DiffEngine {
             ExecutorService nodeThreads = Executors.newFixedThreadPool(workers * nodes.size(), daemonThreads("node"));
             ExecutorService workerThreads = Executors.newFixedThreadPool(workers, daemonThreads("worker"));
             Path directory = config.outputDirectory().resolve("diffs").resolve(DAY.format(started));
-            Path target = directory.resolve(fileName());
+            Path target = directory.resolve(DiffOutput.fileName(schema.table(), "diffs", taskId));
             try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory)) {
                 checkFilter(nodeThreads);
                 List<KeyRange> ranges = plan(nodeThreads);
@@ -251,10 +251,10 @@ public final class DiffEngine {
                 }
                 Map<String, Long> checked = new LinkedHashMap<>();
                 rowsChecked.forEach((node, rows) -> checked.put(node, rows.get()));
-                writer.finish(target, summaryJson(ranges.size(), finished, checked, counts), pairs);
+                Path written = writer.finish(target, summaryJson(ranges.size(), finished, checked, counts), pairs);
                 return new DiffResult(taskId, options.clusterName(), nodes.get(0).database(), schema.table(),
                         nodes.stream().map(NodeDefinition::name).toList(), checked, ranges.size(), mismatched.get(),
-                        counts, started, finished, target, truncated.get());
+                        counts, started, finished, written, truncated.get());
             } catch (IOException e) {
                 throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
                         + e.getMessage(), e);
@@ -262,11 +262,6 @@ public final class DiffEngine {
                 workerThreads.shutdownNow();
                 nodeThreads.shutdownNow();
             }
-        }
-
-        private String fileName() {
-            String base = (schema.table().schema() + "_" + schema.table().table()).replaceAll("[^A-Za-z0-9_.-]", "_");
-            return base + "_diffs-" + taskId.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json";
         }
 
         private boolean allPairsCapped() {

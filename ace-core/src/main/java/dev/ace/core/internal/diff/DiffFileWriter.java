@@ -1,9 +1,11 @@
 package dev.ace.core.internal.diff;
 
+import dev.ace.core.OutputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ace.core.OutputFiles;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffSummary;
@@ -16,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Writes a diff file without holding the differences in memory: workers append each range's
  * differing rows to a spool file as they find them (in any order); {@link #finish} then writes
  * the summary and copies the rows pair by pair, node by node, range by range (so in key order)
- * into a temporary file that is moved into place atomically. A failure or crash never leaves a
+ * into a temporary file that then takes its final name without replacing any file ({@link OutputFiles}). A failure or crash never leaves a
  * file under the final name. Thread-safe.
  */
 public final class DiffFileWriter implements AutoCloseable {
@@ -107,8 +108,8 @@ public final class DiffFileWriter implements AutoCloseable {
      * Writes the final file at {@code target}: the summary, then every pair (in {@code pairOrder})
      * with its two nodes' rows.
      */
-    public void finish(Path target, ObjectNode summary, List<String> pairOrder) throws IOException {
-        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+    public Path finish(Path target, ObjectNode summary, List<String> pairOrder) throws IOException {
+        Path partial = OutputFiles.partial(target.getParent(), target.getFileName().toString());
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
             out.write("{\"summary\":".getBytes(StandardCharsets.UTF_8));
             out.write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
@@ -143,7 +144,12 @@ public final class DiffFileWriter implements AutoCloseable {
             Files.deleteIfExists(partial);
             throw e;
         }
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            return OutputFiles.claimFree(partial, target);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
     }
 
     private void copy(long[] block, OutputStream out) throws IOException {

@@ -2,6 +2,7 @@ package dev.ace.core.internal.repair;
 
 import dev.ace.core.AceException;
 import dev.ace.core.ErrorCode;
+import dev.ace.core.OutputFiles;
 import dev.ace.core.internal.diff.DiffOutput;
 import dev.ace.core.repair.RepairReportJson;
 import dev.ace.core.repair.RepairResult;
@@ -9,12 +10,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Puts the JSON repair report of {@code generate_report} in place: {@code <output>/reports/<day>/
  * <schema>_<table>_repair-<taskId>.json}, written by {@link RepairReportJson} under a temporary
- * name and moved into place. Thread-safe (stateless).
+ * name that then takes its final name without replacing another file
+ * ({@link OutputFiles}). Thread-safe (stateless).
  */
 final class RepairReportWriter {
 
@@ -24,17 +25,18 @@ final class RepairReportWriter {
     static Path write(Path outputDirectory, RepairResult result, boolean fireTriggers) {
         Path directory = DiffOutput.directory(outputDirectory, "reports", result.startedAt());
         Path target = directory.resolve(DiffOutput.fileName(result.table(), "repair", result.taskId()));
-        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        Path partial = null;
         try {
-            Files.createDirectories(directory);
+            partial = OutputFiles.partial(directory, target.getFileName().toString());
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
                 RepairReportJson.write(result, fireTriggers, out);
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
+            return OutputFiles.claimFree(partial, target);
         } catch (IOException e) {
             try {
-                Files.deleteIfExists(partial);
+                if (partial != null) {
+                    Files.deleteIfExists(partial);
+                }
             } catch (IOException ignored) {
                 // the first error is the one to report
             }

@@ -170,12 +170,12 @@ public final class RerunEngine {
                 Map<String, Long> rows = new LinkedHashMap<>();
                 checked.forEach((node, count) -> rows.put(node, count.get()));
                 List<String> nodeNames = bound.nodes().stream().map(NodeDefinition::name).toList();
-                writer.finish(target, DiffOutput.summaryJson(new DiffOutput.Summary(taskId, summary.clusterName(),
+                Path written = writer.finish(target, DiffOutput.summaryJson(new DiffOutput.Summary(taskId, summary.clusterName(),
                         bound.cluster().database(), schema.table(), nodeNames, schema.columns(), schema.primaryKey(),
                         summary.blockRows(), summary.maxCpuRatio(), summary.batchSize(), summary.tableFilter(), started,
                         finished, rows, differing, chunks, mismatched.get(), summary.truncated())), pairs);
                 DiffResult result = new DiffResult(taskId, summary.clusterName(), bound.cluster().database(),
-                        schema.table(), nodeNames, rows, chunks, mismatched.get(), differing, started, finished, target,
+                        schema.table(), nodeNames, rows, chunks, mismatched.get(), differing, started, finished, written,
                         summary.truncated());
                 if (!request.quiet()) {
                     LOG.info("rerun of {} ({}): {}", bound.file().path(), behavior, result.describe());
