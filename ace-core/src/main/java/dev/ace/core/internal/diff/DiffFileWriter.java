@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Writes a diff file without holding the differences in memory: workers append each range's
  * differing rows to a spool file as they find them (in any order); {@link #finish} then writes
  * the summary and copies the rows pair by pair, node by node, range by range (so in key order)
- * into a temporary file that then takes its final name without replacing any file ({@link OutputFiles}). A failure or crash never leaves a
+ * into a temporary file that then takes its final name without replacing any file
+ * ({@link OutputFiles}). A failure or crash never leaves a
  * file under the final name. Thread-safe.
  */
 public final class DiffFileWriter implements AutoCloseable {
