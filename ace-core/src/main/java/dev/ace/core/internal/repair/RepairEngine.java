@@ -239,7 +239,10 @@ public final class RepairEngine {
             this.mode = request.mode();
             this.what = "repairing table " + bound.schema().table();
             bound.nodes().forEach(node -> nodes.put(node.name(), node));
+            long planning = System.nanoTime();
             this.plans = planner.plan(mode, request.sourceOfTruth());
+            LOG.debug("repair {}: planned the changes per target in {} ms", taskId,
+                    (System.nanoTime() - planning) / 1_000_000);
             if (bound.summary().truncated()) {
                 warnings.add("the diff file was truncated (it holds only the first max_diff_rows differences per node "
                         + "pair); run table-diff again after this repair to find the rest");
@@ -906,6 +909,7 @@ public final class RepairEngine {
             if (!request.quiet()) {
                 LOG.info("{}", result.describe());
             }
+            LOG.debug("repair {}: done in {} ms", taskId, Duration.between(started, Instant.now()).toMillis());
             return result;
         }
 
