@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
@@ -189,7 +188,7 @@ public final class DiffFile {
             throw new Malformed("a row of diffs." + pair + "." + node + " has column " + unknown
                     + ", which the table does not");
         }
-        return new DiffRow(summary, Arrays.asList(ordered));
+        return DiffRow.wrapping(summary, ordered);
     }
 
     private static DiffSummary parseSummary(Path path, JsonNode node) {

@@ -15,12 +15,26 @@ public final class DiffRow {
     private final List<String> values;
 
     public DiffRow(DiffSummary summary, List<String> values) {
+        this.summary = summary;
+        this.values = Collections.unmodifiableList(new ArrayList<>(sized(summary, values)));
+    }
+
+    /** A row over {@code values} as they are, without a copy: for an array no one else holds. */
+    private DiffRow(DiffSummary summary, String[] values) {
+        this.summary = summary;
+        this.values = Collections.unmodifiableList(sized(summary, java.util.Arrays.asList(values)));
+    }
+
+    static DiffRow wrapping(DiffSummary summary, String[] values) {
+        return new DiffRow(summary, values);
+    }
+
+    private static List<String> sized(DiffSummary summary, List<String> values) {
         if (values.size() != summary.columns().size()) {
             throw new IllegalArgumentException("a row of " + summary.table() + " has " + summary.columns().size()
                     + " values, was " + values.size());
         }
-        this.summary = summary;
-        this.values = Collections.unmodifiableList(new ArrayList<>(values));
+        return values;
     }
 
     /** All values, in column order. */

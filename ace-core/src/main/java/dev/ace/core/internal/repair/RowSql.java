@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,9 @@ final class RowSql {
 
     /** The key of a row, in key order. */
     List<String> key(List<String> row) {
+        if (keyPositions.length == 1) {
+            return Collections.singletonList(row.get(keyPositions[0]));
+        }
         List<String> key = new ArrayList<>(keyPositions.length);
         for (int position : keyPositions) {
             key.add(row.get(position));
@@ -71,7 +75,7 @@ final class RowSql {
 
     /** One string per key, usable as a map key: the key values joined by NUL (which no value holds). */
     static String keyId(List<String> key) {
-        return String.join("\0", key);
+        return key.size() == 1 ? key.get(0) : String.join("\0", key);
     }
 
     /** Whether some non-key column can be written by an UPDATE (not generated). */
