@@ -1,10 +1,12 @@
 package dev.ace.core.internal.repair;
 
 import dev.ace.core.repair.RowChange;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One row a repair plans to change on a target node, with what the diff recorded: the target's
@@ -35,6 +37,17 @@ final class Change {
         this.row = row;
         this.providers = providers.size() == 1 ? Collections.unmodifiableMap(providers)
                 : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+    }
+
+    /** The indexes in {@code batch} of the changes whose key id is in {@code keyIds}. */
+    static BitSet withKeys(List<Change> batch, Set<String> keyIds) {
+        BitSet found = new BitSet(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (keyIds.contains(batch.get(i).keyId)) {
+                found.set(i);
+            }
+        }
+        return found;
     }
 
     RowChange toRowChange() {

@@ -678,30 +678,8 @@ public final class RepairEngine {
             int[] all = sql.allColumnIndexes();
             for (int from = 0; from < changes.size(); from += BATCH) {
                 List<Change> batch = changes.subList(from, Math.min(changes.size(), from + BATCH));
-                BitSet applied;
-                if (target.staged != null) {
-                    applied = target.staged.write(kind, batch);
-                } else {
-                    Set<String> returned;
-                    try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
-                        int parameter = 1;
-                        int groups = rows.of(batch.get(0)).size();
-                        for (int group = 0; group < groups; group++) {
-                            List<List<String>> values = new ArrayList<>(batch.size());
-                            for (Change change : batch) {
-                                values.add(rows.of(change).get(group));
-                            }
-                            parameter = RowSql.bindColumns(statement, connection, parameter, values, all);
-                        }
-                        returned = RowSql.returnedKeys(statement, sql.keyPositions().length);
-                    }
-                    applied = new BitSet(batch.size());
-                    for (int i = 0; i < batch.size(); i++) {
-                        if (returned.contains(batch.get(i).keyId)) {
-                            applied.set(i);
-                        }
-                    }
-                }
+                BitSet applied = target.staged != null ? target.staged.write(kind, batch)
+                        : writeBound(connection, statementSql, batch, rows, all);
                 for (int i = 0; i < batch.size(); i++) {
                     Change change = batch.get(i);
                     if (applied.get(i)) {
@@ -713,6 +691,23 @@ public final class RepairEngine {
                 }
             }
             return count;
+        }
+
+        /** One statement binding the batch's rows as one text[] per column; which changes it applied. */
+        private BitSet writeBound(Connection connection, String statementSql, List<Change> batch, Rows rows, int[] all)
+                throws SQLException {
+            try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+                int parameter = 1;
+                int groups = rows.of(batch.get(0)).size();
+                for (int group = 0; group < groups; group++) {
+                    List<List<String>> values = new ArrayList<>(batch.size());
+                    for (Change change : batch) {
+                        values.add(rows.of(change).get(group));
+                    }
+                    parameter = RowSql.bindColumns(statement, connection, parameter, values, all);
+                }
+                return Change.withKeys(batch, RowSql.returnedKeys(statement, sql.keyPositions().length));
+            }
         }
 
         /** Says why each missed change was skipped, from the target's current rows. */

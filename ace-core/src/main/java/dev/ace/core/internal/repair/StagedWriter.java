@@ -72,14 +72,8 @@ final class StagedWriter {
                 case DELETE -> readIndexes(statement, sql.stagedDelete(stage), applied);
                 case UPDATE -> readIndexes(statement, sql.stagedUpdate(stage), applied);
                 case INSERT -> {
-                    Set<String> inserted;
                     try (ResultSet result = statement.executeQuery(sql.stagedInsert(stage))) {
-                        inserted = RowSql.keyIds(result, sql.keyPositions().length);
-                    }
-                    for (int i = 0; i < batch.size(); i++) {
-                        if (inserted.contains(batch.get(i).keyId)) {
-                            applied.set(i);
-                        }
+                        applied.or(Change.withKeys(batch, RowSql.keyIds(result, sql.keyPositions().length)));
                     }
                 }
                 default -> throw new IllegalStateException(kind.toString());
