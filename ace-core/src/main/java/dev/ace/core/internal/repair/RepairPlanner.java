@@ -60,14 +60,7 @@ final class RepairPlanner {
     }
 
     private List<String> key(List<String> row) {
-        if (keyPositions.length == 1) {
-            return java.util.Collections.singletonList(row.get(keyPositions[0]));
-        }
-        List<String> key = new ArrayList<>(keyPositions.length);
-        for (int position : keyPositions) {
-            key.add(row.get(position));
-        }
-        return key;
+        return RowSql.key(keyPositions, row);
     }
 
     private static Map<String, List<String>> provider(String node, List<String> row) {

@@ -63,11 +63,16 @@ final class RowSql {
 
     /** The key of a row, in key order. */
     List<String> key(List<String> row) {
-        if (keyPositions.length == 1) {
-            return Collections.singletonList(row.get(keyPositions[0]));
+        return key(keyPositions, row);
+    }
+
+    /** The values at {@code positions} of a row: its key, in key order. */
+    static List<String> key(int[] positions, List<String> row) {
+        if (positions.length == 1) {
+            return Collections.singletonList(row.get(positions[0]));
         }
-        List<String> key = new ArrayList<>(keyPositions.length);
-        for (int position : keyPositions) {
+        List<String> key = new ArrayList<>(positions.length);
+        for (int position : positions) {
             key.add(row.get(position));
         }
         return key;
