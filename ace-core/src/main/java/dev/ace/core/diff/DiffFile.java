@@ -46,8 +46,21 @@ public final class DiffFile {
         this.summary = summary;
     }
 
-    /** Reads and checks the summary of the diff file at {@code path}. */
+    /** Reads and checks the summary of the diff file at {@code path}, and that the whole file is well-formed JSON. */
     public static DiffFile open(Path path) {
+        return open(path, false);
+    }
+
+    /**
+     * Reads and checks the summary of the diff file at {@code path}, but not the rest of the file
+     * when the summary comes first (as table-diff writes it): for a caller that reads every row
+     * anyway, where {@link #forEachRow} reports a damaged row section with the same messages.
+     */
+    public static DiffFile openSummary(Path path) {
+        return open(path, true);
+    }
+
+    private static DiffFile open(Path path, boolean summaryOnly) {
         if (!Files.isRegularFile(path)) {
             throw new InvalidRequestException("diff_file " + path + " does not exist");
         }
@@ -61,6 +74,9 @@ public final class DiffFile {
                 parser.nextToken();
                 if (field.equals("summary")) {
                     summary = parser.readValueAsTree();
+                    if (summaryOnly) {
+                        break;
+                    }
                 } else {
                     parser.skipChildren();
                 }
@@ -90,12 +106,47 @@ public final class DiffFile {
         void visit(String pair, String node, DiffRow row);
     }
 
+    /**
+     * Builds rows of a form of its own from the values of a diff file, for a caller that keeps
+     * many rows (a repair keeps them as COPY text). Values come in the file's order, each with its
+     * column's position in the table; booleans come as {@code t} and {@code f}, as PostgreSQL
+     * prints them. Used by one reading at a time.
+     *
+     * @param <R> the row type
+     */
+    public interface RowReader<R> {
+        /** A row begins. */
+        void begin();
+
+        /** Column {@code position}'s value is {@code text[offset, offset + length)} (valid during the call only). */
+        void value(int position, char[] text, int offset, int length);
+
+        /** Column {@code position} is NULL. */
+        void nullValue(int position);
+
+        /** The row is complete (every column had one value): the row. */
+        R end();
+    }
+
+    /** Receives rows made by a {@link RowReader}: the node pair, the node whose values the row holds, the row. */
+    @FunctionalInterface
+    public interface ReadRowVisitor<R> {
+        void visit(String pair, String node, R row);
+    }
+
     /** Streams every row, pair by pair and node by node, each list in key order. */
     public void forEachRow(RowVisitor visitor) {
+        forEachRow(new StringsReader(), (pair, node, values) -> visitor.visit(pair, node,
+                DiffRow.wrapping(summary, values)));
+    }
+
+    /** As {@link #forEachRow(RowVisitor)}, with each row made by {@code reader}. */
+    public <R> void forEachRow(RowReader<R> reader, ReadRowVisitor<R> visitor) {
         Map<String, Integer> positions = new HashMap<>();
         for (Column column : summary.columns()) {
             positions.put(column.name(), positions.size());
         }
+        boolean[] seen = new boolean[positions.size()];
         try (JsonParser parser = FACTORY.createParser(path.toFile())) {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -117,7 +168,7 @@ public final class DiffFile {
                         expect(parser.nextToken() == JsonToken.START_ARRAY, "diffs." + pair + "." + node
                                 + " must be a list of rows");
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
-                            visitor.visit(pair, node, readRow(parser, positions, pair, node));
+                            visitor.visit(pair, node, readRow(parser, positions, seen, pair, node, reader));
                         }
                     }
                 }
@@ -142,40 +193,40 @@ public final class DiffFile {
         return rows;
     }
 
-    private DiffRow readRow(JsonParser parser, Map<String, Integer> positions, String pair, String node)
-            throws IOException {
-        String[] ordered = new String[positions.size()];
-        boolean[] seen = new boolean[positions.size()];
+    /** Reads one row; {@code seen} is scratch space of one flag per column (whether it had a value). */
+    private <R> R readRow(JsonParser parser, Map<String, Integer> positions, boolean[] seen, String pair, String node,
+                          RowReader<R> reader) throws IOException {
+        java.util.Arrays.fill(seen, false);
         String unknown = null;
+        reader.begin();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String column = parser.currentName();
             JsonToken token = parser.nextToken();
-            String text;
-            switch (token) {
-                case VALUE_NULL:
-                    text = null;
-                    break;
-                case VALUE_TRUE:
-                    text = "t";
-                    break;
-                case VALUE_FALSE:
-                    text = "f";
-                    break;
-                case VALUE_STRING:
-                case VALUE_NUMBER_INT:
-                case VALUE_NUMBER_FLOAT:
-                    text = parser.getText();
-                    break;
-                default:
-                    throw new Malformed("a row of diffs." + pair + "." + node + " has a value of column " + column
-                            + " that is neither text, number, boolean nor null");
-            }
             Integer position = positions.get(column);
             if (position == null) {
                 unknown = unknown == null ? column : unknown;
             } else {
-                ordered[position] = text;
                 seen[position] = true;
+            }
+            switch (token) {
+                case VALUE_NULL -> {
+                    if (position != null) {
+                        reader.nullValue(position);
+                    }
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    if (position != null) {
+                        reader.value(position, token == JsonToken.VALUE_TRUE ? TRUE : FALSE, 0, 1);
+                    }
+                }
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    if (position != null) {
+                        reader.value(position, parser.getTextCharacters(), parser.getTextOffset(),
+                                parser.getTextLength());
+                    }
+                }
+                default -> throw new Malformed("a row of diffs." + pair + "." + node + " has a value of column "
+                        + column + " that is neither text, number, boolean nor null");
             }
         }
         for (int i = 0; i < seen.length; i++) {
@@ -188,7 +239,35 @@ public final class DiffFile {
             throw new Malformed("a row of diffs." + pair + "." + node + " has column " + unknown
                     + ", which the table does not");
         }
-        return DiffRow.wrapping(summary, ordered);
+        return reader.end();
+    }
+
+    private static final char[] TRUE = {'t'};
+    private static final char[] FALSE = {'f'};
+
+    /** Makes each row an array of its values as strings. */
+    private final class StringsReader implements RowReader<String[]> {
+        private String[] values;
+
+        @Override
+        public void begin() {
+            values = new String[summary.columns().size()];
+        }
+
+        @Override
+        public void value(int position, char[] text, int offset, int length) {
+            values[position] = new String(text, offset, length);
+        }
+
+        @Override
+        public void nullValue(int position) {
+            values[position] = null;
+        }
+
+        @Override
+        public String[] end() {
+            return values;
+        }
     }
 
     private static DiffSummary parseSummary(Path path, JsonNode node) {

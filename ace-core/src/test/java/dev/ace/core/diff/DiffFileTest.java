@@ -57,4 +57,49 @@ class DiffFileTest {
         assertThatThrownBy(() -> DiffFile.open(dir.resolve("missing.json")))
                 .hasMessage("diff_file " + dir.resolve("missing.json") + " does not exist");
     }
+
+    @Test
+    void openSummaryLeavesADamagedRowSectionToTheReadingWhichRejectsItWithTheSameMessage() throws Exception {
+        String prefix = "diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: ";
+        Path cut = write("{\"summary\": " + SUMMARY + ", \"diffs\": {\"n1/n2\": {\"n1\": [{\"id\": 1, \"v\": \"x\", "
+                + "\"n\": 1}, {\"id\": 2, \"v\": \"y");
+        assertThatThrownBy(() -> DiffFile.open(cut)).hasMessageStartingWith(prefix + "it is not valid JSON");
+        DiffFile lazily = DiffFile.openSummary(cut);
+        assertThat(lazily.summary().nodes()).containsExactly("n1", "n2");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> lazily.forEachRow((pair, node, row) -> seen.add(row.values().get(0))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith(prefix + "it is not valid JSON");
+        assertThat(seen).containsExactly("1");
+    }
+
+    @Test
+    void aRowReaderGetsEveryValueWithItsColumnPositionWhateverTheOrderOfTheFields() throws Exception {
+        Path file = write("{\"summary\": " + SUMMARY + ", \"diffs\": {\"n1/n2\": {\"n1\": [{\"n\": -0.0, \"v\": null, "
+                + "\"id\": 7}, {\"v\": true, \"id\": 8, \"n\": 1e3}]}}}");
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        DiffFile.openSummary(file).forEachRow(new DiffFile.RowReader<String>() {
+            private final String[] values = new String[3];
+
+            @Override
+            public void begin() {
+                java.util.Arrays.fill(values, "unset");
+            }
+
+            @Override
+            public void value(int position, char[] text, int offset, int length) {
+                values[position] = new String(text, offset, length);
+            }
+
+            @Override
+            public void nullValue(int position) {
+                values[position] = null;
+            }
+
+            @Override
+            public String end() {
+                return java.util.Arrays.toString(values);
+            }
+        }, (pair, node, row) -> rows.add(pair + " " + node + " " + row));
+        assertThat(rows).containsExactly("n1/n2 n1 [7, null, -0.0]", "n1/n2 n1 [8, t, 1e3]");
+    }
 }
