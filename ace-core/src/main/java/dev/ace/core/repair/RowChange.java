@@ -1,5 +1,6 @@
 package dev.ace.core.repair;
 
+import dev.ace.core.internal.repair.CopyRow;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -21,10 +22,15 @@ public record RowChange(Kind kind, List<String> key, List<String> before, List<S
         DELETE, INSERT, UPDATE
     }
 
+    /** An unmodifiable copy of {@code values}, or the list itself when it is an immutable row of a repair. */
+    private static List<String> snapshot(List<String> values) {
+        return values instanceof CopyRow ? values : Collections.unmodifiableList(new java.util.ArrayList<>(values));
+    }
+
     public RowChange {
         Objects.requireNonNull(kind, "kind");
         key = List.copyOf(key);
-        before = before == null ? null : Collections.unmodifiableList(new java.util.ArrayList<>(before));
-        after = after == null ? null : Collections.unmodifiableList(new java.util.ArrayList<>(after));
+        before = before == null ? null : snapshot(before);
+        after = after == null ? null : snapshot(after);
     }
 }
