@@ -17,6 +17,7 @@ import dev.ace.core.SchemaMismatchException;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -225,6 +226,35 @@ class RepairSafetyTest {
                     org.assertj.core.groups.Tuple.tuple("n3", NodeRepairResult.Status.UNCHANGED));
             assertThat(repair.succeeded()).isTrue();
             assertThat(allKeys(rerun(ace, "public.t", result, RerunBehavior.MULTIPROCESSING))).isEmpty();
+        }
+    }
+
+    @Test
+    void aDiffFileFoundDamagedWhileTheRepairRunsRollsEveryTargetBackAndChangesNothing(TestDatabase db)
+            throws Exception {
+        // n2's 30,000 extra rows come after n1's list, so the repair deletes them batch by batch while it
+        // reads the file; the file is cut off at row 25,000, after several batches were written
+        db.executeOnAll("CREATE TABLE big (id int PRIMARY KEY, v text)");
+        db.execute("n1", "INSERT INTO big VALUES (0, 'n1')");
+        db.execute("n2", "INSERT INTO big SELECT i, 'n2' FROM generate_series(1, 30000) i");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = diff(ace, "public.big", "all");
+            String text = Files.readString(result.diffFile());
+            Path cut = dir.resolve("cut.json");
+            Files.writeString(cut, text.substring(0, text.indexOf("{\"id\":25000,") + 5));
+            assertThatThrownBy(() -> ace.repair().repair(TableRepairRequest.builder("acetest", "public.big")
+                    .diffFile(cut).sourceOfTruth("n1").build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("diff_file " + cut + " is not a usable ACE diff file: it is not valid JSON");
+            assertThat(db.queryValue("n2", "SELECT count(*) FROM big")).isEqualTo("30000");
+            assertThat(db.queryValue("n3", "SELECT count(*) FROM big")).isEqualTo("0");
+            assertThat(db.queryValue("n1", "SELECT count(*) FROM big")).isEqualTo("1");
+            // the same repair from the whole file then settles every node
+            RepairResult repair = ace.repair().repair(repair("public.big", result).sourceOfTruth("n1").build());
+            assertThat(repair.node("n2").deleted()).isEqualTo(30000);
+            assertThat(repair.node("n2").inserted()).isEqualTo(1);
+            assertThat(repair.node("n3").inserted()).isEqualTo(1);
+            assertThat(diff(ace, "public.big", "all").match()).isTrue();
         }
     }
 }

@@ -29,13 +29,22 @@ record BoundDiff(DiffFile file, ClusterDefinition cluster, List<NodeDefinition> 
      * {@code problems} and returns null when the file cannot be used.
      */
     static DiffFile open(Path path, TableName table, String clusterName, String dbname, List<String> problems) {
+        return open(path, table, clusterName, dbname, problems, false);
+    }
+
+    /**
+     * As {@link #open(Path, TableName, String, String, List)}; with {@code summaryOnly}, only the
+     * summary is read now, for a caller that reads every row anyway ({@link DiffFile#openSummary}).
+     */
+    static DiffFile open(Path path, TableName table, String clusterName, String dbname, List<String> problems,
+                         boolean summaryOnly) {
         if (path == null) {
             problems.add("diff_file is required");
             return null;
         }
         DiffFile file;
         try {
-            file = DiffFile.open(path);
+            file = summaryOnly ? DiffFile.openSummary(path) : DiffFile.open(path);
         } catch (InvalidRequestException e) {
             problems.addAll(e.problems());
             return null;

@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class Change {
 
+    private static final Class<?> SINGLETON_MAP = Collections.singletonMap("", "").getClass();
+
     final RowChange.Kind kind;
     final List<String> key;
     final String keyId;
@@ -35,7 +37,7 @@ final class Change {
         this.keyId = RowSql.keyId(key);
         this.expected = expected;
         this.row = row;
-        this.providers = providers.size() == 1 ? Collections.unmodifiableMap(providers)
+        this.providers = providers.size() == 1 && providers.getClass() == SINGLETON_MAP ? providers
                 : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,7 +41,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -52,21 +52,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one table repair: validate the options and the diff file, read the diff file (while the
- * table is checked on every node) and plan per target node, then
+ * Runs one table repair: validate the options and the diff file's summary, then, while a planner
+ * thread reads the diff file and turns it into units of up to {@link #BATCH} changes per target
+ * ({@link RepairPlanner}, {@link UnitFeed}), and while the table is checked on every node,
  * <ol>
  *   <li>open one transaction per target node (in one global node order) and prepare it: the
  *       per-table advisory lock, {@code session_replication_role}, {@code spock.repair_mode(true)};</li>
- *   <li>re-read, batch by batch, on every node rows are copied from (in one snapshot per node),
- *       the rows the plan relies on, and skip every change whose row there changed since the diff;</li>
- *   <li>on every target at once, write each batch as soon as it is re-checked, with compare-and-set
+ *   <li>re-read, unit by unit as the planner makes them, on every node rows are copied from (in one
+ *       snapshot per node), the rows the plan relies on, and skip every change whose row there
+ *       changed since the diff;</li>
+ *   <li>on every target at once, write each unit as soon as it is re-checked, with compare-and-set
  *       statements that skip rows that changed on the target (deletes, then inserts, then updates);
- *       commit, or, when atomic, prepare on every target and then commit everywhere.</li>
+ *       once the planner has read the whole file, commit, or, when atomic, prepare on every target
+ *       and then commit everywhere.</li>
  * </ol>
- * Where a node is both copied from and repaired (bidirectional, fix_nulls) every re-read ends
- * before anything is written. Failures before any write change nothing and are thrown; a target
- * failing later is rolled back and reported (with atomic, every target is). Thread-safe: one
- * engine serves concurrent repairs.
+ * Standard, upsert_only and insert_only are planned as the file is read, so a target starts its
+ * deletes while the rest of the file is still being read. Where a node is both copied from and
+ * repaired (bidirectional, fix_nulls) every re-read ends before anything is written. A file that
+ * turns out damaged, or any failure before the commit, rolls every target back and is thrown; a
+ * target failing later is rolled back and reported (with atomic, every target is). Thread-safe:
+ * one engine serves concurrent repairs.
  */
 public final class RepairEngine {
 
@@ -92,24 +97,52 @@ public final class RepairEngine {
     public RepairResult repair(TableRepairRequest request) {
         Instant started = Instant.now();
         DiffFile file = validate(request);
-        // the diff file is read while the table is checked on the nodes
-        CompletableFuture<RepairPlanner> reading = CompletableFuture
-                .supplyAsync(() -> new RepairPlanner(file), runnable -> {
-                    Thread thread = new Thread(runnable, "ace-repair-plan-" + THREADS.incrementAndGet());
-                    thread.setDaemon(true);
-                    thread.start();
-                });
-        BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
-        RepairPlanner planner;
-        try {
-            planner = reading.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
-        }
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("tr", started);
-        LOG.debug("repair {}: validated, checked the table and read the diff file in {} ms", taskId,
+        RepairMode mode = request.mode();
+        String source = request.sourceOfTruth();
+        boolean fromSource = mode != RepairMode.BIDIRECTIONAL && mode != RepairMode.FIX_NULLS;
+        // the targets and the nodes whose rows are re-read, known from the mode alone
+        Map<String, TargetPlan> plans = new LinkedHashMap<>();
+        for (String node : file.summary().nodes()) {
+            if (!fromSource || !node.equals(source)) {
+                plans.put(node, new TargetPlan(node));
+            }
+        }
+        Set<String> providers = fromSource ? Set.of(source) : new LinkedHashSet<>(file.summary().nodes());
+        UnitFeed feed = new UnitFeed(plans.keySet(), providers);
+        // the diff file is read and planned while the table is checked and the repair runs
+        Thread planner = new Thread(() -> {
+            long reading = System.nanoTime();
+            RuntimeException failure = null;
+            try {
+                if (fromSource) {
+                    RepairPlanner.stream(file, mode, source, plans, feed);
+                } else {
+                    new RepairPlanner(file).plan(mode, source, plans, feed);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            } catch (Error e) {
+                failure = new AceException(ErrorCode.DATABASE_ERROR, "the diff file " + file.path()
+                        + " could not be read: " + e, e);
+            }
+            // every queue is closed, also after a failure, so that no worker waits for ever
+            feed.finish(failure);
+            LOG.debug("repair {}: read and planned the diff file in {} ms", taskId,
+                    (System.nanoTime() - reading) / 1_000_000);
+        }, "ace-repair-plan-" + THREADS.incrementAndGet());
+        planner.setDaemon(true);
+        planner.start();
+        BoundDiff bound;
+        try {
+            bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
+        } catch (RuntimeException e) {
+            feed.cancel();
+            throw e;
+        }
+        LOG.debug("repair {}: validated and checked the table in {} ms", taskId,
                 Duration.between(started, Instant.now()).toMillis());
-        return new Run(request, bound, planner, taskId, started).execute();
+        return new Run(request, bound, plans, providers, feed, taskId, started).execute();
     }
 
     /** Every problem of the options and of the diff file, at once, before any database work. */
@@ -148,7 +181,9 @@ public final class RepairEngine {
         if (request.lockTimeout().isNegative()) {
             problems.add("lock_timeout must be 0 or more, was " + request.lockTimeout());
         }
-        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
+        // the rows are read (and a damaged file found) while the repair runs, before anything is committed
+        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
+                true);
         if (file != null && request.sourceOfTruth() != null && !file.summary().nodes().contains(request.sourceOfTruth())) {
             problems.add("source_of_truth " + request.sourceOfTruth() + " is not one of the diff file's nodes ("
                     + String.join(", ", file.summary().nodes()) + ")");
@@ -160,7 +195,7 @@ public final class RepairEngine {
     }
 
     /** Where a target node's transaction stands. */
-    private enum Outcome { OPEN, COMMITTED, PREPARED, FAILED, ROLLED_BACK, IN_DOUBT, CHECKED }
+    private enum Outcome { OPEN, COMMITTED, PREPARED, FAILED, ROLLED_BACK, IN_DOUBT, CHECKED, UNCHANGED }
 
     /** A target node's transaction and what it did. */
     private static final class Target {
@@ -173,7 +208,7 @@ public final class RepairEngine {
         Outcome outcome = Outcome.OPEN;
         AceException error;
         String gid;
-        final List<RowChange> done = new ArrayList<>();
+        final List<Change> done = new ArrayList<>();
         long deleted;
         long inserted;
         long updated;
@@ -182,39 +217,6 @@ public final class RepairEngine {
         Target(NodeDefinition node, TargetPlan plan) {
             this.node = node;
             this.plan = plan;
-        }
-    }
-
-    /**
-     * Up to {@link #BATCH} changes of one kind for one target: re-checked on every node it copies
-     * from, then written in one statement. {@link #checked} completes when every such node has
-     * checked it (exceptionally when one could not).
-     */
-    private static final class Unit {
-        final Target target;
-        final RowChange.Kind kind;
-        final List<Change> changes;
-        final Set<String> providers = new LinkedHashSet<>();
-        final Map<Change, String> conflicts = new ConcurrentHashMap<>();
-        final CompletableFuture<Void> checked = new CompletableFuture<>();
-        private final AtomicInteger waiting;
-
-        Unit(Target target, RowChange.Kind kind, List<Change> changes) {
-            this.target = target;
-            this.kind = kind;
-            this.changes = changes;
-            changes.forEach(change -> providers.addAll(change.providers.keySet()));
-            this.waiting = new AtomicInteger(providers.size());
-            if (providers.isEmpty()) {
-                checked.complete(null);
-            }
-        }
-
-        /** One node finished checking this unit. */
-        void arrive() {
-            if (waiting.decrementAndGet() == 0) {
-                checked.complete(null);
-            }
         }
     }
 
@@ -228,10 +230,13 @@ public final class RepairEngine {
         private final String what;
         private final Map<String, NodeDefinition> nodes = new LinkedHashMap<>();
         private final Map<String, TargetPlan> plans;
+        private final Set<String> providers;
+        private final UnitFeed feed;
         private final List<String> warnings = new ArrayList<>();
         private RowSql sql;
 
-        Run(TableRepairRequest request, BoundDiff bound, RepairPlanner planner, String taskId, Instant started) {
+        Run(TableRepairRequest request, BoundDiff bound, Map<String, TargetPlan> plans, Set<String> providers,
+            UnitFeed feed, String taskId, Instant started) {
             this.request = request;
             this.bound = bound;
             this.taskId = taskId;
@@ -239,10 +244,9 @@ public final class RepairEngine {
             this.mode = request.mode();
             this.what = "repairing table " + bound.schema().table();
             bound.nodes().forEach(node -> nodes.put(node.name(), node));
-            long planning = System.nanoTime();
-            this.plans = planner.plan(mode, request.sourceOfTruth());
-            LOG.debug("repair {}: planned the changes per target in {} ms", taskId,
-                    (System.nanoTime() - planning) / 1_000_000);
+            this.plans = plans;
+            this.providers = providers;
+            this.feed = feed;
             if (bound.summary().truncated()) {
                 warnings.add("the diff file was truncated (it holds only the first max_diff_rows differences per node "
                         + "pair); run table-diff again after this repair to find the rest");
@@ -251,39 +255,8 @@ public final class RepairEngine {
 
         RepairResult execute() {
             Map<String, Target> targets = new LinkedHashMap<>();
-            plans.forEach((name, plan) -> {
-                if (!plan.changes.isEmpty()) {
-                    targets.put(name, new Target(nodes.get(name), plan));
-                }
-            });
-            Map<Target, List<Unit>> units = new LinkedHashMap<>();
-            for (Target target : targets.values()) {
-                List<Unit> list = new ArrayList<>();
-                for (RowChange.Kind kind : List.of(RowChange.Kind.DELETE, RowChange.Kind.INSERT, RowChange.Kind.UPDATE)) {
-                    List<Change> changes = target.plan.of(kind);
-                    for (int from = 0; from < changes.size(); from += BATCH) {
-                        list.add(new Unit(target, kind, changes.subList(from, Math.min(changes.size(), from + BATCH))));
-                    }
-                }
-                units.put(target, list);
-            }
-            // the nodes re-check units round-robin over the targets, so that every target can start early
-            List<Unit> readOrder = new ArrayList<>();
-            for (int index = 0; units.values().stream().anyMatch(list -> list.size() > 0); index++) {
-                boolean any = false;
-                for (List<Unit> list : units.values()) {
-                    if (index < list.size()) {
-                        readOrder.add(list.get(index));
-                        any = true;
-                    }
-                }
-                if (!any) {
-                    break;
-                }
-            }
-            Set<String> providers = new LinkedHashSet<>();
-            readOrder.forEach(unit -> providers.addAll(unit.providers));
-            // A node that is both copied from and repaired is re-read before anything is written anywhere;
+            plans.forEach((name, plan) -> targets.put(name, new Target(nodes.get(name), plan)));
+            // A node that is both re-read and repaired is re-read before anything is written anywhere;
             // otherwise each target writes a unit as soon as it is checked, while the next one is re-read.
             boolean barrier = providers.stream().anyMatch(targets::containsKey);
             Map<String, NodeSession> readers = new ConcurrentHashMap<>();
@@ -295,7 +268,12 @@ public final class RepairEngine {
             AceException sourceFailure = null;
             try {
                 long phase = System.nanoTime();
-                openSessions(targets, providers, readers);
+                try {
+                    openSessions(targets, readers);
+                } catch (RuntimeException e) {
+                    feed.cancel();
+                    throw e;
+                }
                 LOG.debug("repair {}: opened and prepared the sessions in {} ms", taskId,
                         (System.nanoTime() - phase) / 1_000_000);
                 phase = System.nanoTime();
@@ -305,7 +283,7 @@ public final class RepairEngine {
                     NodeSession session = asTarget != null ? asTarget.session : readers.get(provider);
                     checks.put(provider, () -> {
                         try {
-                            checkProvider(provider, session, readOrder);
+                            checkProvider(provider, session);
                         } finally {
                             NodeSession reader = readers.remove(provider);
                             if (reader != null) {
@@ -316,16 +294,13 @@ public final class RepairEngine {
                     });
                 }
                 Map<String, Future<Void>> checking = submitAll(threads, checks);
-                List<Unit> all = readOrder;
                 Map<String, Callable<Void>> work = new LinkedHashMap<>();
                 targets.forEach((name, target) -> work.put(name, () -> {
-                    if (barrier) {
-                        awaitChecks(all);
-                    }
+                    Iterable<Unit> units = barrier ? allChecked(name) : () -> new Units(name);
                     if (request.dryRun()) {
-                        dryRun(target, units.get(target));
+                        dryRun(target, units);
                     } else {
-                        apply(target, units.get(target));
+                        apply(target, units);
                     }
                     return null;
                 }));
@@ -338,6 +313,10 @@ public final class RepairEngine {
                 awaitAll(writing);
                 LOG.debug("repair {}: re-checked the sources and wrote the targets in {} ms", taskId,
                         (System.nanoTime() - phase) / 1_000_000);
+                if (feed.failure() != null) {
+                    // every target was rolled back before its end: the file could not be read to its end
+                    throw feed.failure();
+                }
                 if (sourceFailure != null && targets.values().stream()
                         .noneMatch(target -> target.outcome == Outcome.COMMITTED || target.outcome == Outcome.PREPARED)) {
                     // nothing was changed anywhere: the failure to re-read a source is the answer
@@ -358,9 +337,65 @@ public final class RepairEngine {
             return result(targets);
         }
 
+        /** A target's units, taken from the feed as the planner makes them; ends where the plan ends. */
+        private final class Units implements java.util.Iterator<Unit> {
+            private final String target;
+            private Unit next;
+            private boolean ended;
+
+            Units(String target) {
+                this.target = target;
+            }
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !ended) {
+                    Object item = take(target, true);
+                    if (item instanceof UnitFeed.End end) {
+                        ended = true;
+                        if (end.failure() != null) {
+                            throw end.failure() instanceof AceException ? (AceException) end.failure()
+                                    : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure while planning "
+                                    + "the repair: " + end.failure(), end.failure());
+                        }
+                    } else {
+                        next = (Unit) item;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Unit next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Unit unit = next;
+                next = null;
+                return unit;
+            }
+        }
+
+        /** All of a target's units, once every unit of the repair is planned and checked on every node. */
+        private List<Unit> allChecked(String target) {
+            List<Unit> units = new ArrayList<>();
+            new Units(target).forEachRemaining(units::add);
+            awaitChecks(feed.all());
+            return units;
+        }
+
+        private Object take(String node, boolean target) {
+            try {
+                return feed.next(node, target);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AceException(ErrorCode.CANCELLED, "interrupted while " + what, e);
+            }
+        }
+
         // ------------------------------------------------------------------ step 1: sessions
 
-        private void openSessions(Map<String, Target> targets, Set<String> providers, Map<String, NodeSession> readers) {
+        private void openSessions(Map<String, Target> targets, Map<String, NodeSession> readers) {
             List<NodeDefinition> involved = new ArrayList<>();
             for (NodeDefinition node : nodes.values()) {
                 if (targets.containsKey(node.name()) || providers.contains(node.name())) {
@@ -509,47 +544,71 @@ public final class RepairEngine {
         // ------------------------------------------------------------------ step 2: the sources now
 
         /**
-         * On a node rows are copied from (or must stay absent on), re-reads now, unit by unit, the
-         * rows the plan relies on; every change whose row there differs from what the diff recorded
-         * is marked as a conflict. All reads of a node run in one snapshot (repeatable read) unless
-         * the node is also a target, whose own transaction then reads before anything is written.
+         * On a node rows are copied from (or must stay absent on), re-reads now, unit by unit as
+         * the planner makes them, the rows the plan relies on; every change whose row
+         * there differs from what the diff recorded is marked as a conflict. All reads of a node
+         * run in one snapshot (repeatable read) unless the node is also a target, whose own
+         * transaction then reads before anything is written. After a failure every later unit is
+         * completed with it.
          */
-        private void checkProvider(String provider, NodeSession session, List<Unit> readOrder) {
-            int next = 0;
-            try {
-                for (; next < readOrder.size(); next++) {
-                    Unit unit = readOrder.get(next);
-                    if (!unit.providers.contains(provider)) {
-                        continue;
-                    }
-                    Map<String, List<String>> keys = new LinkedHashMap<>();
+        private void checkProvider(String provider, NodeSession session) {
+            Map<String, List<String>> now = new HashMap<>();
+            AceException error = null;
+            while (true) {
+                Object item = take(provider, false);
+                if (item instanceof UnitFeed.End) {
+                    break;
+                }
+                Unit unit = (Unit) item;
+                if (error != null) {
+                    unit.checked.completeExceptionally(error);
+                    continue;
+                }
+                try {
+                    // a unit holds one change per key
+                    List<List<String>> keys = new ArrayList<>(unit.changes.size());
                     for (Change change : unit.changes) {
-                        if (change.providers.containsKey(provider)) {
-                            keys.putIfAbsent(change.keyId, change.key);
+                        if (change.providers.containsKey(provider) && !now.containsKey(change.keyId)) {
+                            keys.add(change.key);
                         }
                     }
-                    Map<String, List<String>> now = sql.read(session.connection(), new ArrayList<>(keys.values()), BATCH);
+                    reRead(session, keys, now);
                     for (Change change : unit.changes) {
                         if (change.providers.containsKey(provider)) {
-                            String reason = reason(provider, change.providers.get(provider), now.get(change.keyId));
+                            List<String> recorded = change.providers.get(provider);
+                            List<String> current = now.get(change.keyId);
+                            if (recorded != null && recorded != current && recorded.equals(current)) {
+                                now.put(change.keyId, recorded); // the copy just read is garbage at once
+                            }
+                            String reason = reason(provider, recorded, current);
                             if (reason != null) {
                                 unit.conflicts.putIfAbsent(change, reason);
                             }
                         }
                     }
                     unit.arrive();
+                } catch (SQLException | RuntimeException e) {
+                    error = e instanceof AceException ? (AceException) e
+                            : e instanceof SQLException ? SqlErrors.wrap((SQLException) e, nodes.get(provider), what)
+                            : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure on node " + provider
+                            + " while " + what + ": " + e, e);
+                    unit.checked.completeExceptionally(error);
                 }
-            } catch (SQLException | RuntimeException e) {
-                AceException error = e instanceof AceException ? (AceException) e
-                        : e instanceof SQLException ? SqlErrors.wrap((SQLException) e, nodes.get(provider), what)
-                        : new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure on node " + provider
-                        + " while " + what + ": " + e, e);
-                for (; next < readOrder.size(); next++) {
-                    if (readOrder.get(next).providers.contains(provider)) {
-                        readOrder.get(next).checked.completeExceptionally(error);
-                    }
-                }
+            }
+            if (error != null) {
                 throw error;
+            }
+        }
+
+        /** Reads the current rows of {@code keys} into {@code now}; a key without a row maps to null. */
+        private void reRead(NodeSession session, List<List<String>> keys, Map<String, List<String>> now)
+                throws SQLException {
+            if (keys.isEmpty()) {
+                return;
+            }
+            CopyRow[] rows = sql.readCopyRows(session.connection(), keys, BATCH);
+            for (int i = 0; i < rows.length; i++) {
+                now.put(RowSql.keyId(keys.get(i)), rows[i]);
             }
         }
 
@@ -591,7 +650,7 @@ public final class RepairEngine {
 
         // ------------------------------------------------------------------ step 3: the targets
 
-        private void apply(Target target, List<Unit> units) {
+        private void apply(Target target, Iterable<Unit> units) {
             Connection connection = target.session.connection();
             try {
                 List<Change> missed = new ArrayList<>();
@@ -624,6 +683,10 @@ public final class RepairEngine {
                 LOG.debug("repair {}: on {}, deletes {} ms, inserts {} ms, updates {} ms (writing only)", taskId,
                         target.node.name(), millis[RowChange.Kind.DELETE.ordinal()],
                         millis[RowChange.Kind.INSERT.ordinal()], millis[RowChange.Kind.UPDATE.ordinal()]);
+                if (target.plan.changes.isEmpty()) {
+                    unchanged(target);
+                    return;
+                }
                 explain(connection, target, missed);
                 if (target.spock) {
                     spockRepairMode(target, false);
@@ -648,6 +711,14 @@ public final class RepairEngine {
                 fail(target, new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure on node "
                         + target.node.describe() + " while " + what + ": " + e, e));
             }
+        }
+
+        /** A target the plan does not change: its transaction is rolled back and its session returned. */
+        private void unchanged(Target target) {
+            target.outcome = Outcome.UNCHANGED;
+            target.ended = Instant.now();
+            target.session.close();
+            target.session = null;
         }
 
         private void fail(Target target, AceException error) {
@@ -683,7 +754,7 @@ public final class RepairEngine {
                 for (int i = 0; i < batch.size(); i++) {
                     Change change = batch.get(i);
                     if (applied.get(i)) {
-                        target.done.add(change.toRowChange());
+                        target.done.add(change);
                         count++;
                     } else {
                         missed.add(change);
@@ -723,7 +794,7 @@ public final class RepairEngine {
             }
         }
 
-        private void dryRun(Target target, List<Unit> units) {
+        private void dryRun(Target target, Iterable<Unit> units) {
             Connection connection = target.session.connection();
             try {
                 for (Unit unit : units) {
@@ -735,10 +806,14 @@ public final class RepairEngine {
                         change.conflict = reason(target.node.name(), change.expected, now.get(change.keyId));
                     }
                 }
+                if (target.plan.changes.isEmpty()) {
+                    unchanged(target);
+                    return;
+                }
                 checkPrivileges(connection, target);
                 for (Change change : target.plan.changes) {
                     if (change.conflict == null) {
-                        target.done.add(change.toRowChange());
+                        target.done.add(change);
                         switch (change.kind) {
                             case DELETE -> target.deleted++;
                             case INSERT -> target.inserted++;
@@ -854,7 +929,7 @@ public final class RepairEngine {
             for (TargetPlan plan : plans.values()) {
                 Target target = targets.get(plan.node);
                 List<RepairConflict> conflicts = new ArrayList<>(plan.plannedConflicts);
-                if (target == null) {
+                if (target == null || target.outcome == Outcome.UNCHANGED) {
                     results.add(new NodeRepairResult(plan.node, request.dryRun() ? NodeRepairResult.Status.DRY_RUN
                             : NodeRepairResult.Status.UNCHANGED, 0, 0, 0, conflicts, List.of(), plan.kept, false,
                             null, null, Duration.ZERO));
@@ -876,7 +951,7 @@ public final class RepairEngine {
                 }
                 Instant ended = target.ended == null ? Instant.now() : target.ended;
                 results.add(new NodeRepairResult(plan.node, status, target.deleted, target.inserted, target.updated,
-                        conflicts, target.done, plan.kept, target.spock,
+                        conflicts, target.done.stream().map(Change::toRowChange).toList(), plan.kept, target.spock,
                         target.error == null ? null : target.error.getMessage(),
                         target.error == null ? null : target.error.code(), Duration.between(started, ended)));
             }

@@ -17,10 +17,25 @@ import java.util.Set;
 /**
  * Turns a diff file into a plan per target node. {@code diffs["a/b"]["a"]} holds a's version of
  * every row that differs between a and b; a key in one side's list only is a row the other side
- * lacks. Reads the whole file into memory (its size is capped by {@code max_diff_rows} unless
- * lifted). Not thread-safe; used by one repair.
+ * lacks. The modes that copy from a source of truth (standard, upsert_only, insert_only) are
+ * planned while the file is read ({@link #stream}): a target's deletes are known as soon as its
+ * list is read after the source's, so they can be checked and written while the rest of the file
+ * is still being read. bidirectional and fix_nulls compare every node's rows and are planned once
+ * the whole file is read ({@link #RepairPlanner} and {@link #plan}). Either way the file is held
+ * in memory (its size is capped by {@code max_diff_rows} unless lifted). Not thread-safe; used by
+ * one repair.
  */
 final class RepairPlanner {
+
+    /** Receives a plan as it is made. */
+    interface Sink {
+        /**
+         * The next change of {@code plan}'s target. Per target the changes come in the order they
+         * must run: every delete, then every insert, then every update.
+         */
+        void change(TargetPlan plan, Change change);
+
+    }
 
     private final DiffSummary summary;
     private final List<String> nodes;
@@ -33,22 +48,25 @@ final class RepairPlanner {
         this.nodes = summary.nodes();
         this.keyPositions = summary.keyPositions();
         file.forEachRow((pair, node, row) -> rows.computeIfAbsent(pair, p -> new HashMap<>())
-                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(key(row.values())), row.values()));
+                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(key(row.values())),
+                        CopyRow.of(row.values())));
     }
 
-    /** Plans per target node, in the file's node order; every node but the source is a target where one is given. */
-    Map<String, TargetPlan> plan(RepairMode mode, String source) {
-        Map<String, TargetPlan> plans = new LinkedHashMap<>();
-        for (String target : nodes) {
-            if (mode == RepairMode.BIDIRECTIONAL) {
-                plans.put(target, bidirectional(target, source));
-            } else if (mode == RepairMode.FIX_NULLS) {
-                plans.put(target, fixNulls(target, source));
-            } else if (!target.equals(source)) {
-                plans.put(target, fromSource(target, source, mode));
-            }
+    /**
+     * Plans bidirectional or fix_nulls: fills the plan of every target in {@code plans} (every
+     * node), passing its changes to {@code sink}.
+     */
+    void plan(RepairMode mode, String source, Map<String, TargetPlan> plans, Sink sink) {
+        if (mode != RepairMode.BIDIRECTIONAL && mode != RepairMode.FIX_NULLS) {
+            throw new IllegalArgumentException(mode + " is planned while the file is read: use stream");
         }
-        return plans;
+        for (TargetPlan plan : plans.values()) {
+            TargetPlan made = mode == RepairMode.BIDIRECTIONAL ? bidirectional(plan.node, source)
+                    : fixNulls(plan.node, source);
+            plan.kept.addAll(made.kept);
+            plan.plannedConflicts.addAll(made.plannedConflicts);
+            made.changes.forEach(change -> sink.change(plan, change));
+        }
     }
 
     private String pair(String a, String b) {
@@ -65,43 +83,6 @@ final class RepairPlanner {
 
     private static Map<String, List<String>> provider(String node, List<String> row) {
         return java.util.Collections.singletonMap(node, row);
-    }
-
-    /** standard, upsert_only, insert_only: the target takes the source's rows. */
-    private TargetPlan fromSource(String target, String source, RepairMode mode) {
-        TargetPlan plan = new TargetPlan(target);
-        String pair = pair(source, target);
-        LinkedHashMap<String, List<String>> sourceRows = rowsOf(pair, source);
-        LinkedHashMap<String, List<String>> targetRows = rowsOf(pair, target);
-        List<Change> deletes = new ArrayList<>();
-        List<Change> inserts = new ArrayList<>();
-        List<Change> updates = new ArrayList<>();
-        for (Map.Entry<String, List<String>> entry : targetRows.entrySet()) {
-            if (!sourceRows.containsKey(entry.getKey())) {
-                if (mode == RepairMode.STANDARD) {
-                    deletes.add(new Change(RowChange.Kind.DELETE, key(entry.getValue()), entry.getValue(), null,
-                            provider(source, null)));
-                } else {
-                    plan.kept.add(key(entry.getValue()));
-                }
-            }
-        }
-        for (Map.Entry<String, List<String>> entry : sourceRows.entrySet()) {
-            List<String> current = targetRows.get(entry.getKey());
-            if (current == null) {
-                inserts.add(new Change(RowChange.Kind.INSERT, key(entry.getValue()), null, entry.getValue(),
-                        provider(source, entry.getValue())));
-            } else if (mode == RepairMode.INSERT_ONLY) {
-                plan.kept.add(key(entry.getValue()));
-            } else {
-                updates.add(new Change(RowChange.Kind.UPDATE, key(entry.getValue()), current, entry.getValue(),
-                        provider(source, entry.getValue())));
-            }
-        }
-        plan.changes.addAll(deletes);
-        plan.changes.addAll(inserts);
-        plan.changes.addAll(updates);
-        return plan;
     }
 
     /** bidirectional: the target gets every row it lacks that the nodes holding it agree on. */
@@ -195,6 +176,109 @@ final class RepairPlanner {
             }
         }
         return plan;
+    }
+
+    /**
+     * Plans standard, upsert_only or insert_only from {@code source} while reading {@code file}:
+     * {@code plans} holds an empty plan per target (every node but the source), which this fills
+     * and passes change by change to {@code sink}. When the source's list of a pair comes before
+     * the target's (as table-diff writes them when the source is the pair's first node), each of
+     * the target's rows is classified as it is read, and deletes go to the sink at once; inserts
+     * and updates follow at the end, after every delete.
+     */
+    static void stream(DiffFile file, RepairMode mode, String source, Map<String, TargetPlan> plans, Sink sink) {
+        int[] keyPositions = file.summary().keyPositions();
+        Map<String, Streamed> states = new LinkedHashMap<>();
+        plans.forEach((target, plan) -> states.put(target, new Streamed(plan)));
+        String[] last = new String[3]; // pair and node of the row before, that pair's target
+        CopyRowReader reader = new CopyRowReader(file.summary().columns().size(), keyPositions);
+        file.forEachRow(reader, (pair, node, row) -> {
+            if (last[0] != null && (!last[0].equals(pair) || !last[1].equals(node)) && last[1].equals(source)) {
+                // the source's list of the previous pair is complete
+                states.get(other(last[0], source)).sourceDone = true;
+            }
+            if (!pair.equals(last[0])) {
+                last[2] = other(pair, source);
+            }
+            last[0] = pair;
+            last[1] = node;
+            String target = last[2];
+            Streamed state = target == null ? null : states.get(target);
+            if (state == null) {
+                return;
+            }
+            List<String> key = reader.key();
+            String keyId = RowSql.keyId(key);
+            if (node.equals(source)) {
+                state.sourceRows.put(keyId, row);
+            } else if (state.sourceDone) {
+                List<String> sourceRow = state.sourceRows.remove(keyId);
+                if (sourceRow != null) {
+                    state.both(mode, source, key, row, sourceRow);
+                } else {
+                    state.targetOnly(mode, source, key, row, sink);
+                }
+            } else {
+                state.targetRows.put(keyId, row);
+            }
+        });
+        for (Streamed state : states.values()) {
+            for (Map.Entry<String, List<String>> entry : state.targetRows.entrySet()) {
+                List<String> sourceRow = state.sourceRows.remove(entry.getKey());
+                List<String> key = RowSql.key(keyPositions, entry.getValue());
+                if (sourceRow != null) {
+                    state.both(mode, source, key, entry.getValue(), sourceRow);
+                } else {
+                    state.targetOnly(mode, source, key, entry.getValue(), sink);
+                }
+            }
+            for (List<String> row : state.sourceRows.values()) {
+                sink.change(state.plan, new Change(RowChange.Kind.INSERT, RowSql.key(keyPositions, row), null, row,
+                        provider(source, row)));
+            }
+            state.updates.forEach(change -> sink.change(state.plan, change));
+        }
+    }
+
+    /** The node of {@code pair} ("a/b") that is not {@code node}, or null when {@code node} is not in it. */
+    private static String other(String pair, String node) {
+        int slash = pair.indexOf('/');
+        String a = pair.substring(0, slash);
+        String b = pair.substring(slash + 1);
+        return a.equals(node) ? b : b.equals(node) ? a : null;
+    }
+
+    /** One target's part of a streamed plan. */
+    private static final class Streamed {
+        final TargetPlan plan;
+        /** The source's rows of the pair not yet matched with the target's, by key id, in key order. */
+        final LinkedHashMap<String, List<String>> sourceRows = new LinkedHashMap<>();
+        /** The target's rows read before the source's list was complete, in key order. */
+        final LinkedHashMap<String, List<String>> targetRows = new LinkedHashMap<>();
+        final List<Change> updates = new ArrayList<>();
+        boolean sourceDone;
+
+        Streamed(TargetPlan plan) {
+            this.plan = plan;
+        }
+
+        /** A row only the target holds: standard deletes it, the other modes keep it. */
+        void targetOnly(RepairMode mode, String source, List<String> key, List<String> row, Sink sink) {
+            if (mode == RepairMode.STANDARD) {
+                sink.change(plan, new Change(RowChange.Kind.DELETE, key, row, null, provider(source, null)));
+            } else {
+                plan.kept.add(key);
+            }
+        }
+
+        /** A row both hold, differently: updated at the end, except by insert_only. */
+        void both(RepairMode mode, String source, List<String> key, List<String> row, List<String> sourceRow) {
+            if (mode == RepairMode.INSERT_ONLY) {
+                plan.kept.add(key);
+            } else {
+                updates.add(new Change(RowChange.Kind.UPDATE, key, row, sourceRow, provider(source, sourceRow)));
+            }
+        }
     }
 
     /** {@code n1}, {@code n1 and n2}, {@code n1, n2 and n3}. */

@@ -175,6 +175,16 @@ final class RowSql {
                 + ") AS k(" + names("k", keyPositions.length) + ") ON " + keyJoin("t", "k", "k", false);
     }
 
+    /**
+     * The number of each bound key (from 1, in the order bound), then every column of its row,
+     * for the keys that have a row.
+     */
+    String selectNumberedByKeys() {
+        return "SELECT k.n, " + allColumns("t") + " FROM " + table + " AS t JOIN unnest(" + arrays(keyPositions.length)
+                + ") WITH ORDINALITY AS k(" + names("k", keyPositions.length) + ", n) ON "
+                + keyJoin("t", "k", "k", false);
+    }
+
     /** Deletes the rows that still hold the bound expected rows (one {@code text[]} per column); returns their keys. */
     String casDelete() {
         return delete("unnest(" + arrays(columns.size()) + ") AS v(" + names("e", columns.size()) + ")",
@@ -188,17 +198,18 @@ final class RowSql {
 
     /** Inserts the bound rows (one {@code text[]} per column) whose key is free; returns the keys inserted. */
     String insert() {
-        return insert("unnest(" + arrays(columns.size()) + ") AS v(" + names("c", columns.size()) + ")");
+        return insert("unnest(" + arrays(columns.size()) + ") AS v(" + names("c", columns.size()) + ")", true)
+                + " RETURNING " + keyColumns("t");
     }
 
-    private String insert(String from) {
+    private String insert(String from, boolean skipTakenKeys) {
         List<Integer> written = IntStream.range(0, columns.size()).filter(i -> !generated[i]).boxed().toList();
         return "INSERT INTO " + table + " AS t (" + written.stream().map(i -> Sql.quote(columns.get(i).name()))
                 .collect(Collectors.joining(", ")) + ") OVERRIDING SYSTEM VALUE SELECT "
                 + written.stream().map(i -> cast("v.c" + i, i)).collect(Collectors.joining(", "))
-                + " FROM " + from + " ON CONFLICT ("
+                + " FROM " + from + (skipTakenKeys ? " ON CONFLICT ("
                 + IntStream.of(keyPositions).mapToObj(i -> Sql.quote(columns.get(i).name()))
-                .collect(Collectors.joining(", ")) + ") DO NOTHING RETURNING " + keyColumns("t");
+                .collect(Collectors.joining(", ")) + ") DO NOTHING" : "");
     }
 
     /**
@@ -250,19 +261,37 @@ final class RowSql {
         return names;
     }
 
-    /** {@link #casDelete} from a stage of expected rows; returns the {@code n} of each row deleted. */
-    String stagedDelete(String stage) {
-        return delete("pg_temp." + Sql.quote(stage) + " AS v", "v.n");
+    /**
+     * {@link #casDelete} from a stage of {@code size} expected rows: one row of how many it
+     * deleted and, only if that is fewer than {@code size}, the array of the {@code n} of each row deleted.
+     */
+    String stagedDelete(String stage, int size) {
+        return applied(delete("pg_temp." + Sql.quote(stage) + " AS v", "v.n"), size);
     }
 
-    /** {@link #insert} from a stage of rows; returns the keys inserted. */
-    String stagedInsert(String stage) {
-        return insert("pg_temp." + Sql.quote(stage) + " AS v");
+    /**
+     * Inserts the rows of a stage. With {@code skipTakenKeys} a row whose key is taken is skipped
+     * and the keys inserted are returned; without, a taken key fails the statement
+     * (unique_violation), and nothing is returned.
+     */
+    String stagedInsert(String stage, boolean skipTakenKeys) {
+        String insert = insert("pg_temp." + Sql.quote(stage) + " AS v", skipTakenKeys);
+        return skipTakenKeys ? insert + " RETURNING " + keyColumns("t") : insert;
     }
 
-    /** {@link #casUpdate} from a stage of new and expected rows; returns the {@code n} of each row updated. */
-    String stagedUpdate(String stage) {
-        return update("pg_temp." + Sql.quote(stage) + " AS v", "v.n");
+    /** {@link #casUpdate} from a stage of {@code size} new and expected rows; returns as {@link #stagedDelete}. */
+    String stagedUpdate(String stage, int size) {
+        return applied(update("pg_temp." + Sql.quote(stage) + " AS v", "v.n"), size);
+    }
+
+    /**
+     * Runs a statement returning {@code n} per row changed and returns the count, with the
+     * array of those {@code n} only when some row of the batch was not changed: a batch applied
+     * whole costs one row of result rather than thousands.
+     */
+    private static String applied(String statement, int size) {
+        return "WITH d AS (" + statement + ") SELECT count(*)::int, CASE WHEN count(*) < " + size
+                + " THEN array_agg(d.n) END FROM d";
     }
 
     /** Binds, from {@code first} on, one {@code text[]} per column of {@code rows} (each row in column order). */
@@ -316,6 +345,33 @@ final class RowSql {
             keys.add(keyId(key));
         }
         return keys;
+    }
+
+    /**
+     * Reads the current rows of {@code keys} (in batches) as COPY text, without decoding them:
+     * element i is the row of key i, null where there is none.
+     */
+    CopyRow[] readCopyRows(Connection connection, List<List<String>> keys, int batch) throws SQLException {
+        CopyRow[] rows = new CopyRow[keys.size()];
+        String query = selectNumberedByKeys();
+        CopyRow.Line scratch = new CopyRow.Line(256);
+        int[] positions = IntStream.range(0, keyPositions.length).toArray();
+        for (int from = 0; from < keys.size(); from += batch) {
+            List<List<String>> slice = keys.subList(from, Math.min(keys.size(), from + batch));
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                bindColumns(statement, connection, 1, slice, positions);
+                try (ResultSet result = statement.executeQuery()) {
+                    boolean[] bytea = new boolean[columns.size()];
+                    for (int c = 0; c < columns.size(); c++) {
+                        bytea[c] = "bytea".equals(result.getMetaData().getColumnTypeName(c + 2));
+                    }
+                    while (result.next()) {
+                        rows[from + result.getInt(1) - 1] = CopyRow.read(result, 2, columns.size(), bytea, scratch);
+                    }
+                }
+            }
+        }
+        return rows;
     }
 
     /** Reads the current rows of the given keys (in batches), as text. */

@@ -19,8 +19,4 @@ final class TargetPlan {
     TargetPlan(String node) {
         this.node = node;
     }
-
-    List<Change> of(dev.ace.core.repair.RowChange.Kind kind) {
-        return changes.stream().filter(change -> change.kind == kind && change.conflict == null).toList();
-    }
 }

@@ -1,0 +1,107 @@
+package dev.ace.core.internal.repair;
+
+import dev.ace.core.AceException;
+import dev.ace.core.ErrorCode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The units of one repair, as its planner makes them. Changes are gathered per target into units
+ * of up to {@link RepairEngine#BATCH} changes of one kind; each unit goes to its target's queue
+ * and to the queue of every node it must be re-checked on. {@link #finish} closes every queue with an {@link End} that
+ * carries the planner's failure, if any, so a target never commits a plan that was not read to
+ * its end. Thread-safe: one planner thread feeds it while one worker per node takes from it.
+ */
+final class UnitFeed implements RepairPlanner.Sink {
+
+    /** The last item of every queue. */
+    record End(RuntimeException failure) {
+    }
+
+    private final Map<String, BlockingQueue<Object>> targets = new LinkedHashMap<>();
+    private final Map<String, BlockingQueue<Object>> providers = new LinkedHashMap<>();
+    /** Planner thread only: the unit being gathered per target. */
+    private final Map<String, List<Change>> gathering = new LinkedHashMap<>();
+    private final List<Unit> all = new ArrayList<>();
+    private volatile boolean cancelled;
+    private volatile RuntimeException failure;
+
+    UnitFeed(Collection<String> targetNodes, Collection<String> providerNodes) {
+        targetNodes.forEach(node -> targets.put(node, new LinkedBlockingQueue<>()));
+        providerNodes.forEach(node -> providers.put(node, new LinkedBlockingQueue<>()));
+    }
+
+    @Override
+    public void change(TargetPlan plan, Change change) {
+        stopIfCancelled();
+        plan.changes.add(change);
+        List<Change> unit = gathering.get(plan.node);
+        if (unit != null && (unit.get(0).kind != change.kind || unit.size() == RepairEngine.BATCH)) {
+            send(plan.node);
+        }
+        gathering.computeIfAbsent(plan.node, node -> new ArrayList<>()).add(change);
+    }
+
+    private void send(String target) {
+        List<Change> changes = gathering.remove(target);
+        if (changes == null) {
+            return;
+        }
+        Unit unit = new Unit(changes);
+        synchronized (all) {
+            all.add(unit);
+        }
+        for (String provider : unit.providers) {
+            BlockingQueue<Object> queue = providers.get(provider);
+            if (queue == null) {
+                throw new IllegalStateException("node " + provider + " is not re-read by this repair");
+            }
+            queue.add(unit);
+        }
+        targets.get(target).add(unit);
+    }
+
+    /** The planner ended, having read the whole file ({@code failed} null) or not: every queue is closed. */
+    void finish(RuntimeException failed) {
+        if (failed == null) {
+            List.copyOf(gathering.keySet()).forEach(this::send);
+        }
+        failure = failed;
+        End end = new End(failed);
+        targets.values().forEach(queue -> queue.add(end));
+        providers.values().forEach(queue -> queue.add(end));
+    }
+
+    /** Makes the planner stop at its next change: the repair will not run. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    private void stopIfCancelled() {
+        if (cancelled) {
+            throw new AceException(ErrorCode.CANCELLED, "the repair was abandoned before its plan was complete");
+        }
+    }
+
+    /** The next unit or end of the queue of {@code node} as a target ({@code target}) or as a node re-read. */
+    Object next(String node, boolean target) throws InterruptedException {
+        return (target ? targets : providers).get(node).take();
+    }
+
+    /** Every unit so far; all of them once an {@link End} was taken. */
+    List<Unit> all() {
+        synchronized (all) {
+            return List.copyOf(all);
+        }
+    }
+
+    /** Why the planner failed, once it has; null while it runs or when it read the whole file. */
+    RuntimeException failure() {
+        return failure;
+    }
+}
