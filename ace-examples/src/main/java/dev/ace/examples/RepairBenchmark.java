@@ -32,11 +32,13 @@ import org.postgresql.PGConnection;
  *   <li>repair: {@code table-repair} of n2 from n1 with the diff file (reading the file, re-reading
  *       the source, the compare-and-set writes, the commit), after which a diff must match.</li>
  * </ul>
- * Target: repair at most 3 x copy. A first run of the same size warms the JVM and is shown but
- * not counted (the diff benchmark does the same). Arguments: {@code --rows N} (default 100000),
- * {@code --repeat K} (default 3; the median run is shown). It runs as the second part of the
- * project's benchmark command ({@code exec:exec@benchmark}, {@code -Dbench.repair.rows=N}), or
- * alone with {@code java -cp ... dev.ace.examples.RepairBenchmark --rows N}.
+ * Target: repair at most 3 x copy. First runs of the same size warm the JVM (the just-in-time
+ * compiler is still compiling the repair's code during the first few) and are shown but not
+ * counted. Arguments: {@code --rows N} (default 100000), {@code --repeat K} (default 3; the
+ * median run is shown), {@code --warmup W} (default 3). It runs as the second part of the
+ * project's benchmark command ({@code exec:exec@benchmark}, {@code -Dbench.repair.rows=N}) in a
+ * JVM of its own ({@link Benchmark#REPAIR_HEAP}), or alone with
+ * {@code java -cp ... dev.ace.examples.RepairBenchmark --rows N}.
  */
 public final class RepairBenchmark {
 
@@ -53,37 +55,40 @@ public final class RepairBenchmark {
     public static void main(String[] args) throws Exception {
         long rows = 100_000;
         int repeat = 3;
+        int warmup = 3;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rows" -> rows = Benchmark.count(args[i + 1]);
                 case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --rows N, --repeat K");
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; use --rows N, --repeat K, --warmup W");
             }
         }
-        run(rows, repeat, System.out);
+        run(rows, repeat, warmup, System.out);
     }
 
-    /** Runs the benchmark and returns the median run (by repair/copy ratio). */
-    static Run run(long rows, int repeat, PrintStream out) throws Exception {
+    /** Runs the benchmark ({@code warmup} runs not counted, then {@code repeat}) and returns the median run by ratio. */
+    static Run run(long rows, int repeat, int warmup, PrintStream out) throws Exception {
         long missing = rows * 3 / 10;
         long changed = rows * 4 / 10;
         long extra = rows - missing - changed;
         long table = rows * 2;
         out.printf("ACE table-repair benchmark: %,d differing rows on n2 (%,d missing, %,d changed, %,d extra), "
-                        + "table of %,d rows, %d cores, PostgreSQL embedded%n", rows, missing, changed, extra, table,
-                Runtime.getRuntime().availableProcessors());
+                        + "table of %,d rows, %d cores, max heap %d MB, PostgreSQL embedded%n", rows, missing, changed,
+                extra, table, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         out.println("run      copy (ms)   repair (ms)   repair/copy   deleted   inserted   updated   exact");
         Path work = Files.createTempDirectory("ace-repair-bench-");
         List<Run> runs = new ArrayList<>();
         try (PgCluster cluster = PgCluster.builder().name("bench").nodes(2).start()) {
-            for (int r = 0; r <= repeat; r++) {
+            for (int r = 1 - warmup; r <= repeat; r++) {
                 TestDatabase db = cluster.createDatabase("bench");
                 try {
                     Run run = once(db, work, table, missing, changed, extra);
                     if (r > 0) {
                         runs.add(run);
                     }
-                    out.printf("%-8s %9d   %11d   %11.2f   %7d   %8d   %7d   %s%n", r == 0 ? "warm-up" : r,
+                    out.printf("%-8s %9d   %11d   %11.2f   %7d   %8d   %7d   %s%n", r <= 0 ? "warm-up" : r,
                             run.copyMillis(), run.repairMillis(), run.ratio(), run.deleted(), run.inserted(),
                             run.updated(), run.exact() ? "yes" : "NO");
                 } finally {

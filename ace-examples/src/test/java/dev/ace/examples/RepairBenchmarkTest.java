@@ -12,7 +12,7 @@ class RepairBenchmarkTest {
 
     @Test
     void theRepairBenchmarkRepairsExactlyTheDifferingRows() throws Exception {
-        RepairBenchmark.Run median = RepairBenchmark.run(5_000, 1, System.out);
+        RepairBenchmark.Run median = RepairBenchmark.run(5_000, 1, 0, System.out);
         assertThat(median.exact()).isTrue();
         assertThat(median.deleted() + median.inserted() + median.updated()).isEqualTo(5_000);
     }

@@ -29,6 +29,8 @@ final class Change {
     final Map<String, List<String>> providers;
     /** Why the change is skipped, or null while it may go ahead. */
     String conflict;
+    /** Its row number in the target's update stage when staged ahead ({@link StagedWriter#stageAhead}), else -1. */
+    int staged = -1;
 
     Change(RowChange.Kind kind, List<String> key, List<String> expected, List<String> row,
            Map<String, List<String>> providers) {

@@ -77,7 +77,7 @@ public final class RepairEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepairEngine.class);
     /** Rows per set-based statement. */
-    static final int BATCH = 5_000;
+    static final int BATCH = 10_000;
     /** High half of the advisory lock key of a repair: "ACER"; the low half is the table's OID. */
     static final long LOCK_NAMESPACE = 0x41434552L;
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -296,7 +296,7 @@ public final class RepairEngine {
                 Map<String, Future<Void>> checking = submitAll(threads, checks);
                 Map<String, Callable<Void>> work = new LinkedHashMap<>();
                 targets.forEach((name, target) -> work.put(name, () -> {
-                    Iterable<Unit> units = barrier ? allChecked(name) : () -> new Units(name);
+                    Iterable<Unit> units = barrier ? allChecked(name) : () -> new Units(name, target);
                     if (request.dryRun()) {
                         dryRun(target, units);
                     } else {
@@ -337,21 +337,28 @@ public final class RepairEngine {
             return result(targets);
         }
 
-        /** A target's units, taken from the feed as the planner makes them; ends where the plan ends. */
+        /**
+         * A target's units, taken from the feed as the planner makes them; ends where the plan ends.
+         * Updates announced ahead are staged on the way, when the target stages its writes.
+         */
         private final class Units implements java.util.Iterator<Unit> {
-            private final String target;
+            private final String name;
+            private final Target target;
             private Unit next;
             private boolean ended;
 
-            Units(String target) {
+            Units(String name, Target target) {
+                this.name = name;
                 this.target = target;
             }
 
             @Override
             public boolean hasNext() {
-                if (next == null && !ended) {
-                    Object item = take(target, true);
-                    if (item instanceof UnitFeed.End end) {
+                while (next == null && !ended) {
+                    Object item = take(name, true);
+                    if (item instanceof UnitFeed.Ahead ahead) {
+                        stageAhead(ahead.changes());
+                    } else if (item instanceof UnitFeed.End end) {
                         ended = true;
                         if (end.failure() != null) {
                             throw end.failure() instanceof AceException ? (AceException) end.failure()
@@ -363,6 +370,17 @@ public final class RepairEngine {
                     }
                 }
                 return next != null;
+            }
+
+            private void stageAhead(List<Change> changes) {
+                if (target == null || target.staged == null || request.dryRun()) {
+                    return;
+                }
+                try {
+                    target.staged.stageAhead(changes);
+                } catch (SQLException e) {
+                    throw SqlErrors.wrap(e, target.node, what);
+                }
             }
 
             @Override
@@ -379,7 +397,7 @@ public final class RepairEngine {
         /** All of a target's units, once every unit of the repair is planned and checked on every node. */
         private List<Unit> allChecked(String target) {
             List<Unit> units = new ArrayList<>();
-            new Units(target).forEachRemaining(units::add);
+            new Units(target, null).forEachRemaining(units::add);
             awaitChecks(feed.all());
             return units;
         }

@@ -35,6 +35,12 @@ final class RepairPlanner {
          */
         void change(TargetPlan plan, Change change);
 
+        /**
+         * An update of {@code plan}'s target known before its turn: it comes again, in this order
+         * among the updates, through {@link #change} after every delete and insert, and may be
+         * prepared (staged) meanwhile.
+         */
+        void ahead(TargetPlan plan, Change change);
     }
 
     private final DiffSummary summary;
@@ -184,7 +190,8 @@ final class RepairPlanner {
      * and passes change by change to {@code sink}. When the source's list of a pair comes before
      * the target's (as table-diff writes them when the source is the pair's first node), each of
      * the target's rows is classified as it is read, and deletes go to the sink at once; inserts
-     * and updates follow at the end, after every delete.
+     * and updates follow at the end, after every delete; each update is also announced
+     * ({@link Sink#ahead}) as soon as it is known.
      */
     static void stream(DiffFile file, RepairMode mode, String source, Map<String, TargetPlan> plans, Sink sink) {
         int[] keyPositions = file.summary().keyPositions();
@@ -214,7 +221,7 @@ final class RepairPlanner {
             } else if (state.sourceDone) {
                 List<String> sourceRow = state.sourceRows.remove(keyId);
                 if (sourceRow != null) {
-                    state.both(mode, source, key, row, sourceRow);
+                    state.both(mode, source, key, row, sourceRow, sink);
                 } else {
                     state.targetOnly(mode, source, key, row, sink);
                 }
@@ -227,7 +234,7 @@ final class RepairPlanner {
                 List<String> sourceRow = state.sourceRows.remove(entry.getKey());
                 List<String> key = RowSql.key(keyPositions, entry.getValue());
                 if (sourceRow != null) {
-                    state.both(mode, source, key, entry.getValue(), sourceRow);
+                    state.both(mode, source, key, entry.getValue(), sourceRow, sink);
                 } else {
                     state.targetOnly(mode, source, key, entry.getValue(), sink);
                 }
@@ -271,12 +278,15 @@ final class RepairPlanner {
             }
         }
 
-        /** A row both hold, differently: updated at the end, except by insert_only. */
-        void both(RepairMode mode, String source, List<String> key, List<String> row, List<String> sourceRow) {
+        /** A row both hold, differently: updated at the end (announced now), except by insert_only. */
+        void both(RepairMode mode, String source, List<String> key, List<String> row, List<String> sourceRow,
+                  Sink sink) {
             if (mode == RepairMode.INSERT_ONLY) {
                 plan.kept.add(key);
             } else {
-                updates.add(new Change(RowChange.Kind.UPDATE, key, row, sourceRow, provider(source, sourceRow)));
+                Change update = new Change(RowChange.Kind.UPDATE, key, row, sourceRow, provider(source, sourceRow));
+                updates.add(update);
+                sink.ahead(plan, update);
             }
         }
     }

@@ -218,10 +218,10 @@ final class RowSql {
      */
     String casUpdate() {
         return update("unnest(" + arrays(2 * columns.size()) + ") AS v(" + names("c", columns.size()) + ", "
-                + names("e", columns.size()) + ")", keyColumns("t"));
+                + names("e", columns.size()) + ")", "", keyColumns("t"));
     }
 
-    private String update(String from, String returning) {
+    private String update(String from, String condition, String returning) {
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             if (!isKey(i) && !generated[i]) {
@@ -229,7 +229,7 @@ final class RowSql {
             }
         }
         return "UPDATE " + table + " AS t SET " + String.join(", ", sets) + " FROM " + from + " WHERE "
-                + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v") + " RETURNING " + returning;
+                + keyJoin("t", "v", "e", true) + " AND " + matches("t", "v") + condition + " RETURNING " + returning;
     }
 
     // ------------------------------------------------------------------ staged rows
@@ -281,7 +281,16 @@ final class RowSql {
 
     /** {@link #casUpdate} from a stage of {@code size} new and expected rows; returns as {@link #stagedDelete}. */
     String stagedUpdate(String stage, int size) {
-        return applied(update("pg_temp." + Sql.quote(stage) + " AS v", "v.n"), size);
+        return applied(update("pg_temp." + Sql.quote(stage) + " AS v", "", "v.n"), size);
+    }
+
+    /**
+     * {@link #stagedUpdate} of the stage rows numbered {@code low} to {@code high} only (the
+     * stage holds every update of the repair, {@code size} of them in this range).
+     */
+    String stagedUpdate(String stage, int size, int low, int high) {
+        return applied(update("pg_temp." + Sql.quote(stage) + " AS v", " AND v.n BETWEEN " + low + " AND " + high,
+                "v.n"), size);
     }
 
     /**

@@ -25,17 +25,38 @@ import org.postgresql.copy.CopyIn;
  * repairs, and roles without the TEMPORARY privilege, use the array statements instead. Planner:
  * a stage has no statistics, and given thousands of rows the planner would hash the whole table;
  * hash and merge joins are therefore turned off for the rest of the repair's transaction, leaving
- * one index lookup per staged key. Not thread-safe: one target's worker owns it.
+ * one index lookup per staged key. Not thread-safe: one target's worker owns it (after the thread
+ * that prepared the target's transaction made it).
  */
 final class StagedWriter {
 
     private final Connection connection;
     private final RowSql sql;
-    private final Set<RowChange.Kind> created = EnumSet.noneOf(RowChange.Kind.class);
+    /** The stages that have held a batch, and so are emptied before the next. */
+    private final Set<RowChange.Kind> used = EnumSet.noneOf(RowChange.Kind.class);
+    /** How many updates were staged ahead; they stay in the update stage until the transaction ends. */
+    private int stagedAhead;
 
-    StagedWriter(Connection connection, RowSql sql) {
+    /**
+     * Creates the stages of every kind in the target's transaction, in one round trip, and turns
+     * hash and merge joins off for the rest of it: done while the diff file is still being read,
+     * so that the first batch finds its stage ready.
+     */
+    StagedWriter(Connection connection, RowSql sql) throws SQLException {
         this.connection = connection;
         this.sql = sql;
+        StringBuilder create = new StringBuilder("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+        for (RowChange.Kind kind : RowChange.Kind.values()) {
+            create.append("; ").append(sql.createStage(stage(kind), kind != RowChange.Kind.DELETE,
+                    kind != RowChange.Kind.INSERT));
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(create.toString());
+        }
+    }
+
+    private static String stage(RowChange.Kind kind) {
+        return "ace_repair_" + kind.name().toLowerCase(Locale.ROOT);
     }
 
     /** Whether the current role may create temporary tables in this database. */
@@ -53,15 +74,16 @@ final class StagedWriter {
      * diff recorded. Returns the indexes in {@code batch} of the changes applied.
      */
     BitSet write(RowChange.Kind kind, List<Change> batch) throws SQLException {
-        String stage = "ace_repair_" + kind.name().toLowerCase(Locale.ROOT);
+        if (kind == RowChange.Kind.UPDATE && stagedAhead > 0) {
+            return updateStagedAhead(batch);
+        }
+        String stage = stage(kind);
         boolean rows = kind != RowChange.Kind.DELETE;
         boolean expected = kind != RowChange.Kind.INSERT;
-        try (Statement statement = connection.createStatement()) {
-            // one round trip: the planner settings (once) and a fresh stage
-            String prepare = created.isEmpty() ? "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; "
-                    : "";
-            statement.execute(prepare + (created.add(kind) ? sql.createStage(stage, rows, expected)
-                    : "TRUNCATE pg_temp." + Sql.quote(stage)));
+        if (!used.add(kind)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("TRUNCATE pg_temp." + Sql.quote(stage));
+            }
         }
         copy(sql.copyIntoStage(stage, rows, expected), batch, rows, expected);
         BitSet applied = new BitSet(batch.size());
@@ -76,8 +98,78 @@ final class StagedWriter {
         return applied;
     }
 
+    /**
+     * Streams updates into the update stage before their turn (while the diff file is still being
+     * read and the target would otherwise wait), numbering them on from the last: their batches
+     * then run without staging ({@link #updateStagedAhead}). Either every update is staged ahead
+     * or none is.
+     */
+    void stageAhead(List<Change> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        if (!used.add(RowChange.Kind.UPDATE) && stagedAhead == 0) {
+            throw new IllegalStateException("updates were staged batch by batch before some were staged ahead");
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            changes.get(i).staged = stagedAhead + i;
+        }
+        copy(sql.copyIntoStage(stage(RowChange.Kind.UPDATE), true, true), changes, stagedAhead, true, true);
+        stagedAhead += changes.size();
+    }
+
+    /**
+     * Applies a batch of updates staged ahead: their stage rows (a range of row numbers, less any
+     * skipped since as conflicts, which are removed first) are applied by one statement.
+     */
+    private BitSet updateStagedAhead(List<Change> batch) throws SQLException {
+        int low = Integer.MAX_VALUE;
+        int high = -1;
+        java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            int n = batch.get(i).staged;
+            if (n < 0) {
+                throw new IllegalStateException("an update was not staged ahead like the others");
+            }
+            low = Math.min(low, n);
+            high = Math.max(high, n);
+            index.put(n, i);
+        }
+        String stage = "pg_temp." + Sql.quote(stage(RowChange.Kind.UPDATE));
+        if (index.size() < high - low + 1) {
+            // rows of the range skipped as conflicts since they were staged
+            List<Integer> skipped = new java.util.ArrayList<>();
+            for (int n = low; n <= high; n++) {
+                if (!index.containsKey(n)) {
+                    skipped.add(n);
+                }
+            }
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM " + stage + " WHERE n = ANY (?)")) {
+                statement.setArray(1, connection.createArrayOf("int4", skipped.toArray()));
+                statement.executeUpdate();
+            }
+        }
+        BitSet numbers = new BitSet();
+        try (Statement statement = connection.createStatement()) {
+            readApplied(statement, sql.stagedUpdate(stage(RowChange.Kind.UPDATE), batch.size(), low, high),
+                    batch.size(), numbers, low);
+        }
+        BitSet applied = new BitSet(batch.size());
+        for (int bit = numbers.nextSetBit(0); bit >= 0; bit = numbers.nextSetBit(bit + 1)) {
+            applied.set(index.get(bit + low));
+        }
+        return applied;
+    }
+
     /** Reads what {@link RowSql#stagedDelete} or {@link RowSql#stagedUpdate} returns into {@code applied}. */
     private static void readApplied(Statement statement, String query, int size, BitSet applied) throws SQLException {
+        readApplied(statement, query, size, applied, 0);
+    }
+
+    /** As {@link #readApplied(Statement, String, int, BitSet)}, for row numbers from {@code first}: bit n - first. */
+    private static void readApplied(Statement statement, String query, int size, BitSet applied, int first)
+            throws SQLException {
         try (ResultSet result = statement.executeQuery(query)) {
             result.next();
             if (result.getInt(1) == size) {
@@ -87,7 +179,7 @@ final class StagedWriter {
             java.sql.Array numbers = result.getArray(2);
             if (numbers != null) {
                 for (Integer n : (Integer[]) numbers.getArray()) {
-                    applied.set(n);
+                    applied.set(n - first);
                 }
             }
         }
@@ -117,12 +209,18 @@ final class StagedWriter {
 
     /** Streams the batch into the stage: row number, then the new row and/or the expected row. */
     private void copy(String copySql, List<Change> batch, boolean rows, boolean expected) throws SQLException {
+        copy(copySql, batch, 0, rows, expected);
+    }
+
+    /** As {@link #copy(String, List, boolean, boolean)}, numbering the rows from {@code first}. */
+    private void copy(String copySql, List<Change> batch, int first, boolean rows, boolean expected)
+            throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
         try {
             CopyRow.Line text = new CopyRow.Line(1 << 17);
             for (int i = 0; i < batch.size(); i++) {
                 Change change = batch.get(i);
-                text.addNumber(i);
+                text.addNumber(first + i);
                 if (rows) {
                     CopyRow.writeFields(change.row, text);
                 }

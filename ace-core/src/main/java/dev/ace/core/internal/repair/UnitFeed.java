@@ -2,6 +2,7 @@ package dev.ace.core.internal.repair;
 
 import dev.ace.core.AceException;
 import dev.ace.core.ErrorCode;
+import dev.ace.core.repair.RowChange;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,10 +24,15 @@ final class UnitFeed implements RepairPlanner.Sink {
     record End(RuntimeException failure) {
     }
 
+    /** Updates a target may stage before their turn ({@link RepairPlanner.Sink#ahead}), in their order. */
+    record Ahead(List<Change> changes) {
+    }
+
     private final Map<String, BlockingQueue<Object>> targets = new LinkedHashMap<>();
     private final Map<String, BlockingQueue<Object>> providers = new LinkedHashMap<>();
-    /** Planner thread only: the unit being gathered per target. */
+    /** Planner thread only: the unit being gathered per target, and the updates announced. */
     private final Map<String, List<Change>> gathering = new LinkedHashMap<>();
+    private final Map<String, List<Change>> announced = new LinkedHashMap<>();
     private final List<Unit> all = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile RuntimeException failure;
@@ -39,12 +45,33 @@ final class UnitFeed implements RepairPlanner.Sink {
     @Override
     public void change(TargetPlan plan, Change change) {
         stopIfCancelled();
+        if (change.kind == RowChange.Kind.UPDATE) {
+            announce(plan.node);
+        }
         plan.changes.add(change);
         List<Change> unit = gathering.get(plan.node);
         if (unit != null && (unit.get(0).kind != change.kind || unit.size() == RepairEngine.BATCH)) {
             send(plan.node);
         }
         gathering.computeIfAbsent(plan.node, node -> new ArrayList<>()).add(change);
+    }
+
+    @Override
+    public void ahead(TargetPlan plan, Change change) {
+        stopIfCancelled();
+        List<Change> changes = announced.computeIfAbsent(plan.node, node -> new ArrayList<>());
+        changes.add(change);
+        if (changes.size() == RepairEngine.BATCH) {
+            announce(plan.node);
+        }
+    }
+
+    /** Sends the updates announced and not yet sent to the target, before anything else comes. */
+    private void announce(String target) {
+        List<Change> changes = announced.remove(target);
+        if (changes != null) {
+            targets.get(target).add(new Ahead(changes));
+        }
     }
 
     private void send(String target) {
@@ -69,6 +96,7 @@ final class UnitFeed implements RepairPlanner.Sink {
     /** The planner ended, having read the whole file ({@code failed} null) or not: every queue is closed. */
     void finish(RuntimeException failed) {
         if (failed == null) {
+            List.copyOf(announced.keySet()).forEach(this::announce);
             List.copyOf(gathering.keySet()).forEach(this::send);
         }
         failure = failed;
@@ -88,7 +116,7 @@ final class UnitFeed implements RepairPlanner.Sink {
         }
     }
 
-    /** The next unit or end of the queue of {@code node} as a target ({@code target}) or as a node re-read. */
+    /** The next unit, {@link Ahead} or end of the queue of {@code node} as a target ({@code target}) or as a node re-read. */
     Object next(String node, boolean target) throws InterruptedException {
         return (target ? targets : providers).get(node).take();
     }
