@@ -35,7 +35,7 @@ import org.postgresql.PGConnection;
  * Target: repair at most 3 x copy. First runs of the same size warm the JVM (the just-in-time
  * compiler is still compiling the repair's code during the first few) and are shown but not
  * counted. Arguments: {@code --rows N} (default 100000), {@code --repeat K} (default 3; the
- * median run is shown), {@code --warmup W} (default 3). It runs as the second part of the
+ * median run is shown), {@code --warmup W} (default 5). It runs as the second part of the
  * project's benchmark command ({@code exec:exec@benchmark}, {@code -Dbench.repair.rows=N}) in a
  * JVM of its own ({@link Benchmark#REPAIR_HEAP}), or alone with
  * {@code java -cp ... dev.ace.examples.RepairBenchmark --rows N}.
@@ -55,7 +55,7 @@ public final class RepairBenchmark {
     public static void main(String[] args) throws Exception {
         long rows = 100_000;
         int repeat = 3;
-        int warmup = 3;
+        int warmup = 5;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rows" -> rows = Benchmark.count(args[i + 1]);
