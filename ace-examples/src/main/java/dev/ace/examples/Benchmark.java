@@ -37,7 +37,7 @@ import java.util.concurrent.Future;
  * </ul>
  * Arguments: {@code --rows N} (default 1000000), {@code --repeat K} (default 3; the median is shown).
  * Then, unless {@code --repair-rows 0}, the table-repair benchmark ({@link RepairBenchmark}) of
- * {@code --repair-rows N} differing rows (default 100000).
+ * {@code --repair-rows N} differing rows (default 100000), {@code --repair-repeat K} counted runs (default 5).
  */
 public final class Benchmark {
 
@@ -48,20 +48,22 @@ public final class Benchmark {
         long rows = 1_000_000;
         long repairRows = 100_000;
         int repeat = 3;
+        int repairRepeat = 5;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--rows" -> rows = count(args[i + 1]);
                 case "--repair-rows" -> repairRows = count(args[i + 1]);
                 case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
+                case "--repair-repeat" -> repairRepeat = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --rows N, --repair-rows N (0: no repair benchmark) and --repeat K");
+                        + "; use --rows N, --repair-rows N (0: no repair benchmark), --repeat K and --repair-repeat K");
             }
         }
         new Benchmark().run(rows, repeat, System.out);
         if (repairRows > 0) {
             System.out.println();
             System.out.flush();
-            runRepairBenchmark(repairRows, repeat);
+            runRepairBenchmark(repairRows, repairRepeat);
         }
     }
 

@@ -97,29 +97,50 @@ public final class CopyRow extends AbstractList<String> implements RandomAccess 
      * surrogate becomes {@code ?}, as {@link String#getBytes} makes it.
      */
     static void escape(char[] chars, int from, int to, Line out) {
+        // at most 3 bytes per char (a surrogate pair is 2 chars for 4 bytes)
+        out.reserve(3 * (to - from));
+        byte[] bytes = out.bytes;
+        int at = out.length;
         for (int i = from; i < to; i++) {
             char c = chars[i];
             if (c < 0x80) {
                 switch (c) {
-                    case '\\' -> out.add((byte) '\\', (byte) '\\');
-                    case '\t' -> out.add((byte) '\\', (byte) 't');
-                    case '\n' -> out.add((byte) '\\', (byte) 'n');
-                    case '\r' -> out.add((byte) '\\', (byte) 'r');
-                    default -> out.add((byte) c);
+                    case '\\' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = '\\';
+                    }
+                    case '\t' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = 't';
+                    }
+                    case '\n' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = 'n';
+                    }
+                    case '\r' -> {
+                        bytes[at++] = '\\';
+                        bytes[at++] = 'r';
+                    }
+                    default -> bytes[at++] = (byte) c;
                 }
             } else if (c < 0x800) {
-                out.add((byte) (0xC0 | c >> 6), (byte) (0x80 | c & 0x3F));
+                bytes[at++] = (byte) (0xC0 | c >> 6);
+                bytes[at++] = (byte) (0x80 | c & 0x3F);
             } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(chars[i + 1])) {
                 int point = Character.toCodePoint(c, chars[++i]);
-                out.add((byte) (0xF0 | point >> 18), (byte) (0x80 | point >> 12 & 0x3F));
-                out.add((byte) (0x80 | point >> 6 & 0x3F), (byte) (0x80 | point & 0x3F));
+                bytes[at++] = (byte) (0xF0 | point >> 18);
+                bytes[at++] = (byte) (0x80 | point >> 12 & 0x3F);
+                bytes[at++] = (byte) (0x80 | point >> 6 & 0x3F);
+                bytes[at++] = (byte) (0x80 | point & 0x3F);
             } else if (Character.isSurrogate(c)) {
-                out.add((byte) '?');
+                bytes[at++] = '?';
             } else {
-                out.add((byte) (0xE0 | c >> 12));
-                out.add((byte) (0x80 | c >> 6 & 0x3F), (byte) (0x80 | c & 0x3F));
+                bytes[at++] = (byte) (0xE0 | c >> 12);
+                bytes[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                bytes[at++] = (byte) (0x80 | c & 0x3F);
             }
         }
+        out.length = at;
     }
 
     /** Appends UTF-8 {@code bytes} escaped for COPY text (no UTF-8 character uses these byte values). */
@@ -211,6 +232,13 @@ public final class CopyRow extends AbstractList<String> implements RandomAccess 
         void add(byte first, byte second) {
             add(first);
             add(second);
+        }
+
+        /** Makes room for {@code count} more bytes, so that they can be written to {@link #bytes} directly. */
+        void reserve(int count) {
+            if (length + count > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + count));
+            }
         }
 
         void add(byte[] from, int offset, int count) {

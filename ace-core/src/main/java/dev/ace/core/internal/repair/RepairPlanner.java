@@ -196,7 +196,9 @@ final class RepairPlanner {
     static void stream(DiffFile file, RepairMode mode, String source, Map<String, TargetPlan> plans, Sink sink) {
         int[] keyPositions = file.summary().keyPositions();
         Map<String, Streamed> states = new LinkedHashMap<>();
-        plans.forEach((target, plan) -> states.put(target, new Streamed(plan)));
+        plans.forEach((target, plan) -> states.put(target, new Streamed(plan,
+                file.summary().diffCount().getOrDefault(file.summary().nodes().indexOf(target)
+                        < file.summary().nodes().indexOf(source) ? target + "/" + source : source + "/" + target, 0L))));
         String[] last = new String[3]; // pair and node of the row before, that pair's target
         CopyRowReader reader = new CopyRowReader(file.summary().columns().size(), keyPositions);
         file.forEachRow(reader, (pair, node, row) -> {
@@ -259,14 +261,16 @@ final class RepairPlanner {
     private static final class Streamed {
         final TargetPlan plan;
         /** The source's rows of the pair not yet matched with the target's, by key id, in key order. */
-        final LinkedHashMap<String, List<String>> sourceRows = new LinkedHashMap<>();
+        final LinkedHashMap<String, List<String>> sourceRows;
         /** The target's rows read before the source's list was complete, in key order. */
         final LinkedHashMap<String, List<String>> targetRows = new LinkedHashMap<>();
         final List<Change> updates = new ArrayList<>();
         boolean sourceDone;
 
-        Streamed(TargetPlan plan) {
+        /** {@code differing}: the rows the diff found differing in the pair, an upper bound of either list. */
+        Streamed(TargetPlan plan, long differing) {
             this.plan = plan;
+            this.sourceRows = new LinkedHashMap<>((int) Math.min(1 << 20, differing * 4 / 3 + 1));
         }
 
         /** A row only the target holds: standard deletes it, the other modes keep it. */
