@@ -76,30 +76,31 @@ class DiffFileTest {
     void aRowReaderGetsEveryValueWithItsColumnPositionWhateverTheOrderOfTheFields() throws Exception {
         Path file = write("{\"summary\": " + SUMMARY + ", \"diffs\": {\"n1/n2\": {\"n1\": [{\"n\": -0.0, \"v\": null, "
                 + "\"id\": 7}, {\"v\": true, \"id\": 8, \"n\": 1e3}]}}}");
-        java.util.List<String> rows = new java.util.ArrayList<>();
-        DiffFile.openSummary(file).forEachRow(new DiffFile.RowReader<String>() {
-            private final String[] values = new String[3];
-
+        // the calls in the order they come: field order, not column order
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        DiffFile.openSummary(file).forEachRow(new DiffFile.RowReader<Integer>() {
             @Override
             public void begin() {
-                java.util.Arrays.fill(values, "unset");
+                calls.add("begin");
             }
 
             @Override
             public void value(int position, char[] text, int offset, int length) {
-                values[position] = new String(text, offset, length);
+                calls.add(position + "=" + String.valueOf(text, offset, length));
             }
 
             @Override
             public void nullValue(int position) {
-                values[position] = null;
+                calls.add(position + " null");
             }
 
             @Override
-            public String end() {
-                return java.util.Arrays.toString(values);
+            public Integer end() {
+                calls.add("end");
+                return calls.size();
             }
-        }, (pair, node, row) -> rows.add(pair + " " + node + " " + row));
-        assertThat(rows).containsExactly("n1/n2 n1 [7, null, -0.0]", "n1/n2 n1 [8, t, 1e3]");
+        }, (pair, node, row) -> calls.add(pair + " " + node + " after " + row + " calls"));
+        assertThat(calls).containsExactly("begin", "2=-0.0", "1 null", "0=7", "end", "n1/n2 n1 after 5 calls",
+                "begin", "1=t", "0=8", "2=1e3", "end", "n1/n2 n1 after 11 calls");
     }
 }
