@@ -14,9 +14,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The units of one repair, as its planner makes them. Changes are gathered per target into units
  * of up to {@link RepairEngine#BATCH} changes of one kind; each unit goes to its target's queue
- * and to the queue of every node it must be re-checked on. {@link #finish} closes every queue with an {@link End} that
- * carries the planner's failure, if any, so a target never commits a plan that was not read to
- * its end. Thread-safe: one planner thread feeds it while one worker per node takes from it.
+ * and to the queue of every node it must be re-checked on. Updates announced ahead go to their
+ * target's queue in chunks ({@link Ahead}), before the units that apply them. {@link #finish}
+ * closes every queue with an {@link End} that carries the planner's failure, if any, so a target
+ * never commits a plan that was not read to its end. Thread-safe: one planner thread feeds it
+ * while one worker per node takes from it.
  */
 final class UnitFeed implements RepairPlanner.Sink {
 
