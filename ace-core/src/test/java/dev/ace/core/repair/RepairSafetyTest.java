@@ -257,4 +257,23 @@ class RepairSafetyTest {
             assertThat(diff(ace, "public.big", "all").match()).isTrue();
         }
     }
+
+    @Test
+    void anUpdateSkippedAsAConflictAmongUpdatesStagedAheadLeavesTheOthersApplied(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE u (id int PRIMARY KEY, v text)",
+                "INSERT INTO u SELECT i, 'v' || i FROM generate_series(1, 5) i");
+        db.execute("n2", "UPDATE u SET v = 'n2' WHERE id IN (1, 2, 3)");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult stale = diff(ace, "public.u", "n1,n2");
+            db.execute("n1", "UPDATE u SET v = 'n1 later' WHERE id = 2");
+            RepairResult result = ace.repair().repair(repair("public.u", stale).sourceOfTruth("n1").build());
+            NodeRepairResult n2 = result.node("n2");
+            assertThat(n2.status()).isEqualTo(NodeRepairResult.Status.REPAIRED);
+            assertThat(n2.updated()).isEqualTo(2);
+            assertThat(n2.changes()).extracting(RowChange::key).containsExactly(List.of("1"), List.of("3"));
+            assertThat(n2.conflicts()).containsExactly(new RepairConflict(List.of("2"), "changed on n1 since the diff"));
+            assertThat(db.queryColumn("n2", "SELECT id || '=' || v FROM u ORDER BY id"))
+                    .containsExactly("1=v1", "2=n2", "3=v3", "4=v4", "5=v5");
+        }
+    }
 }

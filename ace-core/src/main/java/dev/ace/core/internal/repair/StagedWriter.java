@@ -150,26 +150,25 @@ final class StagedWriter {
                 statement.executeUpdate();
             }
         }
-        BitSet numbers = new BitSet();
+        BitSet applied = new BitSet(batch.size());
         try (Statement statement = connection.createStatement()) {
             readApplied(statement, sql.stagedUpdate(stage(RowChange.Kind.UPDATE), batch.size(), low, high),
-                    batch.size(), numbers, low);
-        }
-        BitSet applied = new BitSet(batch.size());
-        for (int bit = numbers.nextSetBit(0); bit >= 0; bit = numbers.nextSetBit(bit + 1)) {
-            applied.set(index.get(bit + low));
+                    batch.size(), applied, index::get);
         }
         return applied;
     }
 
     /** Reads what {@link RowSql#stagedDelete} or {@link RowSql#stagedUpdate} returns into {@code applied}. */
     private static void readApplied(Statement statement, String query, int size, BitSet applied) throws SQLException {
-        readApplied(statement, query, size, applied, 0);
+        readApplied(statement, query, size, applied, n -> n);
     }
 
-    /** As {@link #readApplied(Statement, String, int, BitSet)}, for row numbers from {@code first}: bit n - first. */
-    private static void readApplied(Statement statement, String query, int size, BitSet applied, int first)
-            throws SQLException {
+    /**
+     * As {@link #readApplied(Statement, String, int, BitSet)}, where the batch's changes are the
+     * stage rows {@code position} maps to their indexes (all {@code size} of them when the count is whole).
+     */
+    private static void readApplied(Statement statement, String query, int size, BitSet applied,
+                                    java.util.function.IntUnaryOperator position) throws SQLException {
         try (ResultSet result = statement.executeQuery(query)) {
             result.next();
             if (result.getInt(1) == size) {
@@ -179,7 +178,7 @@ final class StagedWriter {
             java.sql.Array numbers = result.getArray(2);
             if (numbers != null) {
                 for (Integer n : (Integer[]) numbers.getArray()) {
-                    applied.set(n - first);
+                    applied.set(position.applyAsInt(n));
                 }
             }
         }
