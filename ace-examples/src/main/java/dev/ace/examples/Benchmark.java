@@ -69,7 +69,7 @@ public final class Benchmark {
 
     /**
      * The heap of the repair benchmark's JVM. A repair holds its diff file's rows in memory (about
-     * 50 MB for 100,000 rows); the 256 MB this JVM runs with shows the diff's bounded memory, and
+     * 35 MB for 100,000 rows); the 256 MB this JVM runs with shows the diff's bounded memory, and
      * would measure the collector more than the repair.
      */
     static final String REPAIR_HEAP = "-Xmx1g";
