@@ -53,9 +53,9 @@ final class RepairPlanner {
         this.summary = file.summary();
         this.nodes = summary.nodes();
         this.keyPositions = summary.keyPositions();
-        file.forEachRow((pair, node, row) -> rows.computeIfAbsent(pair, p -> new HashMap<>())
-                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(key(row.values())),
-                        CopyRow.of(row.values())));
+        CopyRowReader reader = new CopyRowReader(summary.columns().size(), keyPositions);
+        file.forEachRow(reader, (pair, node, row) -> rows.computeIfAbsent(pair, p -> new HashMap<>())
+                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(reader.key()), row));
     }
 
     /**
