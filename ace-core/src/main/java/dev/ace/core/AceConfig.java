@@ -1,5 +1,6 @@
 package dev.ace.core;
 
+import dev.ace.core.error.InvalidConfigurationException;
 import dev.ace.core.internal.config.ConfigFileReader;
 import java.io.IOException;
 import java.nio.file.Files;

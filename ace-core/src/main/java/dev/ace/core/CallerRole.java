@@ -1,5 +1,6 @@
 package dev.ace.core;
 
+import dev.ace.core.error.InvalidRequestException;
 import java.util.Objects;
 import java.util.Optional;
 

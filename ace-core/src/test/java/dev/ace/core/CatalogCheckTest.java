@@ -1,16 +1,22 @@
 package dev.ace.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.MissingPrimaryKeyException;
+import dev.ace.core.error.SchemaMismatchException;
+import dev.ace.core.error.TableNotFoundException;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 3)
 class CatalogCheckTest {

@@ -1,9 +1,9 @@
 package dev.ace.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.AuthenticationFailedException;
+import dev.ace.core.error.ErrorCode;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.testkit.PgCluster;
 import dev.ace.testkit.PgNode;
@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Nodes with {@code ssl = on} and {@code hostssl ... cert}: ACE must log in with its client certificate. */
 @WithPgCluster(nodes = 2, scope = WithPgCluster.Scope.CLASS)

@@ -1,16 +1,21 @@
 package dev.ace.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ClusterNotFoundException;
+import dev.ace.core.error.InvalidClusterDefinitionException;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.UnknownNodeException;
 import dev.ace.core.internal.config.ClusterResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterDefinitionTest {
 

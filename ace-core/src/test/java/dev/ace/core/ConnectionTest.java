@@ -1,9 +1,8 @@
 package dev.ace.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.error.NodeUnreachableException;
+import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
@@ -14,6 +13,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 3)
 class ConnectionTest {

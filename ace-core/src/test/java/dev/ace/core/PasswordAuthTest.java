@@ -1,8 +1,6 @@
 package dev.ace.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.ace.core.error.AuthenticationFailedException;
 import dev.ace.testkit.PgCluster;
 import dev.ace.testkit.PgNode;
 import dev.ace.testkit.TestDatabase;
@@ -14,6 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A node that wants a password from ACE's user: from the cluster file, or from .pgpass when the file has none. */
 @WithPgCluster(nodes = 1, scope = WithPgCluster.Scope.CLASS)

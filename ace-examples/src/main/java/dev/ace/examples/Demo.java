@@ -2,21 +2,21 @@ package dev.ace.examples;
 
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
-import dev.ace.core.AceException;
 import dev.ace.core.CallerRole;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeStatus;
+import dev.ace.core.diff.DiffFile;
+import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.diff.TableRerunRequest;
+import dev.ace.core.error.AceException;
+import dev.ace.core.repair.RepairResult;
+import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.report.DiffRenderers;
 import dev.ace.report.RepairRenderers;
 import dev.ace.report.ReportFiles;
 import dev.ace.testkit.PgCluster;
-import dev.ace.core.diff.DiffFile;
-import dev.ace.core.diff.DiffResult;
-import dev.ace.core.diff.TableDiffRequest;
-import dev.ace.core.repair.RepairResult;
-import dev.ace.core.repair.TableRepairRequest;
-import dev.ace.core.repair.TableRerunRequest;
 import dev.ace.testkit.PgNode;
 import dev.ace.testkit.Replication;
 import dev.ace.testkit.TestDatabase;
@@ -144,7 +144,7 @@ public final class Demo {
         String configFile = env.get("ACE_CONFIG");
         String clusterName = env.get("ACE_CLUSTER");
         if (configFile == null || clusterName == null) {
-            throw new dev.ace.core.InvalidRequestException("set both ACE_CONFIG (the ace.yaml) and ACE_CLUSTER "
+            throw new dev.ace.core.error.InvalidRequestException("set both ACE_CONFIG (the ace.yaml) and ACE_CLUSTER "
                     + "(the cluster name), or neither to run the demo on embedded nodes");
         }
         String role = env.get("ACE_ROLE");
@@ -179,7 +179,7 @@ public final class Demo {
                     + "output_dir: " + workDirectory.toAbsolutePath() + "\n"
                     + "block_rows: 1000\n");
         } catch (java.io.IOException e) {
-            throw new dev.ace.core.AceException(dev.ace.core.ErrorCode.IO_ERROR, "could not write " + file + ": "
+            throw new dev.ace.core.error.AceException(dev.ace.core.error.ErrorCode.IO_ERROR, "could not write " + file + ": "
                     + e.getMessage(), e);
         }
         return file;

@@ -1,9 +1,6 @@
 package dev.ace.examples;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.ace.core.TableNotFoundException;
+import dev.ace.core.error.TableNotFoundException;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +11,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 2)
 class ConfiguredClusterDemoTest {

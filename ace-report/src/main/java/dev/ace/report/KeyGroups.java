@@ -1,10 +1,10 @@
 package dev.ace.report;
 
-import dev.ace.core.InvalidRequestException;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffRow;
 import dev.ace.core.diff.DiffSummary;
+import dev.ace.core.error.InvalidRequestException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -1,7 +1,7 @@
 package dev.ace.report;
 
-import dev.ace.core.InvalidRequestException;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.repair.RepairResult;
 import java.util.EnumMap;
 import java.util.Map;

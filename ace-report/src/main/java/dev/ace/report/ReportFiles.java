@@ -1,9 +1,9 @@
 package dev.ace.report;
 
-import dev.ace.core.AceException;
-import dev.ace.core.ErrorCode;
 import dev.ace.core.OutputFiles;
 import dev.ace.core.catalog.TableName;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.function.IntSupplier;
 
 /**

@@ -1,14 +1,11 @@
 package dev.ace.report;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
-import dev.ace.core.AceException;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.error.AceException;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +28,9 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 3)
 class DiffReportsTest {

@@ -1,16 +1,13 @@
 package dev.ace.report;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
-import dev.ace.core.InvalidRequestException;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.testkit.TestDatabase;
@@ -23,6 +20,9 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 2)
 class RepairReportsTest {

@@ -1,9 +1,9 @@
 package dev.ace.core.catalog;
 
 import dev.ace.core.CallerRole;
-import dev.ace.core.InvalidRequestException;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.ace.core.catalog;
 
-import dev.ace.core.InvalidRequestException;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.db.Sql;
 import java.util.ArrayList;
 import java.util.List;

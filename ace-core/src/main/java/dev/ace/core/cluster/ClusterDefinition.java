@@ -1,7 +1,7 @@
 package dev.ace.core.cluster;
 
-import dev.ace.core.InvalidRequestException;
-import dev.ace.core.UnknownNodeException;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.UnknownNodeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -26,8 +26,8 @@ public final class DiffService {
      * Runs the diff and writes the diff file ({@code <output_dir>/diffs/<date>/...json}), also
      * when nothing differs.
      *
-     * @throws dev.ace.core.InvalidRequestException listing every problem of the options, before any database work
-     * @throws dev.ace.core.AceException naming the node for unreachable nodes, missing tables, schema differences,
+     * @throws dev.ace.core.error.InvalidRequestException listing every problem of the options, before any database work
+     * @throws dev.ace.core.error.AceException naming the node for unreachable nodes, missing tables, schema differences,
      *         permission errors, timeouts and cancellation; no diff file is left behind then
      */
     public DiffResult diff(TableDiffRequest request) {

@@ -1,6 +1,6 @@
 package dev.ace.core.repair;
 
-import dev.ace.core.ErrorCode;
+import dev.ace.core.error.ErrorCode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -30,11 +30,11 @@ public final class RepairService {
      *
      * @return per target node: rows deleted, inserted, updated and skipped; nodes that failed say why and were
      *         left unchanged
-     * @throws dev.ace.core.InvalidRequestException listing every problem of the options and the diff file, before
+     * @throws dev.ace.core.error.InvalidRequestException listing every problem of the options and the diff file, before
      *         any database work
-     * @throws dev.ace.core.AceException before anything was changed, when the table changed shape since the diff,
+     * @throws dev.ace.core.error.AceException before anything was changed, when the table changed shape since the diff,
      *         a node cannot be reached, the role lacks a privilege the repair needs, or another repair of the table
-     *         is running ({@link dev.ace.core.ErrorCode#REPAIR_IN_PROGRESS})
+     *         is running ({@link dev.ace.core.error.ErrorCode#REPAIR_IN_PROGRESS})
      */
     public RepairResult repair(TableRepairRequest request) {
         Objects.requireNonNull(request, "request");

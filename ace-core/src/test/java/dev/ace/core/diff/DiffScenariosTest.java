@@ -1,21 +1,14 @@
 package dev.ace.core.diff;
 
-import static dev.ace.core.diff.DiffTesting.ace;
-import static dev.ace.core.diff.DiffTesting.allKeys;
-import static dev.ace.core.diff.DiffTesting.keys;
-import static dev.ace.core.diff.DiffTesting.request;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
-import dev.ace.core.AceException;
 import dev.ace.core.CallerRole;
-import dev.ace.core.ClusterNotFoundException;
-import dev.ace.core.ErrorCode;
-import dev.ace.core.InvalidRequestException;
-import dev.ace.core.NodeUnreachableException;
-import dev.ace.core.PermissionDeniedException;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ClusterNotFoundException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.NodeUnreachableException;
+import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Files;
@@ -26,6 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ace.core.diff.DiffTesting.ace;
+import static dev.ace.core.diff.DiffTesting.allKeys;
+import static dev.ace.core.diff.DiffTesting.keys;
+import static dev.ace.core.diff.DiffTesting.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 4)
 class DiffScenariosTest {

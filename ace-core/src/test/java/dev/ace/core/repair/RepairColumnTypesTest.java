@@ -1,16 +1,8 @@
 package dev.ace.core.repair;
 
-import static dev.ace.core.repair.RepairTesting.ace;
-import static dev.ace.core.repair.RepairTesting.allKeys;
-import static dev.ace.core.repair.RepairTesting.binaryRows;
-import static dev.ace.core.repair.RepairTesting.diff;
-import static dev.ace.core.repair.RepairTesting.repair;
-import static dev.ace.core.repair.RepairTesting.rerun;
-import static dev.ace.core.repair.RepairTesting.textRows;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.ace.core.Ace;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.RerunBehavior;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Path;
@@ -21,6 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static dev.ace.core.repair.RepairTesting.ace;
+import static dev.ace.core.repair.RepairTesting.allKeys;
+import static dev.ace.core.repair.RepairTesting.binaryRows;
+import static dev.ace.core.repair.RepairTesting.diff;
+import static dev.ace.core.repair.RepairTesting.repair;
+import static dev.ace.core.repair.RepairTesting.rerun;
+import static dev.ace.core.repair.RepairTesting.textRows;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The column-type matrix of table-diff, repaired in both directions: every value is written (an

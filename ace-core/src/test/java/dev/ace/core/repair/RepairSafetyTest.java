@@ -1,20 +1,12 @@
 package dev.ace.core.repair;
 
-import static dev.ace.core.repair.RepairTesting.ace;
-import static dev.ace.core.repair.RepairTesting.allKeys;
-import static dev.ace.core.repair.RepairTesting.binaryRows;
-import static dev.ace.core.repair.RepairTesting.diff;
-import static dev.ace.core.repair.RepairTesting.repair;
-import static dev.ace.core.repair.RepairTesting.rerun;
-import static dev.ace.core.repair.RepairTesting.textRows;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ace.core.Ace;
-import dev.ace.core.AceException;
-import dev.ace.core.InvalidRequestException;
-import dev.ace.core.SchemaMismatchException;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.RerunBehavior;
+import dev.ace.core.diff.TableRerunRequest;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.SchemaMismatchException;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Files;
@@ -24,6 +16,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ace.core.repair.RepairTesting.ace;
+import static dev.ace.core.repair.RepairTesting.allKeys;
+import static dev.ace.core.repair.RepairTesting.binaryRows;
+import static dev.ace.core.repair.RepairTesting.diff;
+import static dev.ace.core.repair.RepairTesting.repair;
+import static dev.ace.core.repair.RepairTesting.rerun;
+import static dev.ace.core.repair.RepairTesting.textRows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 3)
 class RepairSafetyTest {

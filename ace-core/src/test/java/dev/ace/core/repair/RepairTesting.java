@@ -4,7 +4,9 @@ import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.RerunBehavior;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.testkit.PgNode;
 import dev.ace.testkit.TestDatabase;
 import java.nio.file.Path;
@@ -19,33 +21,33 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Shared set-up and checks of repair and rerun tests. */
-final class RepairTesting {
+public final class RepairTesting {
 
     private RepairTesting() {
     }
 
-    static Ace ace(TestDatabase db, Path dir) {
+    public static Ace ace(TestDatabase db, Path dir) {
         db.writeClusterJson(dir.resolve("cluster"));
         return Ace.create(AceConfig.builder().clusterDirectory(dir.resolve("cluster")).outputDirectory(dir.resolve("out"))
                 .build());
     }
 
     /** A full diff of the table on the given nodes, every difference collected. */
-    static DiffResult diff(Ace ace, String table, String nodes) {
+    public static DiffResult diff(Ace ace, String table, String nodes) {
         return ace.diff().diff(TableDiffRequest.builder("acetest", table).nodes(nodes).maxDiffRows(0).build());
     }
 
-    static TableRepairRequest.Builder repair(String table, DiffResult diff) {
+    public static TableRepairRequest.Builder repair(String table, DiffResult diff) {
         return TableRepairRequest.builder("acetest", table).diffFile(diff.diffFile());
     }
 
-    static DiffResult rerun(Ace ace, String table, DiffResult diff, RerunBehavior behavior) {
+    public static DiffResult rerun(Ace ace, String table, DiffResult diff, RerunBehavior behavior) {
         return ace.rerun().rerun(TableRerunRequest.builder("acetest", table).diffFile(diff.diffFile())
                 .behavior(behavior).build());
     }
 
     /** Every key (joined by commas) anywhere in the diff file, any pair, any node. */
-    static Set<String> allKeys(DiffResult result) {
+    public static Set<String> allKeys(DiffResult result) {
         Set<String> keys = new TreeSet<>();
         DiffFile.open(result.diffFile()).forEachRow((pair, node, row) -> keys.add(String.join(",", row.key())));
         return keys;
@@ -56,7 +58,7 @@ final class RepairTesting {
      * ({@code record_send}) without the type OIDs (which differ between nodes for user-defined
      * types): each column's length and bytes, in hex. Equal lists mean byte-for-byte equal rows.
      */
-    static List<String> binaryRows(TestDatabase db, String node, String table, String orderBy) {
+    public static List<String> binaryRows(TestDatabase db, String node, String table, String orderBy) {
         PgNode pg = db.node(node);
         List<String> rows = new ArrayList<>();
         try (Connection connection = pg.connect(db.name()); Statement statement = connection.createStatement();
@@ -89,7 +91,7 @@ final class RepairTesting {
     }
 
     /** Every row of the table on a node as text, in key order. */
-    static List<String> textRows(TestDatabase db, String node, String table, String orderBy) {
+    public static List<String> textRows(TestDatabase db, String node, String table, String orderBy) {
         return db.queryColumn(node, "SELECT t::text FROM " + table + " AS t ORDER BY " + orderBy);
     }
 }

@@ -1,22 +1,14 @@
 package dev.ace.core.repair;
 
-import static dev.ace.core.repair.RepairTesting.ace;
-import static dev.ace.core.repair.RepairTesting.allKeys;
-import static dev.ace.core.repair.RepairTesting.binaryRows;
-import static dev.ace.core.repair.RepairTesting.diff;
-import static dev.ace.core.repair.RepairTesting.repair;
-import static dev.ace.core.repair.RepairTesting.rerun;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ace.core.Ace;
-import dev.ace.core.AceException;
 import dev.ace.core.CallerRole;
-import dev.ace.core.ErrorCode;
-import dev.ace.core.PermissionDeniedException;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.RerunBehavior;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Files;
@@ -30,6 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ace.core.repair.RepairTesting.ace;
+import static dev.ace.core.repair.RepairTesting.allKeys;
+import static dev.ace.core.repair.RepairTesting.binaryRows;
+import static dev.ace.core.repair.RepairTesting.diff;
+import static dev.ace.core.repair.RepairTesting.repair;
+import static dev.ace.core.repair.RepairTesting.rerun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithPgCluster(nodes = 3)
 class RepairTransactionsTest {

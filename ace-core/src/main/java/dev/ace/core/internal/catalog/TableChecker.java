@@ -1,14 +1,14 @@
 package dev.ace.core.internal.catalog;
 
 import dev.ace.core.CallerRole;
-import dev.ace.core.InvalidRequestException;
-import dev.ace.core.MissingPrimaryKeyException;
-import dev.ace.core.SchemaMismatchException;
-import dev.ace.core.TableNotFoundException;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.MissingPrimaryKeyException;
+import dev.ace.core.error.SchemaMismatchException;
+import dev.ace.core.error.TableNotFoundException;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.SqlErrors;

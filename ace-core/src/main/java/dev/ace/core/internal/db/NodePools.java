@@ -4,9 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.ace.core.AceConfig;
-import dev.ace.core.AceException;
 import dev.ace.core.CallerRole;
 import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.AceException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -80,7 +80,7 @@ public final class NodePools implements AutoCloseable {
     private static AceException roleError(SQLException error, NodeDefinition node, CallerRole role, String what) {
         String state = error.getSQLState();
         if (role.name().isPresent() && ("22023".equals(state) || "42704".equals(state) || "42501".equals(state))) {
-            return new dev.ace.core.PermissionDeniedException("cannot act as role " + role.name().get() + " on node "
+            return new dev.ace.core.error.PermissionDeniedException("cannot act as role " + role.name().get() + " on node "
                     + node.describe() + " while " + what + ": " + SqlErrors.serverMessage(error), error);
         }
         return SqlErrors.wrap(error, node, what);

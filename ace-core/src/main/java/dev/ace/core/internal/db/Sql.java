@@ -1,6 +1,6 @@
 package dev.ace.core.internal.db;
 
-import dev.ace.core.InvalidRequestException;
+import dev.ace.core.error.InvalidRequestException;
 
 /** Helpers for building SQL text safely: identifiers are always quoted, values are always bound. */
 public final class Sql {

@@ -1,13 +1,13 @@
 package dev.ace.core.internal.db;
 
-import dev.ace.core.AceException;
-import dev.ace.core.AuthenticationFailedException;
-import dev.ace.core.DatabaseException;
-import dev.ace.core.ErrorCode;
-import dev.ace.core.NodeUnreachableException;
-import dev.ace.core.PermissionDeniedException;
-import dev.ace.core.TableNotFoundException;
 import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.AuthenticationFailedException;
+import dev.ace.core.error.DatabaseException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.NodeUnreachableException;
+import dev.ace.core.error.PermissionDeniedException;
+import dev.ace.core.error.TableNotFoundException;
 import java.sql.SQLException;
 
 /** Turns a {@link SQLException} into an {@link AceException} naming the node, its address, and the SQLSTATE. */

@@ -1,19 +1,20 @@
 package dev.ace.core.internal.repair;
 
 import dev.ace.core.AceConfig;
-import dev.ace.core.AceException;
-import dev.ace.core.ErrorCode;
-import dev.ace.core.InvalidRequestException;
-import dev.ace.core.PermissionDeniedException;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffFile;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.Sql;
 import dev.ace.core.internal.db.SqlErrors;
+import dev.ace.core.internal.diff.BoundDiff;
 import dev.ace.core.internal.diff.DiffOutput;
 import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairConflict;

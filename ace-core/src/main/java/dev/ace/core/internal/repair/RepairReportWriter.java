@@ -1,8 +1,8 @@
 package dev.ace.core.internal.repair;
 
-import dev.ace.core.AceException;
-import dev.ace.core.ErrorCode;
 import dev.ace.core.OutputFiles;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import dev.ace.core.internal.diff.DiffOutput;
 import dev.ace.core.repair.RepairReportJson;
 import dev.ace.core.repair.RepairResult;

@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
  * overwrites ({@code ON CONFLICT DO NOTHING}). Each returns the keys of the rows it changed, so a row that changed concurrently is
  * seen and skipped, never overwritten. Immutable and thread-safe.
  */
-final class RowSql {
+public final class RowSql {
 
     /** Types without a cast to text of their own: {@code ::text} is their output function. */
     private static final Pattern PRINTED_BY_TEXT_CAST = Pattern.compile("numeric(\\(\\d+(,\\d+)?\\))?|real"
@@ -79,7 +79,7 @@ final class RowSql {
     }
 
     /** One string per key, usable as a map key: the key values joined by NUL (which no value holds). */
-    static String keyId(List<String> key) {
+    public static String keyId(List<String> key) {
         return key.size() == 1 ? key.get(0) : String.join("\0", key);
     }
 
@@ -97,7 +97,7 @@ final class RowSql {
      * scalar subquery so the planner does not see its length: given thousands of keys it would
      * otherwise prefer a merge or hash join over the whole table to one index lookup per key.
      */
-    static String arrays(int count) {
+    public static String arrays(int count) {
         return IntStream.range(0, count).mapToObj(i -> "(SELECT ?::text[])").collect(Collectors.joining(", "));
     }
 
@@ -304,7 +304,7 @@ final class RowSql {
     }
 
     /** Binds, from {@code first} on, one {@code text[]} per column of {@code rows} (each row in column order). */
-    static int bindColumns(PreparedStatement statement, Connection connection, int first, List<List<String>> rows,
+    public static int bindColumns(PreparedStatement statement, Connection connection, int first, List<List<String>> rows,
                            int[] columnIndexes) throws SQLException {
         int parameter = first;
         for (int column : columnIndexes) {

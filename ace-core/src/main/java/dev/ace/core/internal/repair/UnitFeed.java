@@ -1,7 +1,7 @@
 package dev.ace.core.internal.repair;
 
-import dev.ace.core.AceException;
-import dev.ace.core.ErrorCode;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import dev.ace.core.repair.RowChange;
 import java.util.ArrayList;
 import java.util.Collection;

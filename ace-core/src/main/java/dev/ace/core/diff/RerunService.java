@@ -1,0 +1,38 @@
+package dev.ace.core.diff;
+
+import dev.ace.core.diff.DiffResult;
+import dev.ace.core.internal.diff.RerunEngine;
+import java.util.Objects;
+
+/**
+ * Re-checks only the keys listed in an earlier diff file and writes a new diff file, in the same
+ * format, holding what still differs: to confirm a repair, or to tell replication lag (gone on a
+ * rerun) from real divergence. Obtained from {@code Ace.rerun()}. Thread-safe.
+ *
+ * <p>Both behaviours read in repeatable-read snapshots as the caller's role and give the same
+ * answer; the diff's {@code table_filter}, if any, applies again. {@code hostdb} loads the keys
+ * into a temporary table inside a transaction that is always rolled back, so nothing is left on
+ * any node, even on failure.
+ */
+public final class RerunService {
+
+    private final RerunEngine engine;
+
+    /** Internal: created by {@code Ace}. */
+    public RerunService(RerunEngine engine) {
+        this.engine = Objects.requireNonNull(engine);
+    }
+
+    /**
+     * Runs the rerun and writes the new diff file ({@code <output_dir>/diffs/<date>/...json}), also
+     * when nothing differs any more.
+     *
+     * @throws dev.ace.core.error.InvalidRequestException listing every problem of the options and the diff file
+     * @throws dev.ace.core.error.AceException naming the node for unreachable nodes, a changed table, permission errors
+     *         and timeouts; no diff file is left behind then
+     */
+    public DiffResult rerun(TableRerunRequest request) {
+        Objects.requireNonNull(request, "request");
+        return engine.rerun(request);
+    }
+}

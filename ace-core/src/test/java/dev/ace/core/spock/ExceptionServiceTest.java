@@ -1,0 +1,266 @@
+package dev.ace.core.spock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ace.core.Ace;
+import dev.ace.core.AceConfig;
+import dev.ace.core.CallerRole;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.NotFoundException;
+import dev.ace.core.error.PermissionDeniedException;
+import dev.ace.core.error.SpockNotInstalledException;
+import dev.ace.core.error.UnknownNodeException;
+import dev.ace.testkit.SpockStandIn;
+import dev.ace.testkit.TestDatabase;
+import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@WithPgCluster(nodes = 2)
+class ExceptionServiceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TS_A = "2024-03-15 12:34:56.123456+00";
+    private static final String TS_B = "2024-03-16 08:00:00+00";
+
+    @TempDir
+    Path dir;
+
+    private Ace ace(TestDatabase db) {
+        db.writeClusterJson(dir);
+        return Ace.create(AceConfig.builder().clusterDirectory(dir).build());
+    }
+
+    /** Exception A (origin 16385, xid 1001, commands 1 and 2, two retries) and B (xid 1002, one command) on n1. */
+    private static void seed(TestDatabase db) {
+        SpockStandIn.install(db, "n1");
+        SpockStandIn.exception(16385, TS_A, 1001).table("public", "orders").commands(1, 2).seed(db, "n1");
+        SpockStandIn.exception(16385, TS_A, 1001).table("public", "orders").commands(1, 2)
+                .retryErroredAt("2026-01-01 00:05:00+00").seed(db, "n1");
+        SpockStandIn.exception(16385, TS_B, 1002).table("public", "customers").seed(db, "n1");
+    }
+
+    private static String statuses(TestDatabase db) {
+        return db.queryValue("n1", "SELECT string_agg(remote_xid || ':' || status || ':' || (resolved_at IS NOT NULL) "
+                + "|| ':' || coalesce(resolution_details::text, 'null'), ' ' ORDER BY remote_xid, retry_errored_at) "
+                + "FROM spock.exception_status") + " | " + db.queryValue("n1", "SELECT string_agg(remote_xid || '.'"
+                + " || command_counter || ':' || status || ':' || (resolved_at IS NOT NULL), ' ' ORDER BY remote_xid, "
+                + "retry_errored_at, command_counter) FROM spock.exception_status_detail");
+    }
+
+    private static ExceptionUpdateRequest.Builder update(String status) {
+        return ExceptionUpdateRequest.builder("acetest", "n1").exception("16385", "2024-03-15T12:34:56.123456Z", "1001")
+                .status(status);
+    }
+
+    @Test
+    void withoutCommandCounterTheStatusAndEveryDetailOfTheExceptionAreResolved(TestDatabase db) throws Exception {
+        seed(db);
+        try (Ace ace = ace(db)) {
+            ExceptionUpdateResult result = ace.exceptions().update(update("RESOLVED")
+                    .resolutionDetails(JSON.readTree("{\"details\": \"Issue fixed\", \"by\": [\"alice\"]}")).build());
+            assertThat(result.statusRows()).isEqualTo(2);
+            assertThat(result.detailRows()).isEqualTo(4);
+            assertThat(result.message()).isEqualTo("Exception status updated successfully");
+            assertThat(result.resolvedAt()).isNotNull();
+            assertThat(statuses(db)).isEqualTo(
+                    "1001:RESOLVED:true:{\"by\": [\"alice\"], \"details\": \"Issue fixed\"} "
+                            + "1001:RESOLVED:true:{\"by\": [\"alice\"], \"details\": \"Issue fixed\"} 1002:PENDING:false:null"
+                            + " | 1001.1:RESOLVED:true 1001.2:RESOLVED:true 1001.1:RESOLVED:true 1001.2:RESOLVED:true "
+                            + "1002.1:PENDING:false");
+            assertThat(db.queryValue("n1", "SELECT bool_and(resolved_at = (SELECT min(resolved_at) FROM "
+                    + "spock.exception_status WHERE remote_xid = 1001)) FROM spock.exception_status_detail "
+                    + "WHERE remote_xid = 1001")).isEqualTo("t");
+            assertThat(db.queryValue("n1", "SELECT resolution_details->>'details' FROM spock.exception_status "
+                    + "WHERE remote_xid = 1001 LIMIT 1")).isEqualTo("Issue fixed");
+        }
+    }
+
+    @Test
+    void anExceptionSpockOnlyLoggedIsTrackedFromTheLogThenUpdated(TestDatabase db) {
+        seed(db);
+        db.execute("n1", "INSERT INTO spock.exception_log (remote_origin, remote_commit_ts, command_counter, "
+                + "retry_errored_at, remote_xid, error_message) VALUES "
+                + "(16385, '2024-03-17 00:00:00+00', 1, '2026-01-02 00:00:00+00', 1003, 'only logged'), "
+                + "(16385, '2024-03-17 00:00:00+00', 2, '2026-01-02 00:00:00+00', 1003, 'only logged')");
+        try (Ace ace = ace(db)) {
+            ExceptionUpdateResult result = ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
+                    .exception("16385", "2024-03-17T00:00:00Z", "1003").status("RESOLVED").build());
+            assertThat(result.statusRows()).isEqualTo(1);
+            assertThat(result.detailRows()).isEqualTo(2);
+            assertThat(db.queryValue("n1", "SELECT string_agg(command_counter || ':' || status, ' ' ORDER BY "
+                    + "command_counter) FROM spock.exception_status_detail WHERE remote_xid = 1003"))
+                    .isEqualTo("1:RESOLVED 2:RESOLVED");
+            assertThat(db.queryValue("n1", "SELECT status FROM spock.exception_status WHERE remote_xid = 1003"))
+                    .isEqualTo("RESOLVED");
+        }
+    }
+
+    @Test
+    void withCommandCounterOnlyThatDetailRowChanges(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db)) {
+            ExceptionUpdateResult result = ace.exceptions().update(update("resolved").commandCounter("2").build());
+            assertThat(result.statusRows()).isZero();
+            assertThat(result.detailRows()).isEqualTo(2);
+            assertThat(statuses(db)).isEqualTo("1001:PENDING:false:null 1001:PENDING:false:null 1002:PENDING:false:null"
+                    + " | 1001.1:PENDING:false 1001.2:RESOLVED:true 1001.1:PENDING:false 1001.2:RESOLVED:true "
+                    + "1002.1:PENDING:false");
+        }
+    }
+
+    @Test
+    void resolvedThenUnresolvedAgainClearsResolvedAtAndStoresOmittedDetailsAsNull(TestDatabase db) throws Exception {
+        seed(db);
+        try (Ace ace = ace(db)) {
+            ace.exceptions().update(update("RESOLVED").resolutionDetails(JSON.readTree("{\"details\": \"x\"}")).build());
+            ExceptionUpdateResult again = ace.exceptions().update(update("UNRESOLVED").build());
+            assertThat(again.resolvedAt()).isNull();
+            assertThat(statuses(db)).startsWith("1001:UNRESOLVED:false:null 1001:UNRESOLVED:false:null 1002:PENDING");
+        }
+    }
+
+    @Test
+    void noMatchingExceptionIsNotFoundNamingNodeAndKeyAndChangesNothing(TestDatabase db) {
+        seed(db);
+        String before = statuses(db);
+        try (Ace ace = ace(db)) {
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
+                    .exception("16385", "2024-03-15T12:34:56Z", "1001").status("RESOLVED").build()))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessage("no Spock exception with remote_origin 16385, remote_commit_ts 2024-03-15T12:34:56Z, "
+                            + "remote_xid 1001 on node n1 (127.0.0.1:" + db.node("n1").port() + ", database " + db.name()
+                            + "); nothing was changed");
+            assertThatThrownBy(() -> ace.exceptions().update(update("RESOLVED").commandCounter("9").build()))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("remote_xid 1001, command_counter 9 on node n1");
+        }
+        assertThat(statuses(db)).isEqualTo(before);
+    }
+
+    @Test
+    void everyInvalidFieldIsListedInOneError(TestDatabase db) throws Exception {
+        try (Ace ace = ace(db)) {
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "")
+                    .exception("origin1", "yesterday", "12a").commandCounter("-1").status("DONE")
+                    .resolutionDetails(JSON.readTree("[\"not\", \"an object\"]")).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "node_name is required",
+                            "exception_details.remote_origin must be the numeric OID of the origin node, was 'origin1'",
+                            "exception_details.remote_commit_ts must be a timestamp with a time zone such as "
+                                    + "2024-03-15T12:34:56Z or 2024-03-15 12:34:56.123456+00, was 'yesterday'",
+                            "exception_details.remote_xid must be a transaction id (a whole number of 0 or more), was '12a'",
+                            "exception_details.command_counter must be a whole number of 0 or more, was '-1'",
+                            "exception_details.status must be PENDING, RESOLVED or UNRESOLVED, was 'DONE'",
+                            "exception_details.resolution_details must be a JSON object such as {\"details\": \"...\"}, "
+                                    + "was [\"not\",\"an object\"]"));
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1").build()))
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "exception_details.remote_origin is required",
+                            "exception_details.remote_commit_ts is required",
+                            "exception_details.remote_xid is required",
+                            "exception_details.status is required (PENDING, RESOLVED or UNRESOLVED)"));
+            assertThatThrownBy(() -> ace.exceptions().update(update("RESOLVED")
+                    .exception("16385", "2024-03-15T12:34:56", "1").build()))
+                    .hasMessageContaining("remote_commit_ts must be a timestamp with a time zone");
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n7")
+                    .exception("1", "2024-03-15T12:34:56Z", "1").status("RESOLVED").build()))
+                    .isInstanceOf(UnknownNodeException.class).hasMessage("cluster acetest has no node n7; its nodes are n1, n2");
+        }
+    }
+
+    @Test
+    void aNodeWithoutSpockSaysSo(TestDatabase db) {
+        try (Ace ace = ace(db)) {
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n2")
+                    .exception("1", "2024-03-15T12:34:56Z", "1").status("RESOLVED").build()))
+                    .isInstanceOf(SpockNotInstalledException.class)
+                    .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.SPOCK_NOT_INSTALLED))
+                    .hasMessage("Spock is not installed on node n2 (127.0.0.1:" + db.node("n2").port() + ", database "
+                            + db.name() + "): the spock schema with exception_log, exception_status and "
+                            + "exception_status_detail is missing");
+            assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.of("acetest", "n2")))
+                    .isInstanceOf(SpockNotInstalledException.class);
+        }
+    }
+
+    @Test
+    void aRoleWithoutUpdatePrivilegeGetsAPermissionErrorAndNothingChanges(TestDatabase db) {
+        seed(db);
+        db.execute("n1", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'auditor') "
+                + "THEN CREATE ROLE auditor; END IF; END $$", "GRANT USAGE ON SCHEMA spock TO auditor",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA spock TO auditor");
+        String before = statuses(db);
+        try (Ace ace = ace(db)) {
+            assertThatThrownBy(() -> ace.exceptions().update(update("RESOLVED").role(CallerRole.of("auditor")).build()))
+                    .isInstanceOf(PermissionDeniedException.class)
+                    .hasMessage("permission denied on node n1 (127.0.0.1:" + db.node("n1").port() + ", database "
+                            + db.name() + ") while updating a Spock exception: permission denied for table "
+                            + "exception_status [SQLSTATE 42501]");
+            assertThat(ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withRole(CallerRole.of("auditor")))
+                    .total()).isEqualTo(5);
+        }
+        assertThat(statuses(db)).isEqualTo(before);
+    }
+
+    @Test
+    void listShowsNewestFirstFiltersByStatusAndTableAndPages(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db)) {
+            ace.exceptions().update(update("RESOLVED").commandCounter("1").build());
+            ExceptionPage all = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1"));
+            assertThat(all.total()).isEqualTo(5);
+            assertThat(all.hasMore()).isFalse();
+            assertThat(all.exceptions()).extracting(ExceptionRecord::remoteXid).containsExactly(1002L, 1001L, 1001L,
+                    1001L, 1001L);
+            ExceptionRecord first = all.exceptions().get(0);
+            assertThat(first.tableName()).isEqualTo("customers");
+            assertThat(first.status()).isEqualTo(ExceptionStatus.PENDING);
+            assertThat(first.remoteCommitTs().toString()).isEqualTo("2024-03-16T08:00Z");
+            assertThat(first.errorMessage()).isEqualTo("duplicate key value violates unique constraint");
+            assertThat(first.remoteNewTuple()).isEqualTo("[{\"value\": 1, \"attname\": \"id\"}]");
+
+            ExceptionPage resolved = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withStatus("resolved"));
+            assertThat(resolved.exceptions()).extracting(ExceptionRecord::commandCounter).containsExactly(1, 1);
+            assertThat(resolved.exceptions()).allSatisfy(r -> assertThat(r.resolvedAt()).isNotNull());
+
+            ExceptionPage orders = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1")
+                    .withTable("public.orders").withStatus("PENDING"));
+            assertThat(orders.total()).isEqualTo(2);
+            assertThat(orders.exceptions()).extracting(ExceptionRecord::commandCounter).containsExactly(2, 2);
+
+            ExceptionPage second = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withPage(2, 2));
+            assertThat(second.exceptions()).hasSize(2);
+            assertThat(second.hasMore()).isTrue();
+            ExceptionPage beyond = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withPage(2, 10));
+            assertThat(beyond.exceptions()).isEmpty();
+            assertThat(beyond.total()).isEqualTo(5);
+
+            assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withStatus("gone")
+                    .withTable("orders").withPage(0, -1)))
+                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                            "status must be PENDING, RESOLVED or UNRESOLVED, was 'gone'",
+                            "table_name must be schema.table (quote parts that hold a dot: \"my.schema\".\"my table\"), "
+                                    + "was 'orders': the schema is missing",
+                            "limit must be between 1 and 1000, was 0",
+                            "offset must be 0 or more, was -1"));
+        }
+    }
+
+    @Test
+    void timestampsAreAcceptedInIsoAndPostgresFormsToTheMicrosecond() {
+        assertThat(ExceptionService.timestamp("2024-03-15T12:34:56Z")).isNotNull();
+        assertThat(ExceptionService.timestamp("2024-03-15 12:34:56.123456+05:30").getNano()).isEqualTo(123_456_000);
+        assertThat(ExceptionService.timestamp("2024-03-15 12:34:56-08")).isNotNull();
+        assertThat(ExceptionService.timestamp("2024-03-15 12:34:56.1234567+00")).isNull();
+        assertThat(ExceptionService.timestamp("2024-03-15 12:34:56")).isNull();
+        assertThat(List.of(ExceptionStatus.values())).hasSize(3);
+    }
+}
