@@ -1,6 +1,7 @@
 package dev.ace.core.diff;
 
 import dev.ace.core.CallerRole;
+import dev.ace.core.Cancellation;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.ace.core.diff;
 
 import dev.ace.core.CallerRole;
+import dev.ace.core.Cancellation;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,12 +22,17 @@ import java.util.Objects;
  * @param behavior {@code multiprocessing} (default) or {@code hostdb}, as given ({@code behavior})
  * @param role the role every statement runs as
  * @param taskId the task id recorded in the new diff file; generated when null
+ * @param progress told of key batches re-checked on every node
+ * @param cancellation lets the caller stop the rerun; no diff file is left then
  */
 public record TableRerunRequest(String clusterName, String tableName, Path diffFile, String dbname, boolean quiet,
-                                String behavior, CallerRole role, String taskId) {
+                                String behavior, CallerRole role, String taskId, DiffProgressListener progress,
+                                Cancellation cancellation) {
 
     public TableRerunRequest {
         Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(cancellation, "cancellation");
     }
 
     public static Builder builder(String clusterName, String tableName) {
@@ -43,6 +49,8 @@ public record TableRerunRequest(String clusterName, String tableName, Path diffF
         private String behavior = "multiprocessing";
         private CallerRole role = CallerRole.SERVICE;
         private String taskId;
+        private DiffProgressListener progress = DiffProgressListener.NONE;
+        private Cancellation cancellation = new Cancellation();
 
         private Builder(String clusterName, String tableName) {
             this.clusterName = clusterName;
@@ -90,8 +98,19 @@ public record TableRerunRequest(String clusterName, String tableName, Path diffF
             return this;
         }
 
+        public Builder progress(DiffProgressListener value) {
+            this.progress = Objects.requireNonNull(value, "progress");
+            return this;
+        }
+
+        public Builder cancellation(Cancellation value) {
+            this.cancellation = Objects.requireNonNull(value, "cancellation");
+            return this;
+        }
+
         public TableRerunRequest build() {
-            return new TableRerunRequest(clusterName, tableName, diffFile, dbname, quiet, behavior, role, taskId);
+            return new TableRerunRequest(clusterName, tableName, diffFile, dbname, quiet, behavior, role, taskId,
+                    progress, cancellation);
         }
     }
 }

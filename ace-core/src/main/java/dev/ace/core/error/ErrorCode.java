@@ -42,5 +42,9 @@ public enum ErrorCode {
     /** Any other error reported by a database. */
     DATABASE_ERROR,
     /** A file ACE reads or writes (diff file, report) failed. */
-    IO_ERROR
+    IO_ERROR,
+    /** The task queue is full (or the task service is shutting down): try again later. */
+    TOO_MANY_TASKS,
+    /** A bug in ACE, not a problem of the request, the configuration or a node: report it. */
+    INTERNAL
 }

@@ -1,6 +1,7 @@
 package dev.ace.core.repair;
 
 import dev.ace.core.CallerRole;
+import dev.ace.core.Cancellation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,12 +37,14 @@ import java.util.Objects;
  * @param role the role the data changes are made as
  * @param lockTimeout how long to wait for another repair of the same table to finish
  * @param taskId the id recorded in the result and report; generated when null
+ * @param progress told of rows planned and applied per node
+ * @param cancellation lets the caller stop the repair; nodes not yet committed roll back
  */
 public record TableRepairRequest(String clusterName, String tableName, Path diffFile, String sourceOfTruth,
                                  String dbname, boolean dryRun, boolean quiet, boolean generateReport,
                                  boolean upsertOnly, boolean insertOnly, boolean bidirectional, boolean fixNulls,
                                  boolean fireTriggers, boolean atomic, CallerRole role, Duration lockTimeout,
-                                 String taskId) {
+                                 String taskId, RepairProgressListener progress, Cancellation cancellation) {
 
     /** How long a repair waits by default for another repair of the same table. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
@@ -49,6 +52,8 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
     public TableRepairRequest {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(cancellation, "cancellation");
     }
 
     /** A request for {@code cluster_name} and {@code table_name}; set at least the diff file. */
@@ -92,6 +97,8 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
         private CallerRole role = CallerRole.SERVICE;
         private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
         private String taskId;
+        private RepairProgressListener progress = RepairProgressListener.NONE;
+        private Cancellation cancellation = new Cancellation();
 
         private Builder(String clusterName, String tableName) {
             this.clusterName = clusterName;
@@ -182,10 +189,20 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
             return this;
         }
 
+        public Builder progress(RepairProgressListener value) {
+            this.progress = Objects.requireNonNull(value, "progress");
+            return this;
+        }
+
+        public Builder cancellation(Cancellation value) {
+            this.cancellation = Objects.requireNonNull(value, "cancellation");
+            return this;
+        }
+
         public TableRepairRequest build() {
             return new TableRepairRequest(clusterName, tableName, diffFile, sourceOfTruth, dbname, dryRun, quiet,
                     generateReport, upsertOnly, insertOnly, bidirectional, fixNulls, fireTriggers, atomic, role,
-                    lockTimeout, taskId);
+                    lockTimeout, taskId, progress, cancellation);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.ace.core.diff;
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
+import dev.ace.core.Cancellation;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ClusterNotFoundException;
 import dev.ace.core.error.ErrorCode;

@@ -1,12 +1,13 @@
-package dev.ace.core.diff;
+package dev.ace.core;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Lets a caller stop a running operation: {@link #cancel()} stops work between ranges and cancels
- * the statements running on the nodes. The operation then fails with
- * {@code ErrorCode.CANCELLED} and leaves no result file behind. Thread-safe.
+ * Lets a caller stop a running operation (a diff, a rerun, a repair): {@link #cancel()} stops work
+ * between ranges or batches and cancels the statements running on the nodes. The operation then
+ * fails with {@code ErrorCode.CANCELLED} and leaves no result file behind; a repair rolls back
+ * every node it had not committed. Thread-safe.
  */
 public final class Cancellation {
 
