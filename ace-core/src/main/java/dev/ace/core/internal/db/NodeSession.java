@@ -5,6 +5,8 @@ import dev.ace.core.cluster.NodeDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ public final class NodeSession implements AutoCloseable {
     private final CallerRole role;
     private final Connection connection;
     private final Consumer<Connection> evictor;
+    private final List<Runnable> beforeClose = new ArrayList<>(1);
     private boolean closed;
 
     NodeSession(NodeDefinition node, CallerRole role, Connection connection, Consumer<Connection> evictor) {
@@ -45,12 +48,27 @@ public final class NodeSession implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * Runs {@code action} first when the session closes, before its transaction is rolled back and
+     * the connection goes back to the pool (to stop cancelling what the connection runs).
+     */
+    public void beforeClose(Runnable action) {
+        beforeClose.add(action);
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        for (Runnable action : beforeClose) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.debug("closing a session on node {}: {}", node.name(), e.toString());
+            }
+        }
         boolean clean = false;
         try {
             if (!connection.isClosed()) {

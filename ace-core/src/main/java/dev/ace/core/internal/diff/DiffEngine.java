@@ -1,52 +1,37 @@
 package dev.ace.core.internal.diff;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
-import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffResult;
-import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
-import dev.ace.core.error.PermissionDeniedException;
+import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
-import dev.ace.core.internal.db.SqlErrors;
+import dev.ace.core.internal.db.NodeWork;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one table diff: validate, resolve, check the table, plan key ranges, hash every range on
@@ -57,11 +42,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DiffEngine {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiffEngine.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmssSSS").withZone(ZoneOffset.UTC);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -86,11 +66,9 @@ public final class DiffEngine {
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
         List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
         TableSchema schema = checker.check(nodes, options.table(), options.role());
-        TableSql sql = new TableSql(schema, options.filter() == null ? null : TableFilter.forJdbc(options.filter()));
-        String taskId = request.taskId().orElseGet(() -> "td_" + STAMP.format(started) + "_"
-                + String.format("%04x", RANDOM.nextInt(0x10000)));
-        Run run = new Run(request, options, nodes, schema, sql, taskId, started);
-        return run.execute();
+        TableSql sql = new TableSql(schema, options.filter());
+        String taskId = request.taskId().orElseGet(() -> TaskIds.next(TaskIds.DIFF, started));
+        return new Run(request, options, nodes, schema, sql, taskId, started).execute();
     }
 
     private Options validate(TableDiffRequest request) {
@@ -165,14 +143,11 @@ public final class DiffEngine {
         private final TableSql sql;
         private final String taskId;
         private final Instant started;
-        private final String what;
-        private final Map<String, AtomicLong> rowsChecked = new LinkedHashMap<>();
-        private final Map<String, AtomicLong> diffCounts = new HashMap<>();
-        private final List<String> pairs = new ArrayList<>();
-        private final AtomicInteger mismatched = new AtomicInteger();
+        private final DiffCounts counts;
         private final AtomicInteger done = new AtomicInteger();
         private final AtomicBoolean truncated = new AtomicBoolean();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final NodeWork work;
+        private volatile int rangesPlanned;
 
         Run(TableDiffRequest request, Options options, List<NodeDefinition> nodes, TableSchema schema, TableSql sql,
             String taskId, Instant started) {
@@ -183,29 +158,19 @@ public final class DiffEngine {
             this.sql = sql;
             this.taskId = taskId;
             this.started = started;
-            this.what = "diffing table " + schema.table();
-            for (NodeDefinition node : nodes) {
-                rowsChecked.put(node.name(), new AtomicLong());
-            }
-            for (int i = 0; i < nodes.size(); i++) {
-                for (int j = i + 1; j < nodes.size(); j++) {
-                    String pair = nodes.get(i).name() + "/" + nodes.get(j).name();
-                    pairs.add(pair);
-                    diffCounts.put(pair, new AtomicLong());
-                }
-            }
+            this.counts = new DiffCounts(nodes);
+            this.work = NodeWork.of(pools, options.role(), "diffing table " + schema.table(), "diff")
+                    .cancelledBy(request.cancellation(), this::cancelled).withSqlMeaning(sql::filterError);
         }
 
         DiffResult execute() {
             int workers = Math.min(config.maxConnectionsPerNode(),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * options.maxCpuRatio())));
-            ExecutorService nodeThreads = Executors.newFixedThreadPool(workers * nodes.size(), daemonThreads("node"));
-            ExecutorService workerThreads = Executors.newFixedThreadPool(workers, daemonThreads("worker"));
-            Path directory = config.outputDirectory().resolve("diffs").resolve(DAY.format(started));
-            Path target = directory.resolve(DiffOutput.fileName(schema.table(), "diffs", taskId));
-            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory)) {
-                checkFilter(nodeThreads);
-                List<KeyRange> ranges = plan(nodeThreads);
+            Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
+            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target)) {
+                checkFilter();
+                List<KeyRange> ranges = plan();
+                rangesPlanned = ranges.size();
                 List<int[]> units = new ArrayList<>();
                 for (int start = 0; start < ranges.size(); start += options.batchSize()) {
                     units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
@@ -213,54 +178,44 @@ public final class DiffEngine {
                 AtomicInteger next = new AtomicInteger();
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 0; w < workers; w++) {
-                    running.add(workerThreads.submit(() -> {
+                    running.add(work.submit(() -> {
                         Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
                         try {
                             int unit;
-                            while (failure.get() == null && (unit = next.getAndIncrement()) < units.size()) {
+                            while (work.failure() == null && (unit = next.getAndIncrement()) < units.size()) {
                                 if (request.cancellation().isCancelled()) {
-                                    throw cancelled(ranges.size());
+                                    throw cancelled();
                                 }
                                 if (allPairsCapped()) {
                                     truncated.set(true);
                                     return null;
                                 }
-                                runUnit(units.get(unit)[0], units.get(unit)[1], ranges, writer, nodeThreads, sessions);
+                                runUnit(units.get(unit)[0], units.get(unit)[1], ranges, writer, sessions);
                                 request.progress().onProgress(done.addAndGet(units.get(unit)[1] - units.get(unit)[0]),
                                         ranges.size());
                             }
                             return null;
+                        } catch (Exception e) {
+                            throw work.fail(work.translate(e, null));
                         } finally {
-                            release(sessions);
+                            NodeWork.closeAll(sessions);
                         }
                     }));
                 }
-                for (Future<?> future : running) {
-                    await(future);
-                }
+                work.awaitAll(running);
                 if (request.cancellation().isCancelled()) {
-                    throw cancelled(ranges.size());
+                    throw cancelled();
                 }
                 Instant finished = Instant.now();
-                Map<String, Long> counts = new LinkedHashMap<>();
-                for (String pair : pairs) {
-                    long count = diffCounts.get(pair).get();
-                    if (count > 0) {
-                        counts.put(pair, count);
-                    }
-                }
-                Map<String, Long> checked = new LinkedHashMap<>();
-                rowsChecked.forEach((node, rows) -> checked.put(node, rows.get()));
-                Path written = writer.finish(target, summaryJson(ranges.size(), finished, checked, counts), pairs);
-                return new DiffResult(taskId, options.clusterName(), nodes.get(0).database(), schema.table(),
-                        nodes.stream().map(NodeDefinition::name).toList(), checked, ranges.size(), mismatched.get(),
-                        counts, started, finished, written, truncated.get());
+                DiffOutput.Summary facts = new DiffOutput.Summary(taskId, options.clusterName(),
+                        nodes.get(0).database(), schema.table(), nodes.stream().map(NodeDefinition::name).toList(),
+                        schema.columns(), schema.primaryKey(), options.blockRows(), options.maxCpuRatio(),
+                        options.batchSize(), options.filter(), started, finished, counts.checked(),
+                        counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
+                return facts.result(writer.finish(facts));
             } catch (IOException e) {
                 throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
                         + e.getMessage(), e);
-            } finally {
-                workerThreads.shutdownNow();
-                nodeThreads.shutdownNow();
             }
         }
 
@@ -268,22 +223,23 @@ public final class DiffEngine {
             if (options.maxDiffRows() == 0) {
                 return false;
             }
-            return diffCounts.values().stream().allMatch(count -> count.get() >= options.maxDiffRows());
+            return counts.pairs().stream().allMatch(pair -> counts.differing(pair).get() >= options.maxDiffRows());
         }
 
-        private AceException cancelled(int total) {
+        private AceException cancelled() {
+            int total = rangesPlanned;
             return new AceException(ErrorCode.CANCELLED, "table-diff of " + schema.table() + " was cancelled after "
-                    + done.get() + " of " + total + " ranges; no diff file was written");
+                    + done.get() + (total > 0 ? " of " + total : "") + " ranges; no diff file was written");
         }
 
         // ------------------------------------------------------------------ steps
 
-        private void checkFilter(ExecutorService threads) {
-            if (options.filter() == null) {
+        private void checkFilter() {
+            if (!sql.filtered()) {
                 return;
             }
-            forEachNode(threads, nodes, node -> {
-                try (NodeSession session = openReadOnly(node)) {
+            work.onEach(nodes, node -> {
+                try (NodeSession session = work.openReadOnly(node)) {
                     try (PreparedStatement statement = session.connection().prepareStatement(
                             "SELECT 1 FROM " + sql.from() + " WHERE TRUE" + sql.filterClause() + " LIMIT 0")) {
                         statement.executeQuery().close();
@@ -300,12 +256,12 @@ public final class DiffEngine {
          * differently would put a key near a boundary into another range, so then the table is
          * compared as one range (key-hash partitions do not depend on collation).
          */
-        private boolean keysSortAlikeEverywhere(ExecutorService threads) {
+        private boolean keysSortAlikeEverywhere() {
             if (schema.keyColumns().stream().noneMatch(column -> "S".equals(column.category()))) {
                 return true;
             }
-            Map<NodeDefinition, String> orders = forEachNode(threads, nodes, node -> {
-                try (NodeSession session = openReadOnly(node);
+            Map<NodeDefinition, String> orders = work.onEach(nodes, node -> {
+                try (NodeSession session = work.openReadOnly(node);
                      PreparedStatement statement = session.connection().prepareStatement(
                              "SELECT string_agg(a.attname || '=' || coalesce(co.collname, '') || ':' "
                                      + "|| coalesce(co.collprovider::text, '') || ':' || coalesce(co.collversion, ''), ',' "
@@ -327,14 +283,14 @@ public final class DiffEngine {
             return orders.values().stream().distinct().count() == 1;
         }
 
-        private List<KeyRange> plan(ExecutorService threads) {
-            if (!keysSortAlikeEverywhere(threads)) {
+        private List<KeyRange> plan() {
+            if (!keysSortAlikeEverywhere()) {
                 LOG.warn("the key of {} sorts differently on the chosen nodes (collation or collation version); "
                         + "comparing it as one range", schema.table());
                 return List.of(new KeyRange(null, null));
             }
-            Map<NodeDefinition, long[]> estimates = forEachNode(threads, nodes, node -> {
-                try (NodeSession session = openReadOnly(node);
+            Map<NodeDefinition, long[]> estimates = work.onEach(nodes, node -> {
+                try (NodeSession session = work.openReadOnly(node);
                      PreparedStatement statement = session.connection().prepareStatement(
                              "SELECT c.reltuples::bigint, c.relpages FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
                                      + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
@@ -363,8 +319,8 @@ public final class DiffEngine {
                 }
             }
             NodeDefinition planner = largest;
-            return forEachNode(threads, List.of(planner), node -> {
-                try (NodeSession session = openReadOnly(node)) {
+            return work.onEach(List.of(planner), node -> {
+                try (NodeSession session = work.openReadOnly(node)) {
                     List<KeyRange> ranges = RangePlanner.plan(session.connection(), sql, estimates.get(node)[0],
                             estimates.get(node)[1], options.blockRows());
                     verifyRole(session);
@@ -377,58 +333,28 @@ public final class DiffEngine {
          * Hashes and compares ranges [from, to) with the worker's sessions (one per node), leasing
          * them first if the worker holds none. Each unit is its own read-only transaction.
          */
-        private void runUnit(int from, int to, List<KeyRange> ranges, DiffFileWriter writer, ExecutorService threads,
+        private void runUnit(int from, int to, List<KeyRange> ranges, DiffFileWriter writer,
                              Map<NodeDefinition, NodeSession> sessions) throws IOException {
             if (sessions.isEmpty()) {
-                lease(sessions);
+                sessions.putAll(work.leaseAll(nodes, work::openReadOnly));
             }
             boolean ok = false;
             try {
-                Map<NodeDefinition, Map<Integer, Digests>> digests = forEachNode(threads, nodes,
+                Map<NodeDefinition, Map<Integer, Digests>> digests = work.onEach(nodes,
                         node -> hash(sessions.get(node), from, to, ranges));
                 for (int range = from; range < to; range++) {
-                    compareRange(range, ranges.get(range), digests, sessions, writer, threads);
+                    compareRange(range, ranges.get(range), digests, sessions, writer);
                 }
-                forEachNode(threads, nodes, node -> {
+                work.onEach(nodes, node -> {
                     sessions.get(node).connection().commit();
                     return null;
                 });
                 ok = true;
             } finally {
                 if (!ok || nodes.stream().anyMatch(pools::hasWaiters)) {
-                    release(sessions);
+                    NodeWork.closeAll(sessions);
                 }
             }
-        }
-
-        /**
-         * Leases one session per node, one by one in one global order (by address): concurrent
-         * diffs that each need a connection on every node can then wait for each other, but never
-         * deadlock.
-         */
-        private void lease(Map<NodeDefinition, NodeSession> sessions) {
-            List<NodeDefinition> ordered = new ArrayList<>(nodes);
-            ordered.sort(java.util.Comparator.comparing(NodeDefinition::address).thenComparing(NodeDefinition::database));
-            for (NodeDefinition node : ordered) {
-                try {
-                    sessions.put(node, openReadOnly(node));
-                } catch (SQLException e) {
-                    release(sessions);
-                    AceException error = translate(e, node);
-                    failure.compareAndSet(null, error);
-                    throw error;
-                } catch (RuntimeException e) {
-                    release(sessions);
-                    throw e;
-                }
-            }
-        }
-
-        private void release(Map<NodeDefinition, NodeSession> sessions) {
-            for (NodeSession session : sessions.values()) {
-                session.close();
-            }
-            sessions.clear();
         }
 
         private Map<Integer, Digests> hash(NodeSession session, int from, int to, List<KeyRange> ranges)
@@ -451,7 +377,7 @@ public final class DiffEngine {
                         statement.setString(parameter++, value);
                     }
                 }
-                try (ResultSet rows = executeCancellable(statement)) {
+                try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         Digests digest = result.get(rows.getInt(1));
                         int partition = rows.getInt(2);
@@ -461,14 +387,13 @@ public final class DiffEngine {
                 }
             }
             verifyRole(session);
-            long rows = result.values().stream().mapToLong(Digests::rows).sum();
-            rowsChecked.get(session.node().name()).addAndGet(rows);
+            counts.addChecked(session.node().name(), result.values().stream().mapToLong(Digests::rows).sum());
             return result;
         }
 
         private void compareRange(int range, KeyRange keys, Map<NodeDefinition, Map<Integer, Digests>> digests,
-                                  Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer,
-                                  ExecutorService threads) throws IOException {
+                                  Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer)
+                throws IOException {
             boolean[] union = new boolean[TableSql.PARTITIONS];
             Map<String, boolean[]> pairPartitions = new LinkedHashMap<>();
             List<NodeDefinition> involved = new ArrayList<>();
@@ -485,7 +410,7 @@ public final class DiffEngine {
                         }
                     }
                     if (differing != null) {
-                        pairPartitions.put(nodes.get(i).name() + "/" + nodes.get(j).name(), differing);
+                        pairPartitions.put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), differing);
                         if (!involved.contains(nodes.get(i))) {
                             involved.add(nodes.get(i));
                         }
@@ -498,7 +423,7 @@ public final class DiffEngine {
             if (pairPartitions.isEmpty()) {
                 return;
             }
-            mismatched.incrementAndGet();
+            counts.addMismatch();
             List<Integer> partitions = new ArrayList<>();
             for (int p = 0; p < TableSql.PARTITIONS; p++) {
                 if (union[p]) {
@@ -506,16 +431,16 @@ public final class DiffEngine {
                 }
             }
             boolean all = partitions.size() > TableSql.PARTITIONS / 2;
-            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = forEachNode(threads, involved,
+            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
                     node -> fetch(sessions.get(node), keys, partitions, all));
             for (Map.Entry<String, boolean[]> entry : pairPartitions.entrySet()) {
                 String pair = entry.getKey();
-                String[] names = pair.split("/", 2);
+                String[] names = DiffCounts.sides(pair);
                 LinkedHashMap<String, List<String>> left = fetched.get(node(names[0]));
                 LinkedHashMap<String, List<String>> right = fetched.get(node(names[1]));
                 List<byte[]> leftRows = new ArrayList<>();
                 List<byte[]> rightRows = new ArrayList<>();
-                AtomicLong count = diffCounts.get(pair);
+                AtomicLong count = counts.differing(pair);
                 long differing = 0;
                 for (Map.Entry<String, List<String>> row : left.entrySet()) {
                     List<String> other = right.get(row.getKey());
@@ -597,7 +522,7 @@ public final class DiffEngine {
                     statement.setArray(parameter, session.connection().createArrayOf("int4", partitions.toArray()));
                 }
                 statement.setFetchSize(1000);
-                try (ResultSet result = executeCancellable(statement)) {
+                try (ResultSet result = statement.executeQuery()) {
                     int columns = schema.columns().size();
                     while (result.next()) {
                         List<String> values = new ArrayList<>(columns);
@@ -624,165 +549,11 @@ public final class DiffEngine {
             return positions;
         }
 
-        // ------------------------------------------------------------------ sessions and errors
-
-        private NodeSession openReadOnly(NodeDefinition node) throws SQLException {
-            NodeSession session = pools.open(node, options.role(), what);
-            try {
-                Connection connection = session.connection();
-                connection.setAutoCommit(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                connection.setReadOnly(true);
-                return session;
-            } catch (SQLException | RuntimeException e) {
-                session.close();
-                throw e;
+        /** Nothing a session returned is trusted if a filter ran in it and changed its role. */
+        private void verifyRole(NodeSession session) {
+            if (sql.filtered()) {
+                work.verifyRole(session);
             }
         }
-
-        /** A filter could change the session's role (set_config); nothing it returns is trusted if it did. */
-        private void verifyRole(NodeSession session) throws SQLException {
-            if (options.filter() == null) {
-                return;
-            }
-            try (PreparedStatement statement = session.connection().prepareStatement(
-                    "SELECT current_user = coalesce(?::name, session_user)")) {
-                statement.setString(1, options.role().name().orElse(null));
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    if (!rows.getBoolean(1)) {
-                        throw new PermissionDeniedException("table_filter changed the role of the session on node "
-                                + session.node().describe() + "; a filter may only select rows", null);
-                    }
-                }
-            }
-        }
-
-        private ResultSet executeCancellable(PreparedStatement statement) throws SQLException {
-            Runnable unregister = request.cancellation().register(() -> {
-                try {
-                    statement.cancel();
-                } catch (SQLException ignored) {
-                    // the statement finished meanwhile
-                }
-            });
-            try {
-                return statement.executeQuery();
-            } finally {
-                unregister.run();
-            }
-        }
-
-        private interface NodeWork<T> {
-            T run(NodeDefinition node) throws SQLException, IOException;
-        }
-
-        /** Runs the work on every node at once and waits for all; the first failure wins. */
-        private <T> Map<NodeDefinition, T> forEachNode(ExecutorService threads, List<NodeDefinition> targets,
-                                                       NodeWork<T> work) {
-            Map<NodeDefinition, Future<T>> futures = new LinkedHashMap<>();
-            for (NodeDefinition node : targets) {
-                Callable<T> task = () -> {
-                    try {
-                        return work.run(node);
-                    } catch (SQLException e) {
-                        throw translate(e, node);
-                    }
-                };
-                futures.put(node, threads.submit(task));
-            }
-            Map<NodeDefinition, T> results = new LinkedHashMap<>();
-            AceException first = null;
-            for (Map.Entry<NodeDefinition, Future<T>> entry : futures.entrySet()) {
-                try {
-                    results.put(entry.getKey(), await(entry.getValue()));
-                } catch (AceException e) {
-                    if (first == null) {
-                        first = e;
-                    }
-                }
-            }
-            if (first != null) {
-                failure.compareAndSet(null, first);
-                throw first;
-            }
-            return results;
-        }
-
-        private AceException translate(SQLException error, NodeDefinition node) {
-            String state = error.getSQLState() == null ? "" : error.getSQLState();
-            if (request.cancellation().isCancelled() && state.equals("57014")) {
-                return cancelled(-1);
-            }
-            if (options.filter() != null && (state.startsWith("42") && !state.equals("42501") || state.equals("25006")
-                    || state.startsWith("22"))) {
-                return new InvalidRequestException("table_filter '" + options.filter() + "' fails on node "
-                        + node.describe() + ": " + SqlErrors.serverMessage(error)
-                        + (state.equals("25006") ? " (a filter may only read)" : ""));
-            }
-            return SqlErrors.wrap(error, node, what);
-        }
-
-        private <T> T await(Future<T> future) {
-            try {
-                return future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AceException(ErrorCode.CANCELLED, "interrupted while " + what, e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                failure.compareAndSet(null, cause);
-                if (cause instanceof AceException) {
-                    throw (AceException) cause;
-                }
-                if (cause instanceof java.io.UncheckedIOException || cause instanceof IOException) {
-                    throw new AceException(ErrorCode.IO_ERROR, "could not write the diff spool: " + cause.getMessage(),
-                            cause);
-                }
-                throw new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure while " + what + ": " + cause,
-                        cause);
-            }
-        }
-
-        private ObjectNode summaryJson(int rangesPlanned, Instant finished, Map<String, Long> checked,
-                                       Map<String, Long> counts) {
-            ObjectNode summary = MAPPER.createObjectNode();
-            summary.put("format", DiffSummary.FORMAT);
-            summary.put("task_id", taskId);
-            summary.put("cluster_name", options.clusterName());
-            summary.put("dbname", nodes.get(0).database());
-            summary.put("schema_name", schema.table().schema());
-            summary.put("table_name", schema.table().table());
-            nodes.forEach(node -> summary.withArray("nodes").add(node.name()));
-            for (Column column : schema.columns()) {
-                summary.withArray("columns").addObject().put("name", column.name()).put("type", column.type())
-                        .put("category", column.category());
-            }
-            schema.primaryKey().forEach(key -> summary.withArray("primary_key").add(key));
-            summary.put("block_rows", options.blockRows());
-            summary.put("max_cpu_ratio", options.maxCpuRatio());
-            summary.put("batch_size", options.batchSize());
-            summary.put("table_filter", options.filter());
-            summary.put("start_time", started.toString());
-            summary.put("end_time", finished.toString());
-            summary.put("time_taken", java.time.Duration.between(started, finished).toMillis() / 1000.0);
-            summary.put("total_rows_checked", checked.values().stream().mapToLong(Long::longValue).sum());
-            ObjectNode perNode = summary.putObject("rows_checked");
-            checked.forEach(perNode::put);
-            ObjectNode diffCount = summary.putObject("diff_count");
-            counts.forEach(diffCount::put);
-            summary.put("ranges_planned", rangesPlanned);
-            summary.put("ranges_mismatched", mismatched.get());
-            summary.put("truncated", truncated.get());
-            return summary;
-        }
-    }
-
-    private static ThreadFactory daemonThreads(String kind) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, "ace-diff-" + kind + "-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

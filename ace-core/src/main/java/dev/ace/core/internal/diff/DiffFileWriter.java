@@ -1,6 +1,5 @@
 package dev.ace.core.internal.diff;
 
-import dev.ace.core.OutputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,16 +38,25 @@ public final class DiffFileWriter implements AutoCloseable {
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private final List<Column> columns;
+    private final Path target;
     private final Path spool;
     private final FileChannel channel;
     /** pair -> node -> range -> block; blocks of a range and node are one contiguous run. */
     private final Map<String, Map<String, TreeMap<Integer, long[]>>> index = new ConcurrentHashMap<>();
 
-    public DiffFileWriter(List<Column> columns, Path directory) throws IOException {
+    /** A writer of the diff file {@code target} ({@link DiffOutput#diffFile}) of a table with these columns. */
+    public DiffFileWriter(List<Column> columns, Path target) throws IOException {
         this.columns = List.copyOf(columns);
+        this.target = target;
+        Path directory = target.getParent();
         Files.createDirectories(directory);
         this.spool = Files.createTempFile(directory, ".ace-spool-", ".tmp");
         this.channel = FileChannel.open(spool, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    }
+
+    /** Where the file goes (it may take another free name, see {@link #finish}). */
+    public Path target() {
+        return target;
     }
 
     /** Serializes one row (values as PostgreSQL prints them) as a JSON object. */
@@ -106,10 +114,13 @@ public final class DiffFileWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the final file at {@code target}: the summary, then every pair (in {@code pairOrder})
-     * with its two nodes' rows.
+     * Writes the final file: the summary, then every pair (in the nodes' order) with its two
+     * nodes' rows; returns where it went ({@link #target()}, or the next free name if another
+     * file took that one).
      */
-    public Path finish(Path target, ObjectNode summary, List<String> pairOrder) throws IOException {
+    public Path finish(DiffOutput.Summary facts) throws IOException {
+        ObjectNode summary = DiffOutput.summaryJson(facts);
+        List<String> pairOrder = DiffCounts.pairsOf(facts.nodes());
         Path partial = OutputFiles.partial(target.getParent(), target.getFileName().toString());
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
             out.write("{\"summary\":".getBytes(StandardCharsets.UTF_8));
@@ -125,7 +136,7 @@ public final class DiffFileWriter implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8));
                 firstPair = false;
                 boolean firstNode = true;
-                for (String node : pair.split("/", 2)) {
+                for (String node : DiffCounts.sides(pair)) {
                     TreeMap<Integer, long[]> blocks = nodes.getOrDefault(node, new TreeMap<>());
                     out.write(((firstNode ? "\n " : ",\n ") + MAPPER.writeValueAsString(node) + ":[")
                             .getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
+import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffSummary;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,29 +15,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where diff files go, what they are called and what their summary holds, for every writer of
- * diff files besides the diff engine (table-rerun). It produces the same fields, names and
- * layout as {@link DiffEngine}, so every diff file reads alike. Thread-safe (stateless).
+ * Where diff files (and repair reports) go, what they are called, and what a diff file's summary
+ * holds: the one place for each, so that the files of table-diff and table-rerun read alike.
+ * Thread-safe (stateless).
  */
 public final class DiffOutput {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmssSSS")
-            .withZone(ZoneOffset.UTC);
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private DiffOutput() {
-    }
-
-    /** A task id such as {@code rr_20240315_123456789_0a1b}: the prefix, the UTC time, four random hex digits. */
-    public static String taskId(String prefix, Instant started) {
-        return prefix + "_" + STAMP.format(started) + "_" + String.format("%04x", RANDOM.nextInt(0x10000));
     }
 
     /** {@code <output>/<kind>/<YYYY-MM-DD>}: where files of that day go ({@code diffs}, {@code reports}). */
     public static Path directory(Path outputDirectory, String kind, Instant started) {
         return outputDirectory.resolve(kind).resolve(DAY.format(started));
+    }
+
+    /** {@code <output>/diffs/<YYYY-MM-DD>/<schema>_<table>_diffs-<taskId>.json}: where a diff file goes. */
+    public static Path diffFile(Path outputDirectory, TableName table, String taskId, Instant started) {
+        return directory(outputDirectory, "diffs", started).resolve(fileName(table, "diffs", taskId));
     }
 
     /** {@code <schema>_<table>_<what>-<taskId>.json} with every unsafe character replaced. */
@@ -45,15 +43,21 @@ public final class DiffOutput {
         return base + "_" + what + "-" + taskId.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json";
     }
 
-    /** The facts a diff file's summary records. */
+    /** The facts a diff file's summary records, which are also what the diff's result says. */
     public record Summary(String taskId, String clusterName, String dbname, TableName table, List<String> nodes,
                           List<Column> columns, List<String> primaryKey, int blockRows, double maxCpuRatio,
                           int batchSize, String tableFilter, Instant started, Instant finished,
                           Map<String, Long> rowsChecked, Map<String, Long> diffCount, int rangesPlanned,
                           int rangesMismatched, boolean truncated) {
+
+        /** The result of the diff (or rerun) that wrote these facts to {@code diffFile}. */
+        public DiffResult result(Path diffFile) {
+            return new DiffResult(taskId, clusterName, dbname, table, nodes, rowsChecked, rangesPlanned,
+                    rangesMismatched, diffCount, started, finished, diffFile, truncated);
+        }
     }
 
-    /** The summary object, field for field as the diff engine writes it. */
+    /** The summary object of a diff file. */
     public static ObjectNode summaryJson(Summary facts) {
         ObjectNode summary = MAPPER.createObjectNode();
         summary.put("format", DiffSummary.FORMAT);

@@ -2,13 +2,22 @@ package dev.ace.core.internal.diff;
 
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.db.Sql;
+import dev.ace.core.internal.db.SqlErrors;
+import dev.ace.core.internal.repair.RowSql;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * The SQL a diff runs against one table: the row digest, the key partition, range predicates
- * and the user's filter. Identifiers are quoted; values (range bounds, partitions) are bound.
+ * The SQL a diff and a rerun run against one table: the row digest, the key partition, range
+ * predicates, rows by key, and the user's filter, which only this class puts into a query.
+ * Identifiers are quoted; values (range bounds, partitions, keys) are bound. Immutable.
  */
 public final class TableSql {
 
@@ -17,6 +26,8 @@ public final class TableSql {
 
     private final TableSchema schema;
     private final String table;
+    /** The filter as the user gave it, and as it goes into queries ({@link TableFilter#forJdbc}); null: none. */
+    private final String userFilter;
     private final String filter;
     private final String keyList;
     private final String rowDigest;
@@ -25,10 +36,15 @@ public final class TableSql {
     /** Whether the key is one integer column, so closed ranges can be sliced arithmetically. */
     private final boolean integerKey;
 
+    /**
+     * @param filter the {@code table_filter} as the user gave it (checked with
+     *        {@link TableFilter#problem} before), or null (or blank) for none
+     */
     public TableSql(TableSchema schema, String filter) {
         this.schema = schema;
         this.table = schema.table().quoted();
-        this.filter = filter;
+        this.userFilter = filter == null || filter.isBlank() ? null : filter;
+        this.filter = userFilter == null ? null : TableFilter.forJdbc(userFilter);
         this.keyList = schema.keyColumns().stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
         this.rowDigest = "hash_record_extended(ROW(" + schema.columns().stream()
                 .map(c -> "r." + Sql.quote(c.name()) + (ColumnRules.hashesExactly(c) ? "" : "::text"))
@@ -112,6 +128,25 @@ public final class TableSql {
         return schema;
     }
 
+    /** Whether a user's filter runs in these queries (and so the session's role must be checked after them). */
+    public boolean filtered() {
+        return userFilter != null;
+    }
+
+    /**
+     * What an SQL error means when the user's filter ran in the query: the filter's fault (a
+     * syntax or data error, or a write) as an invalid request naming it; null otherwise.
+     */
+    public AceException filterError(SQLException error, NodeDefinition node) {
+        String state = error.getSQLState() == null ? "" : error.getSQLState();
+        if (userFilter != null && (state.startsWith("42") && !state.equals("42501") || state.equals("25006")
+                || state.startsWith("22"))) {
+            return new InvalidRequestException("table_filter '" + userFilter + "' fails on node " + node.describe()
+                    + ": " + SqlErrors.serverMessage(error) + (state.equals("25006") ? " (a filter may only read)" : ""));
+        }
+        return null;
+    }
+
     /** {@code r."k1", r."k2"}: the key columns in key order. */
     public String keyList() {
         return keyList;
@@ -191,5 +226,76 @@ public final class TableSql {
             sql.append(" AND ").append(partitionOf(range)).append(" = ANY(?::int[])");
         }
         return sql.append(filterClause()).append(" ORDER BY ").append(keyList).toString();
+    }
+
+    // ------------------------------------------------------------------ rows by key (table-rerun)
+
+    /**
+     * The collation of every column of the table, schema-qualified and quoted
+     * ({@code "pg_catalog"."C"}); bind the table's name. Columns without one are absent.
+     */
+    public static final String COLUMN_COLLATIONS = "SELECT a.attname, quote_ident(n.nspname) || '.' || "
+            + "quote_ident(c.collname) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_collation c "
+            + "ON c.oid = a.attcollation JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
+            + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped";
+
+    /**
+     * The ordinals of keys sorted in the table's key order with the key columns' collations
+     * ({@code collations}: column name to collation, from {@link #COLUMN_COLLATIONS}). Bind the
+     * ordinals ({@code int[]}) and one {@code text[]} per key column.
+     */
+    public String keyOrderQuery(Map<String, String> collations) {
+        List<Column> keys = schema.keyColumns();
+        String order = IntStream.range(0, keys.size()).mapToObj(k -> {
+            String collation = collations.get(keys.get(k).name());
+            return "(k.ace_k" + k + "::" + keys.get(k).type() + ")" + (collation == null ? "" : " COLLATE " + collation);
+        }).collect(Collectors.joining(", "));
+        return "SELECT k.ace_ord FROM unnest((SELECT ?::int[]), " + RowSql.arrays(keys.size()) + ") AS k(ace_ord, "
+                + keyNames() + ") ORDER BY " + order;
+    }
+
+    /**
+     * Every column of the rows of the given keys that pass the filter; bind one {@code text[]} per
+     * key column. A key without such a row returns nothing.
+     */
+    public String rowsOfKeysQuery() {
+        return "SELECT s.* FROM unnest(" + RowSql.arrays(schema.keyColumns().size()) + ") AS ace_keys(" + keyNames()
+                + ") CROSS JOIN LATERAL " + rowOfKey("ace_keys", false);
+    }
+
+    /** Creates the temporary table of keys {@code name} (ordinal, then the key columns typed), dropped at commit. */
+    public String createKeyTable(String name) {
+        List<Column> keys = schema.keyColumns();
+        return "CREATE TEMPORARY TABLE " + name + " (ace_ord int PRIMARY KEY, " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "ace_k" + k + " " + keys.get(k).type()).collect(Collectors.joining(", "))
+                + ") ON COMMIT DROP";
+    }
+
+    /** Fills the key table {@code name}; bind the ordinals ({@code int[]}) and one {@code text[]} per key column. */
+    public String fillKeyTable(String name) {
+        List<Column> keys = schema.keyColumns();
+        return "INSERT INTO pg_temp." + name + " SELECT v.ace_ord, " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "v.ace_k" + k + "::" + keys.get(k).type()).collect(Collectors.joining(", "))
+                + " FROM unnest((SELECT ?::int[]), " + RowSql.arrays(keys.size()) + ") AS v(ace_ord, " + keyNames() + ")";
+    }
+
+    /** The ordinal, then every column, of the rows of the key table's keys that pass the filter, by ordinal. */
+    public String rowsOfKeyTableQuery(String name) {
+        return "SELECT k.ace_ord, s.* FROM pg_temp." + name + " AS k CROSS JOIN LATERAL " + rowOfKey("k", true)
+                + " ORDER BY k.ace_ord";
+    }
+
+    private String keyNames() {
+        return IntStream.range(0, schema.keyColumns().size()).mapToObj(k -> "ace_k" + k)
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The row of the key in {@code keysAlias.ace_k0..} (cast to the key's types unless {@code typed}) that passes the filter. */
+    private String rowOfKey(String keysAlias, boolean typed) {
+        List<Column> keys = schema.keyColumns();
+        String match = IntStream.range(0, keys.size()).mapToObj(k -> "r." + Sql.quote(keys.get(k).name()) + " = "
+                + keysAlias + ".ace_k" + k + (typed ? "" : "::" + keys.get(k).type())).collect(Collectors.joining(" AND "));
+        return "(SELECT " + schema.columns().stream().map(c -> "r." + Sql.quote(c.name()))
+                .collect(Collectors.joining(", ")) + " FROM " + from() + " WHERE " + match + filterClause() + ") AS s";
     }
 }

@@ -15,7 +15,7 @@ import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.Sql;
 import dev.ace.core.internal.db.SqlErrors;
 import dev.ace.core.internal.diff.BoundDiff;
-import dev.ace.core.internal.diff.DiffOutput;
+import dev.ace.core.internal.TaskIds;
 import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairConflict;
 import dev.ace.core.repair.RepairMode;
@@ -98,7 +98,7 @@ public final class RepairEngine {
     public RepairResult repair(TableRepairRequest request) {
         Instant started = Instant.now();
         DiffFile file = validate(request);
-        String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("tr", started);
+        String taskId = TaskIds.orNext(request.taskId(), TaskIds.REPAIR, started);
         RepairMode mode = request.mode();
         String source = request.sourceOfTruth();
         boolean fromSource = mode != RepairMode.BIDIRECTIONAL && mode != RepairMode.FIX_NULLS;
