@@ -1,7 +1,6 @@
 package dev.ace.core.internal.diff;
 
 import dev.ace.core.AceConfig;
-import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.NodeDefinition;
@@ -13,17 +12,12 @@ import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
-import dev.ace.core.error.PermissionDeniedException;
+import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
-import dev.ace.core.internal.db.Sql;
-import dev.ace.core.internal.db.SqlErrors;
-import dev.ace.core.internal.diff.BoundDiff;
-import dev.ace.core.internal.diff.DiffFileWriter;
-import dev.ace.core.internal.diff.DiffOutput;
-import dev.ace.core.internal.diff.TableFilter;
+import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.repair.RowSql;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,20 +28,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,16 +45,16 @@ import org.slf4j.LoggerFactory;
  * Runs one table rerun: collects the keys of a diff file, puts them in the table's key order
  * (sorted by the first node, with the key columns' collations), cuts them into chunks of the
  * diff's {@code block_rows}, fetches the current rows of each chunk from every node, compares
- * them for every node pair, and writes a new diff file in the same format. Reads run in
- * repeatable-read snapshots as the caller's role, with the diff's {@code table_filter}, if any,
- * in a read-only transaction. Thread-safe: one engine serves concurrent reruns.
+ * them for every node pair, and writes a new diff file in the same format ({@link DiffFileWriter}).
+ * Reads run in repeatable-read snapshots as the caller's role, with the diff's
+ * {@code table_filter}, if any, checked as a diff checks it and run only through {@link TableSql},
+ * in a read-only transaction. Cancelling stops it between batches of keys and cancels the
+ * statements running; no diff file is left then. Thread-safe: one engine serves concurrent reruns.
  */
 public final class RerunEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RerunEngine.class);
     private static final int LOAD_BATCH = 10_000;
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -96,11 +85,17 @@ public final class RerunEngine {
             problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");
         }
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
+        String filter = file == null ? null : file.summary().tableFilter();
+        if (filter != null && !filter.isBlank() && TableFilter.problem(filter) != null) {
+            // the file's filter runs again, so it is checked again: the file may not come from table-diff
+            problems.add("diff_file " + request.diffFile() + " holds a table_filter that cannot be run: "
+                    + TableFilter.problem(filter));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
         BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
-        String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
+        String taskId = TaskIds.orNext(request.taskId(), TaskIds.RERUN, started);
         return new Run(request, behavior, bound, taskId, started).execute();
     }
 
@@ -111,16 +106,15 @@ public final class RerunEngine {
         private final BoundDiff bound;
         private final DiffSummary summary;
         private final TableSchema schema;
+        private final TableSql sql;
         private final String taskId;
         private final Instant started;
-        private final String what;
-        private final String filter;
         private final int chunkSize;
-        private final List<String> pairs = new ArrayList<>();
-        private final Map<String, AtomicLong> checked = new LinkedHashMap<>();
-        private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-        private final AtomicInteger mismatched = new AtomicInteger();
         private final int[] keyPositions;
+        private final DiffCounts counts;
+        private final NodeWork work;
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile int chunks;
 
         Run(TableRerunRequest request, RerunBehavior behavior, BoundDiff bound, String taskId, Instant started) {
             this.request = request;
@@ -128,57 +122,37 @@ public final class RerunEngine {
             this.bound = bound;
             this.summary = bound.summary();
             this.schema = bound.schema();
+            this.sql = new TableSql(schema, summary.tableFilter());
             this.taskId = taskId;
             this.started = started;
-            this.what = "rerunning the diff of table " + schema.table();
-            this.filter = summary.tableFilter() == null || summary.tableFilter().isBlank() ? null
-                    : TableFilter.forJdbc(summary.tableFilter());
             this.chunkSize = summary.blockRows() > 0 ? summary.blockRows() : config.blockRows();
             this.keyPositions = summary.keyPositions();
-            List<NodeDefinition> nodes = bound.nodes();
-            for (NodeDefinition node : nodes) {
-                checked.put(node.name(), new AtomicLong());
-            }
-            for (int i = 0; i < nodes.size(); i++) {
-                for (int j = i + 1; j < nodes.size(); j++) {
-                    String pair = nodes.get(i).name() + "/" + nodes.get(j).name();
-                    pairs.add(pair);
-                    counts.put(pair, new AtomicLong());
-                }
-            }
+            this.counts = new DiffCounts(bound.nodes());
+            this.work = NodeWork.of(pools, request.role(), "rerunning the diff of table " + schema.table(), "rerun")
+                    .cancelledBy(request.cancellation(), this::cancelled).withSqlMeaning(sql::filterError);
         }
 
         DiffResult execute() {
-            Map<String, List<String>> distinct = new LinkedHashMap<>();
-            bound.file().forEachRow((pair, node, row) -> distinct.putIfAbsent(RowSql.keyId(row.key()), row.key()));
-            List<List<String>> keys = sortKeys(new ArrayList<>(distinct.values()));
-            int chunks = (keys.size() + chunkSize - 1) / chunkSize;
-            Path directory = DiffOutput.directory(config.outputDirectory(), "diffs", started);
-            Path target = directory.resolve(DiffOutput.fileName(schema.table(), "diffs", taskId));
-            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory)) {
+            Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
+            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target)) {
+                Map<String, List<String>> distinct = new LinkedHashMap<>();
+                bound.file().forEachRow((pair, node, row) -> distinct.putIfAbsent(RowSql.keyId(row.key()), row.key()));
+                List<List<String>> keys = sortKeys(new ArrayList<>(distinct.values()));
+                chunks = (keys.size() + chunkSize - 1) / chunkSize;
                 if (behavior == RerunBehavior.HOSTDB) {
-                    hostdb(keys, chunks, writer);
+                    hostdb(keys, writer);
                 } else {
-                    multiprocessing(keys, chunks, writer);
+                    multiprocessing(keys, writer);
                 }
-                Instant finished = Instant.now();
-                Map<String, Long> differing = new LinkedHashMap<>();
-                for (String pair : pairs) {
-                    long count = counts.get(pair).get();
-                    if (count > 0) {
-                        differing.put(pair, count);
-                    }
+                if (request.cancellation().isCancelled()) {
+                    throw cancelled();
                 }
-                Map<String, Long> rows = new LinkedHashMap<>();
-                checked.forEach((node, count) -> rows.put(node, count.get()));
-                List<String> nodeNames = bound.nodes().stream().map(NodeDefinition::name).toList();
-                Path written = writer.finish(target, DiffOutput.summaryJson(new DiffOutput.Summary(taskId, summary.clusterName(),
-                        bound.cluster().database(), schema.table(), nodeNames, schema.columns(), schema.primaryKey(),
-                        summary.blockRows(), summary.maxCpuRatio(), summary.batchSize(), summary.tableFilter(), started,
-                        finished, rows, differing, chunks, mismatched.get(), summary.truncated())), pairs);
-                DiffResult result = new DiffResult(taskId, summary.clusterName(), bound.cluster().database(),
-                        schema.table(), nodeNames, rows, chunks, mismatched.get(), differing, started, finished, written,
-                        summary.truncated());
+                DiffOutput.Summary facts = new DiffOutput.Summary(taskId, summary.clusterName(),
+                        bound.cluster().database(), schema.table(), bound.nodes().stream().map(NodeDefinition::name)
+                        .toList(), schema.columns(), schema.primaryKey(), summary.blockRows(), summary.maxCpuRatio(),
+                        summary.batchSize(), summary.tableFilter(), started, Instant.now(), counts.checked(),
+                        counts.differing(), chunks, counts.mismatched(), summary.truncated());
+                DiffResult result = facts.result(writer.finish(facts));
                 if (!request.quiet()) {
                     LOG.info("rerun of {} ({}): {}", bound.file().path(), behavior, result.describe());
                 }
@@ -189,6 +163,24 @@ public final class RerunEngine {
             }
         }
 
+        private AceException cancelled() {
+            int total = chunks;
+            return new AceException(ErrorCode.CANCELLED, "table-rerun of " + schema.table() + " was cancelled after "
+                    + done.get() + (total > 0 ? " of " + total : "") + " batches of keys; no diff file was written");
+        }
+
+        /** Between batches: stops when the caller cancelled. */
+        private void stopIfCancelled() {
+            if (request.cancellation().isCancelled()) {
+                throw cancelled();
+            }
+        }
+
+        /** One more batch of keys is compared on every node. */
+        private void batchDone() {
+            request.progress().onProgress(done.incrementAndGet(), chunks);
+        }
+
         // ------------------------------------------------------------------ key order
 
         /** The keys in the table's key order, as the first node sorts them with the key columns' collations. */
@@ -197,14 +189,10 @@ public final class RerunEngine {
                 return keys;
             }
             NodeDefinition node = bound.nodes().get(0);
-            try (NodeSession session = openReadOnly(node)) {
+            try (NodeSession session = work.openReadOnly(node)) {
                 Connection connection = session.connection();
                 Map<String, String> collations = new HashMap<>();
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT a.attname, quote_ident(n.nspname) || '.' || quote_ident(c.collname) "
-                                + "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_collation c ON c.oid = a.attcollation "
-                                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
-                                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped")) {
+                try (PreparedStatement statement = connection.prepareStatement(TableSql.COLUMN_COLLATIONS)) {
                     statement.setString(1, schema.table().quoted());
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
@@ -212,16 +200,8 @@ public final class RerunEngine {
                         }
                     }
                 }
-                List<Column> keyColumns = schema.keyColumns();
-                String order = IntStream.range(0, keyColumns.size()).mapToObj(k -> {
-                    Column column = keyColumns.get(k);
-                    String collation = collations.get(column.name());
-                    return "(k.ace_k" + k + "::" + column.type() + ")" + (collation == null ? "" : " COLLATE " + collation);
-                }).collect(Collectors.joining(", "));
-                String query = "SELECT k.ace_ord FROM unnest((SELECT ?::int[]), " + arrays(keyColumns.size()) + ") AS k(ace_ord, "
-                        + names("ace_k", keyColumns.size()) + ") ORDER BY " + order;
                 List<List<String>> sorted = new ArrayList<>(keys.size());
-                try (PreparedStatement statement = connection.prepareStatement(query)) {
+                try (PreparedStatement statement = connection.prepareStatement(sql.keyOrderQuery(collations))) {
                     bindKeys(statement, connection, keys, 0, true);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
@@ -231,7 +211,7 @@ public final class RerunEngine {
                 }
                 return sorted;
             } catch (SQLException e) {
-                throw SqlErrors.wrap(e, node, what);
+                throw work.translate(e, node);
             }
         }
 
@@ -250,83 +230,55 @@ public final class RerunEngine {
                     IntStream.range(0, keyPositions.length).toArray());
         }
 
-        private String arrays(int count) {
-            return RowSql.arrays(count);
-        }
-
-        private String names(String prefix, int count) {
-            return IntStream.range(0, count).mapToObj(i -> prefix + i).collect(Collectors.joining(", "));
-        }
-
-        /** The row of {@code T} for the key held by {@code keysAlias.ace_k0..}, with the filter, as a lateral subquery. */
-        private String rowOf(String keysAlias, boolean keysTyped) {
-            List<Column> keyColumns = schema.keyColumns();
-            String match = IntStream.range(0, keyColumns.size()).mapToObj(k -> "r." + Sql.quote(keyColumns.get(k).name())
-                    + " = " + keysAlias + ".ace_k" + k + (keysTyped ? "" : "::" + keyColumns.get(k).type()))
-                    .collect(Collectors.joining(" AND "));
-            return "(SELECT " + schema.columns().stream().map(c -> "r." + Sql.quote(c.name()))
-                    .collect(Collectors.joining(", ")) + " FROM " + schema.table().quoted() + " AS r WHERE " + match
-                    + (filter == null ? "" : " AND (\n" + filter + "\n)") + ") AS s";
-        }
-
         // ------------------------------------------------------------------ multiprocessing
 
-        private void multiprocessing(List<List<String>> keys, int chunks, DiffFileWriter writer) {
+        private void multiprocessing(List<List<String>> keys, DiffFileWriter writer) {
             double ratio = summary.maxCpuRatio() > 0 && summary.maxCpuRatio() <= 1 ? summary.maxCpuRatio()
                     : config.maxCpuRatio();
             int workers = Math.max(1, Math.min(Math.min(config.maxConnectionsPerNode(), Math.max(1, chunks)),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * ratio))));
-            ExecutorService threads = Executors.newFixedThreadPool(workers, daemon("worker"));
             AtomicInteger next = new AtomicInteger();
-            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-            String query = "SELECT s.* FROM unnest(" + arrays(keyPositions.length) + ") AS ace_keys("
-                    + names("ace_k", keyPositions.length) + ") CROSS JOIN LATERAL " + rowOf("ace_keys", false);
-            try {
-                List<Future<Void>> running = new ArrayList<>();
-                for (int w = 0; w < workers; w++) {
-                    running.add(threads.submit(() -> {
+            String query = sql.rowsOfKeysQuery();
+            List<Future<Void>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                running.add(work.submit(() -> {
+                    try {
                         int chunk;
-                        while (!failed.get() && (chunk = next.getAndIncrement()) < chunks) {
+                        while (work.failure() == null && (chunk = next.getAndIncrement()) < chunks) {
+                            stopIfCancelled();
                             List<List<String>> slice = keys.subList(chunk * chunkSize,
                                     Math.min(keys.size(), (chunk + 1) * chunkSize));
-                            Map<String, Map<String, List<String>>> rows = new LinkedHashMap<>();
-                            List<NodeDefinition> ordered = new ArrayList<>(bound.nodes());
-                            ordered.sort(Comparator.comparing(NodeDefinition::address)
-                                    .thenComparing(NodeDefinition::database));
-                            List<NodeSession> sessions = new ArrayList<>();
-                            try {
-                                Map<NodeDefinition, NodeSession> byNode = new HashMap<>();
-                                for (NodeDefinition node : ordered) {
-                                    NodeSession session = openReadOnly(node);
-                                    sessions.add(session);
-                                    byNode.put(node, session);
-                                }
-                                for (NodeDefinition node : bound.nodes()) {
-                                    Connection connection = byNode.get(node).connection();
-                                    try (PreparedStatement statement = connection.prepareStatement(query)) {
-                                        bindKeys(statement, connection, slice, 0, false);
-                                        rows.put(node.name(), read(statement.executeQuery()));
-                                    } catch (SQLException e) {
-                                        throw SqlErrors.wrap(e, node, what);
-                                    }
-                                    verifyRole(byNode.get(node));
-                                }
-                            } catch (RuntimeException e) {
-                                failed.set(true);
-                                throw e;
-                            } finally {
-                                sessions.forEach(NodeSession::close);
-                            }
-                            compare(chunk, slice, rows, writer);
+                            compare(chunk, slice, readChunk(slice, query), writer);
+                            batchDone();
                         }
                         return null;
-                    }));
+                    } catch (Exception e) {
+                        throw work.fail(work.translate(e, null));
+                    }
+                }));
+            }
+            work.awaitAll(running);
+        }
+
+        /** The rows of one batch of keys on every node, each in a snapshot of its own. */
+        private Map<String, Map<String, List<String>>> readChunk(List<List<String>> slice, String query) {
+            Map<String, Map<String, List<String>>> rows = new LinkedHashMap<>();
+            Map<NodeDefinition, NodeSession> sessions = work.leaseAll(bound.nodes(), work::openReadOnly);
+            try {
+                for (NodeDefinition node : bound.nodes()) {
+                    NodeSession session = sessions.get(node);
+                    Connection connection = session.connection();
+                    try (PreparedStatement statement = connection.prepareStatement(query)) {
+                        bindKeys(statement, connection, slice, 0, false);
+                        rows.put(node.name(), read(statement.executeQuery()));
+                    } catch (SQLException e) {
+                        throw work.translate(e, node);
+                    }
+                    verifyRole(session);
                 }
-                for (Future<Void> future : running) {
-                    await(future);
-                }
+                return rows;
             } finally {
-                threads.shutdownNow();
+                NodeWork.closeAll(sessions);
             }
         }
 
@@ -355,77 +307,41 @@ public final class RerunEngine {
 
         // ------------------------------------------------------------------ hostdb
 
-        private void hostdb(List<List<String>> keys, int chunks, DiffFileWriter writer) {
+        private void hostdb(List<List<String>> keys, DiffFileWriter writer) {
             List<NodeDefinition> nodes = bound.nodes();
-            List<NodeDefinition> ordered = new ArrayList<>(nodes);
-            ordered.sort(Comparator.comparing(NodeDefinition::address).thenComparing(NodeDefinition::database));
             Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
-            Map<NodeDefinition, PreparedStatement> statements = new HashMap<>();
+            Map<NodeDefinition, PreparedStatement> statements = new ConcurrentHashMap<>();
             Map<NodeDefinition, ResultSet> results = new HashMap<>();
-            ExecutorService threads = Executors.newFixedThreadPool(nodes.size(), daemon("node"));
-            String tableName = "ace_rerun_" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
+            String keyTable = "ace_rerun_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             try {
-                for (NodeDefinition node : ordered) {
-                    NodeSession session = pools.open(node, request.role(), what);
-                    sessions.put(node, session);
-                    try {
-                        session.connection().setAutoCommit(false);
-                        session.connection().setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                    } catch (SQLException e) {
-                        throw SqlErrors.wrap(e, node, what);
-                    }
-                }
-                Map<NodeDefinition, Future<ResultSet>> loading = new LinkedHashMap<>();
-                for (NodeDefinition node : nodes) {
+                sessions.putAll(work.leaseAll(nodes,
+                        node -> work.openTransaction(node, Connection.TRANSACTION_REPEATABLE_READ, false)));
+                results.putAll(work.onEach(nodes, node -> {
                     Connection connection = sessions.get(node).connection();
-                    loading.put(node, threads.submit(() -> {
-                        try {
-                            load(connection, tableName, keys);
-                            PreparedStatement statement = connection.prepareStatement("SELECT k.ace_ord, s.* FROM "
-                                    + "pg_temp." + tableName + " AS k CROSS JOIN LATERAL " + rowOf("k", true)
-                                    + " ORDER BY k.ace_ord");
-                            synchronized (statements) {
-                                statements.put(node, statement);
-                            }
-                            statement.setFetchSize(1000);
-                            return statement.executeQuery();
-                        } catch (SQLException e) {
-                            throw SqlErrors.wrap(e, node, what);
-                        }
-                    }));
-                }
-                for (Map.Entry<NodeDefinition, Future<ResultSet>> entry : loading.entrySet()) {
-                    results.put(entry.getKey(), await(entry.getValue()));
-                }
-                merge(keys, chunks, results, writer);
+                    load(connection, keyTable, keys);
+                    PreparedStatement statement = connection.prepareStatement(sql.rowsOfKeyTableQuery(keyTable));
+                    statements.put(node, statement);
+                    statement.setFetchSize(1000);
+                    return statement.executeQuery();
+                }));
+                merge(keys, results, writer);
                 for (NodeDefinition node : nodes) {
                     verifyRole(sessions.get(node));
                 }
             } finally {
-                threads.shutdownNow();
-                for (ResultSet result : results.values()) {
-                    closeQuietly(result);
-                }
-                for (PreparedStatement statement : statements.values()) {
-                    closeQuietly(statement);
-                }
+                results.values().forEach(RerunEngine::closeQuietly);
+                statements.values().forEach(RerunEngine::closeQuietly);
                 // rolls back: the temporary table, created inside the transaction, goes with it
-                sessions.values().forEach(NodeSession::close);
+                NodeWork.closeAll(sessions);
             }
         }
 
         /** Creates the key table in the open transaction, fills it, then makes the transaction read-only. */
         private void load(Connection connection, String tableName, List<List<String>> keys) throws SQLException {
-            List<Column> keyColumns = schema.keyColumns();
             try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TEMPORARY TABLE " + tableName + " (ace_ord int PRIMARY KEY, "
-                        + IntStream.range(0, keyColumns.size()).mapToObj(k -> "ace_k" + k + " " + keyColumns.get(k).type())
-                        .collect(Collectors.joining(", ")) + ") ON COMMIT DROP");
+                statement.execute(sql.createKeyTable(tableName));
             }
-            String insert = "INSERT INTO pg_temp." + tableName + " SELECT v.ace_ord, "
-                    + IntStream.range(0, keyColumns.size()).mapToObj(k -> "v.ace_k" + k + "::" + keyColumns.get(k).type())
-                    .collect(Collectors.joining(", ")) + " FROM unnest((SELECT ?::int[]), " + arrays(keyColumns.size())
-                    + ") AS v(ace_ord, " + names("ace_k", keyColumns.size()) + ")";
+            String insert = sql.fillKeyTable(tableName);
             for (int from = 0; from < keys.size(); from += LOAD_BATCH) {
                 try (PreparedStatement statement = connection.prepareStatement(insert)) {
                     bindKeys(statement, connection, keys.subList(from, Math.min(keys.size(), from + LOAD_BATCH)), from,
@@ -441,12 +357,12 @@ public final class RerunEngine {
         }
 
         /** Reads every node's ordered rows chunk by chunk (rows of a chunk have ordinals in its slice of the keys). */
-        private void merge(List<List<String>> keys, int chunks, Map<NodeDefinition, ResultSet> results,
-                           DiffFileWriter writer) {
+        private void merge(List<List<String>> keys, Map<NodeDefinition, ResultSet> results, DiffFileWriter writer) {
             Map<NodeDefinition, List<String>> pending = new HashMap<>();
             Map<NodeDefinition, Integer> pendingOrd = new HashMap<>();
             int columns = schema.columns().size();
             for (int chunk = 0; chunk < chunks; chunk++) {
+                stopIfCancelled();
                 int end = Math.min(keys.size(), (chunk + 1) * chunkSize);
                 Map<String, Map<String, List<String>>> rows = new LinkedHashMap<>();
                 for (NodeDefinition node : bound.nodes()) {
@@ -475,11 +391,12 @@ public final class RerunEngine {
                             found.put(keyIdOf(row), row);
                         }
                     } catch (SQLException e) {
-                        throw SqlErrors.wrap(e, node, what);
+                        throw work.translate(e, node);
                     }
                     rows.put(node.name(), found);
                 }
                 compare(chunk, keys.subList(chunk * chunkSize, end), rows, writer);
+                batchDone();
             }
         }
 
@@ -488,7 +405,7 @@ public final class RerunEngine {
         /** Compares one chunk's rows on every node pair, in key order, and spools the differences. */
         private void compare(int chunk, List<List<String>> slice, Map<String, Map<String, List<String>>> rows,
                              DiffFileWriter writer) {
-            rows.forEach((node, found) -> checked.get(node).addAndGet(found.size()));
+            rows.forEach((node, found) -> counts.addChecked(node, found.size()));
             boolean differs = false;
             List<NodeDefinition> nodes = bound.nodes();
             try {
@@ -515,8 +432,8 @@ public final class RerunEngine {
                         }
                         if (count > 0) {
                             differs = true;
-                            String pair = left + "/" + right;
-                            counts.get(pair).addAndGet(count);
+                            String pair = DiffCounts.pair(left, right);
+                            counts.differing(pair).addAndGet(count);
                             writer.add(chunk, pair, left, leftRows);
                             writer.add(chunk, pair, right, rightRows);
                         }
@@ -526,59 +443,14 @@ public final class RerunEngine {
                 throw new AceException(ErrorCode.IO_ERROR, "could not write the diff spool: " + e.getMessage(), e);
             }
             if (differs) {
-                mismatched.incrementAndGet();
+                counts.addMismatch();
             }
         }
 
-        // ------------------------------------------------------------------ sessions and threads
-
-        private NodeSession openReadOnly(NodeDefinition node) {
-            NodeSession session = pools.open(node, request.role(), what);
-            try {
-                Connection connection = session.connection();
-                connection.setAutoCommit(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                connection.setReadOnly(true);
-                return session;
-            } catch (SQLException e) {
-                session.close();
-                throw SqlErrors.wrap(e, node, what);
-            }
-        }
-
-        /** A filter could change the session's role (set_config); nothing it returns is trusted if it did. */
+        /** Nothing a session returned is trusted if the filter ran in it and changed its role. */
         private void verifyRole(NodeSession session) {
-            if (filter == null) {
-                return;
-            }
-            try (PreparedStatement statement = session.connection().prepareStatement(
-                    "SELECT current_user = coalesce(?::name, session_user)")) {
-                statement.setString(1, request.role().name().orElse(null));
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    if (!rows.getBoolean(1)) {
-                        throw new PermissionDeniedException("table_filter changed the role of the session on node "
-                                + session.node().describe() + "; a filter may only select rows", null);
-                    }
-                }
-            } catch (SQLException e) {
-                throw SqlErrors.wrap(e, session.node(), what);
-            }
-        }
-
-        private <T> T await(Future<T> future) {
-            try {
-                return future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AceException(ErrorCode.CANCELLED, "interrupted while " + what, e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof AceException) {
-                    throw (AceException) cause;
-                }
-                throw new AceException(ErrorCode.DATABASE_ERROR, "unexpected failure while " + what + ": " + cause,
-                        cause);
+            if (sql.filtered()) {
+                work.verifyRole(session);
             }
         }
     }
@@ -589,13 +461,5 @@ public final class RerunEngine {
         } catch (Exception ignored) {
             // the session is closed (and its transaction rolled back) next
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String kind) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, "ace-rerun-" + kind + "-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
