@@ -29,7 +29,7 @@ final class Change {
     final Map<String, List<String>> providers;
     /** Why the change is skipped, or null while it may go ahead. */
     String conflict;
-    /** Its row number in the target's update stage when staged ahead ({@link StagedWriter#stageAhead}), else -1. */
+    /** Its row number in the target's update stage when staged ahead ({@link StageTables#stageAhead}), else -1. */
     int staged = -1;
 
     Change(RowChange.Kind kind, List<String> key, List<String> expected, List<String> row,
@@ -52,6 +52,20 @@ final class Change {
             }
         }
         return found;
+    }
+
+    /** Why a row no longer is what the diff recorded on {@code node}, or null when it still is. */
+    static String reason(String node, List<String> recorded, List<String> now) {
+        if (java.util.Objects.equals(recorded, now)) {
+            return null;
+        }
+        if (recorded == null) {
+            return "inserted on " + node + " since the diff";
+        }
+        if (now == null) {
+            return "deleted on " + node + " since the diff";
+        }
+        return "changed on " + node + " since the diff";
     }
 
     RowChange toRowChange() {

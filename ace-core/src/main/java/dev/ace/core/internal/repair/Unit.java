@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +33,23 @@ final class Unit {
         if (providers.isEmpty()) {
             checked.complete(null);
         }
+    }
+
+    /**
+     * Waits until every node has checked this unit, then marks each change found changed there
+     * as a conflict; the first failure to check it is thrown.
+     */
+    void awaitChecked() {
+        try {
+            checked.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        conflicts.forEach((change, reason) -> {
+            if (change.conflict == null) {
+                change.conflict = reason;
+            }
+        });
     }
 
     /** One node finished checking this unit. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The units of one repair, as its planner makes them. Changes are gathered per target into units
@@ -32,6 +33,8 @@ final class UnitFeed implements RepairPlanner.Sink {
 
     private final Map<String, BlockingQueue<Object>> targets = new LinkedHashMap<>();
     private final Map<String, BlockingQueue<Object>> providers = new LinkedHashMap<>();
+    /** Changes planned so far per target, for progress (read by the target's worker). */
+    private final Map<String, AtomicLong> planned = new LinkedHashMap<>();
     /** Planner thread only: the unit being gathered per target, and the updates announced. */
     private final Map<String, List<Change>> gathering = new LinkedHashMap<>();
     private final Map<String, List<Change>> announced = new LinkedHashMap<>();
@@ -41,6 +44,7 @@ final class UnitFeed implements RepairPlanner.Sink {
 
     UnitFeed(Collection<String> targetNodes, Collection<String> providerNodes) {
         targetNodes.forEach(node -> targets.put(node, new LinkedBlockingQueue<>()));
+        targetNodes.forEach(node -> planned.put(node, new AtomicLong()));
         providerNodes.forEach(node -> providers.put(node, new LinkedBlockingQueue<>()));
     }
 
@@ -51,6 +55,7 @@ final class UnitFeed implements RepairPlanner.Sink {
             announce(plan.node);
         }
         plan.changes.add(change);
+        planned.get(plan.node).incrementAndGet();
         List<Change> unit = gathering.get(plan.node);
         if (unit != null && (unit.get(0).kind != change.kind || unit.size() == RepairEngine.BATCH)) {
             send(plan.node);
@@ -121,6 +126,11 @@ final class UnitFeed implements RepairPlanner.Sink {
     /** The next unit, {@link Ahead} or end of the queue of {@code node} as a target ({@code target}) or as a node re-read. */
     Object next(String node, boolean target) throws InterruptedException {
         return (target ? targets : providers).get(node).take();
+    }
+
+    /** How many changes of {@code target} are planned so far. */
+    long planned(String target) {
+        return planned.get(target).get();
     }
 
     /** Every unit so far; all of them once an {@link End} was taken. */
