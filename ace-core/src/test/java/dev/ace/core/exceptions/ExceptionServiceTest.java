@@ -184,8 +184,7 @@ class ExceptionServiceTest {
                     .isInstanceOf(SpockNotInstalledException.class)
                     .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.SPOCK_NOT_INSTALLED))
                     .hasMessage("Spock is not installed on node n2 (127.0.0.1:" + db.node("n2").port() + ", database "
-                            + db.name() + "): the spock schema with exception_log, exception_status and "
-                            + "exception_status_detail is missing");
+                            + db.name() + "): the spock schema with exception_log is missing");
             assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.of("acetest", "n2")))
                     .isInstanceOf(SpockNotInstalledException.class);
         }
