@@ -1,19 +1,23 @@
 package dev.ace.core.spock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ace.core.CallerRole;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.NotFoundException;
+import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.error.SpockNotInstalledException;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.Sql;
 import dev.ace.core.internal.db.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -30,16 +34,51 @@ import java.util.Objects;
  * ({@code exception_status}) and of all its failed commands ({@code exception_status_detail}) in
  * one transaction; with it, only that command's detail row. {@code resolved_at} is the database's
  * transaction time when the status becomes RESOLVED and is cleared otherwise; omitted
- * {@code resolution_details} are stored as SQL NULL. An exception with several retries (Spock's
- * {@code retry_errored_at}) has all of them updated. An exception Spock only logged (its apply
- * worker writes {@code exception_log} alone) is first tracked: its status rows are created as
- * PENDING from the log. Nothing matching is an error, not a success.
+ * {@code resolution_details} are stored as SQL NULL. Spock's apply worker writes
+ * {@code exception_log} alone, stamping each logged command with its own {@code retry_errored_at};
+ * status rows are keyed by it, so an exception has one status row per distinct
+ * {@code retry_errored_at} (with Spock 5, one per logged command) and all of them are updated. An
+ * exception Spock only logged is first tracked: its status rows are created as PENDING from the
+ * log, and the two status tables themselves are created (with Spock's definitions) when the node
+ * lacks them. Nothing matching is an error, not a success.
  */
 public final class ExceptionService {
 
-    private static final String TABLES_PRESENT = "SELECT count(*) FROM pg_catalog.pg_class c "
+    /** The exception tables the node has, read with the statement's snapshot (not the relation cache). */
+    private static final String TABLES_PRESENT = "SELECT coalesce(bool_or(c.relname = 'exception_log'), false), "
+            + "coalesce(bool_or(c.relname = 'exception_status'), false), "
+            + "coalesce(bool_or(c.relname = 'exception_status_detail'), false) FROM pg_catalog.pg_class c "
             + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'spock' "
+            + "AND c.relkind IN ('r', 'p') "
             + "AND c.relname IN ('exception_log', 'exception_status', 'exception_status_detail')";
+
+    /**
+     * Spock 5's definitions of the status tables ({@code sql/spock--5.0.0.sql}, unchanged through
+     * 5.0.11), created by the first update on a node that lacks them: Spock's apply worker never
+     * writes them.
+     */
+    private static final String CREATE_STATUS = "CREATE TABLE spock.exception_status (\n"
+            + "  remote_origin oid NOT NULL,\n"
+            + "  remote_commit_ts timestamptz NOT NULL,\n"
+            + "  retry_errored_at timestamptz NOT NULL,\n"
+            + "  remote_xid bigint NOT NULL,\n"
+            + "  status text NOT NULL,\n"
+            + "  resolved_at timestamptz,\n"
+            + "  resolution_details jsonb,\n"
+            + "  PRIMARY KEY (remote_origin, remote_commit_ts, retry_errored_at)\n"
+            + ") WITH (user_catalog_table = true)";
+    private static final String CREATE_STATUS_DETAIL = "CREATE TABLE spock.exception_status_detail (\n"
+            + "  remote_origin oid NOT NULL,\n"
+            + "  remote_commit_ts timestamptz NOT NULL,\n"
+            + "  command_counter integer NOT NULL,\n"
+            + "  retry_errored_at timestamptz NOT NULL,\n"
+            + "  remote_xid bigint NOT NULL,\n"
+            + "  status text NOT NULL,\n"
+            + "  resolved_at timestamptz,\n"
+            + "  resolution_details jsonb,\n"
+            + "  PRIMARY KEY (remote_origin, remote_commit_ts, command_counter, retry_errored_at),\n"
+            + "  FOREIGN KEY (remote_origin, remote_commit_ts, retry_errored_at) REFERENCES spock.exception_status\n"
+            + ") WITH (user_catalog_table = true)";
 
     private final ClusterResolver clusters;
     private final NodePools pools;
@@ -60,8 +99,9 @@ public final class ExceptionService {
      *
      * @throws InvalidRequestException listing every invalid field, before touching the node
      * @throws NotFoundException when no exception (or command) matches; nothing is changed
-     * @throws SpockNotInstalledException when the node has no spock schema with the exception tables
-     * @throws dev.ace.core.error.PermissionDeniedException when the role may not update the spock tables; nothing is changed
+     * @throws SpockNotInstalledException when the node has no {@code spock.exception_log}
+     * @throws PermissionDeniedException when the role may not update the spock tables, or may not
+     *         create the status tables a node lacks; nothing is changed
      */
     public ExceptionUpdateResult update(ExceptionUpdateRequest request) {
         Objects.requireNonNull(request, "request");
@@ -70,8 +110,15 @@ public final class ExceptionService {
         String what = "updating a Spock exception";
         try (NodeSession session = pools.open(node, request.role(), what)) {
             Connection connection = session.connection();
-            requireSpock(connection, node);
+            Tables tables = requireSpock(connection, node);
             connection.setAutoCommit(false);
+            if (!tables.status() || !tables.detail()) {
+                if (!logged(connection, update)) {
+                    connection.rollback();
+                    throw notFound(update, node);
+                }
+                createStatusTables(connection, node, request.role());
+            }
             boolean resolved = update.status() == ExceptionStatus.RESOLVED;
             String set = " SET status = ?, resolved_at = " + (resolved ? "now()" : "NULL")
                     + ", resolution_details = ?::jsonb WHERE remote_origin = ?::oid AND remote_commit_ts = ? "
@@ -85,10 +132,7 @@ public final class ExceptionService {
                     + (update.commandCounter() == null ? "" : " AND command_counter = ?"), update, update.commandCounter());
             if (statusRows + detailRows == 0) {
                 connection.rollback();
-                throw new NotFoundException("no Spock exception with remote_origin " + update.origin()
-                        + ", remote_commit_ts " + update.commitTs() + ", remote_xid " + update.xid()
-                        + (update.commandCounter() == null ? "" : ", command_counter " + update.commandCounter())
-                        + " on node " + node.describe() + "; nothing was changed");
+                throw notFound(update, node);
             }
             OffsetDateTime resolvedAt = null;
             if (resolved) {
@@ -102,6 +146,66 @@ public final class ExceptionService {
             return new ExceptionUpdateResult(node.name(), update.status(), statusRows, detailRows, resolvedAt);
         } catch (SQLException e) {
             throw SqlErrors.wrap(e, node, what);
+        }
+    }
+
+    private static NotFoundException notFound(Update update, NodeDefinition node) {
+        return new NotFoundException("no Spock exception with remote_origin " + update.origin()
+                + ", remote_commit_ts " + update.commitTs() + ", remote_xid " + update.xid()
+                + (update.commandCounter() == null ? "" : ", command_counter " + update.commandCounter())
+                + " on node " + node.describe() + "; nothing was changed");
+    }
+
+    /** Whether {@code exception_log} holds the exception (and the command, when one is named). */
+    private static boolean logged(Connection connection, Update update) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM "
+                + "spock.exception_log l WHERE " + LOG_MATCH + " AND (?::int IS NULL OR l.command_counter = ?))")) {
+            bindKey(statement, update, 1);
+            if (update.commandCounter() == null) {
+                statement.setNull(4, Types.INTEGER);
+                statement.setNull(5, Types.INTEGER);
+            } else {
+                statement.setInt(4, update.commandCounter());
+                statement.setInt(5, update.commandCounter());
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Creates {@code exception_status} and {@code exception_status_detail} where the node lacks
+     * them, in the update's transaction (an update that finds nothing rolls them back too). An
+     * advisory lock serializes two first updates; the check is repeated under it, with a new
+     * snapshot, so the second finds the first's tables instead of failing on them. This needs
+     * CREATE on schema {@code spock}; the tables belong to the role that ran the update.
+     */
+    private static void createStatusTables(Connection connection, NodeDefinition node, CallerRole role)
+            throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended('ace spock exception status tables', 0))")) {
+            lock.executeQuery().close();
+        }
+        Tables tables = tables(connection);
+        try (Statement statement = connection.createStatement()) {
+            if (!tables.status()) {
+                statement.execute(CREATE_STATUS);
+            }
+            if (!tables.detail()) {
+                statement.execute(CREATE_STATUS_DETAIL);
+            }
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                String grantee = role.name().orElse(node.user());
+                throw new PermissionDeniedException((role.name().isPresent() ? "role " : "ACE's user ") + grantee
+                        + " may not create spock.exception_status and spock.exception_status_detail on node "
+                        + node.describe() + ", which Spock's apply worker does not create and the first update of an "
+                        + "exception does; GRANT CREATE ON SCHEMA spock TO " + Sql.quote(grantee)
+                        + ", or run that first update as a role that may; nothing was changed", e);
+            }
+            throw e;
         }
     }
 
@@ -280,15 +384,34 @@ public final class ExceptionService {
         }
     }
 
-    private static void requireSpock(Connection connection, NodeDefinition node) throws SQLException {
+    /** Which of Spock's exception tables a node has. */
+    private record Tables(boolean log, boolean status, boolean detail) {
+    }
+
+    private static Tables tables(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(TABLES_PRESENT);
              ResultSet rows = statement.executeQuery()) {
             rows.next();
-            if (rows.getInt(1) < 3) {
-                throw new SpockNotInstalledException("Spock is not installed on node " + node.describe()
-                        + ": the spock schema with exception_log, exception_status and exception_status_detail is missing");
-            }
+            return new Tables(rows.getBoolean(1), rows.getBoolean(2), rows.getBoolean(3));
         }
+    }
+
+    /** The node's exception tables; Spock itself only guarantees {@code exception_log}. */
+    private static Tables requireSpock(Connection connection, NodeDefinition node) throws SQLException {
+        Tables tables = tables(connection);
+        if (!tables.log()) {
+            throw new SpockNotInstalledException("Spock is not installed on node " + node.describe()
+                    + ": the spock schema with exception_log is missing");
+        }
+        return tables;
+    }
+
+    /** An empty stand-in for a status table the node does not have yet: every command is then PENDING. */
+    private static String absent(boolean detail) {
+        return "(SELECT NULL::oid AS remote_origin, NULL::timestamptz AS remote_commit_ts, "
+                + (detail ? "NULL::integer AS command_counter, " : "")
+                + "NULL::timestamptz AS retry_errored_at, NULL::text AS status, NULL::timestamptz AS resolved_at, "
+                + "NULL::jsonb AS resolution_details WHERE false)";
     }
 
     /**
@@ -331,26 +454,29 @@ public final class ExceptionService {
         NodeDefinition node = clusters.resolve(request.clusterName(), request.dbname()).node(request.nodeName());
         String what = "listing Spock exceptions";
         String current = "coalesce(d.status, s.status, 'PENDING')";
-        String from = " FROM spock.exception_log l "
-                + "LEFT JOIN spock.exception_status s ON s.remote_origin = l.remote_origin "
-                + "AND s.remote_commit_ts = l.remote_commit_ts AND s.retry_errored_at = l.retry_errored_at "
-                + "LEFT JOIN spock.exception_status_detail d ON d.remote_origin = l.remote_origin "
-                + "AND d.remote_commit_ts = l.remote_commit_ts AND d.command_counter = l.command_counter "
-                + "AND d.retry_errored_at = l.retry_errored_at "
-                + "WHERE (?::text IS NULL OR " + current + " = ?) AND (?::text IS NULL OR l.table_schema = ?) "
-                + "AND (?::text IS NULL OR l.table_name = ?)";
-        String page = "SELECT l.remote_origin, l.remote_commit_ts, l.command_counter, l.retry_errored_at, l.remote_xid, "
-                + "l.local_origin, l.local_commit_ts, l.table_schema, l.table_name, l.operation, l.local_tup::text, "
-                + "l.remote_old_tup::text, l.remote_new_tup::text, l.ddl_statement, l.ddl_user, l.error_message, "
-                + current + ", CASE WHEN d.status IS NOT NULL THEN d.resolved_at ELSE s.resolved_at END, "
-                + "(CASE WHEN d.status IS NOT NULL THEN d.resolution_details ELSE s.resolution_details END)::text"
-                + from + " ORDER BY l.remote_commit_ts DESC, l.remote_origin, l.command_counter, "
-                + "l.retry_errored_at DESC LIMIT ? OFFSET ?";
         String[] filters = {status == null ? null : status.name(), table == null ? null : table.schema(),
             table == null ? null : table.table()};
         try (NodeSession session = pools.open(node, request.role(), what)) {
             Connection connection = session.connection();
-            requireSpock(connection, node);
+            Tables tables = requireSpock(connection, node);
+            String from = " FROM spock.exception_log l "
+                    + "LEFT JOIN " + (tables.status() ? "spock.exception_status" : absent(false)) + " s "
+                    + "ON s.remote_origin = l.remote_origin "
+                    + "AND s.remote_commit_ts = l.remote_commit_ts AND s.retry_errored_at = l.retry_errored_at "
+                    + "LEFT JOIN " + (tables.detail() ? "spock.exception_status_detail" : absent(true)) + " d "
+                    + "ON d.remote_origin = l.remote_origin "
+                    + "AND d.remote_commit_ts = l.remote_commit_ts AND d.command_counter = l.command_counter "
+                    + "AND d.retry_errored_at = l.retry_errored_at "
+                    + "WHERE (?::text IS NULL OR " + current + " = ?) AND (?::text IS NULL OR l.table_schema = ?) "
+                    + "AND (?::text IS NULL OR l.table_name = ?)";
+            String page = "SELECT l.remote_origin, l.remote_commit_ts, l.command_counter, l.retry_errored_at, "
+                    + "l.remote_xid, l.local_origin, l.local_commit_ts, l.table_schema, l.table_name, l.operation, "
+                    + "l.local_tup::text, l.remote_old_tup::text, l.remote_new_tup::text, l.ddl_statement, l.ddl_user, "
+                    + "l.error_message, " + current
+                    + ", CASE WHEN d.status IS NOT NULL THEN d.resolved_at ELSE s.resolved_at END, "
+                    + "(CASE WHEN d.status IS NOT NULL THEN d.resolution_details ELSE s.resolution_details END)::text"
+                    + from + " ORDER BY l.remote_commit_ts DESC, l.remote_origin, l.command_counter, "
+                    + "l.retry_errored_at DESC LIMIT ? OFFSET ?";
             long total;
             try (PreparedStatement statement = connection.prepareStatement("SELECT count(*)" + from)) {
                 bindFilters(statement, filters);
