@@ -15,6 +15,7 @@ import dev.ace.core.internal.db.SqlErrors;
 import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.diff.RerunEngine;
 import dev.ace.core.internal.repair.RepairEngine;
+import dev.ace.core.internal.spock.SpockExceptions;
 import dev.ace.core.repair.RepairService;
 import dev.ace.core.spock.ExceptionService;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ public final class Ace implements AutoCloseable {
         this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
         this.repair = new RepairService(new RepairEngine(config, clusters, pools, checker));
         this.rerun = new RerunService(new RerunEngine(config, clusters, pools, checker));
-        this.exceptions = new ExceptionService(clusters, pools);
+        this.exceptions = new SpockExceptions(clusters, pools);
     }
 
     /** An instance with this configuration; cluster definitions are looked up in the process's environment. */
