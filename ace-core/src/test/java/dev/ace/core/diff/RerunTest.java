@@ -2,6 +2,7 @@ package dev.ace.core.diff;
 
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
+import dev.ace.core.Cancellation;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffRow;
@@ -9,6 +10,7 @@ import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.repair.RepairConflict;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.testkit.TestDatabase;
@@ -148,5 +150,65 @@ class RerunTest {
             assertThat(db.queryValue(node, "SELECT count(*) FROM pg_class WHERE relname LIKE 'ace_rerun%'")).isEqualTo("0");
         }
         assertThat(files()).isEqualTo(files);
+    }
+
+    @Test
+    void aRerunCancelledBetweenBatchesLeavesNoFileAndNothingOnAnyNode(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 20000) i");
+        db.execute("n2", "UPDATE t SET v = 'n2' WHERE id % 2 = 0");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").blockRows(1000)
+                    .maxDiffRows(0).tableFilter("v IS NOT NULL").build());
+            long files = files();
+            for (RerunBehavior behavior : RerunBehavior.values()) {
+                Cancellation cancellation = new Cancellation();
+                List<int[]> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+                assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.t")
+                        .diffFile(before.diffFile()).behavior(behavior).cancellation(cancellation)
+                        .progress((done, total) -> {
+                            calls.add(new int[] {done, total});
+                            cancellation.cancel();
+                        }).build()))
+                        .as(behavior.toString())
+                        .isInstanceOf(AceException.class)
+                        .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.CANCELLED))
+                        .hasMessageStartingWith("table-rerun of public.t was cancelled after ")
+                        .hasMessageEndingWith(" of 10 batches of keys; no diff file was written");
+                assertThat(calls).as(behavior.toString()).isNotEmpty().allSatisfy(call -> assertThat(call[1]).isEqualTo(10));
+                assertThat(calls.get(0)[0]).isEqualTo(1);
+                assertThat(ace.activeConnections()).as(behavior.toString()).isZero();
+            }
+            assertThat(files()).isEqualTo(files);
+            for (String node : List.of("n1", "n2", "n3")) {
+                assertThat(db.queryValue(node, "SELECT count(*) FROM pg_class WHERE relname LIKE 'ace_rerun%'"))
+                        .isEqualTo("0");
+            }
+            List<Integer> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+            DiffResult whole = ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.t")
+                    .diffFile(before.diffFile()).behavior(RerunBehavior.HOSTDB)
+                    .progress((finished, total) -> done.add(finished)).build());
+            assertThat(done).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+            assertThat(whole.diffCounts()).containsExactly(Map.entry("n1/n2", 10000L), Map.entry("n2/n3", 10000L));
+        }
+    }
+
+    @Test
+    void aDiffFileWhoseFilterCouldNotComeFromTableDiffIsRefused(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a')");
+        db.execute("n2", "UPDATE t SET v = 'b'");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").tableFilter("id > 0")
+                    .build());
+            Path forged = dir.resolve("forged.json");
+            Files.writeString(forged, Files.readString(before.diffFile()).replace("\"id > 0\"",
+                    "\"true; DROP TABLE t\""));
+            assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.t")
+                    .diffFile(forged).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("diff_file " + forged + " holds a table_filter that cannot be run: table_filter must "
+                            + "be one SQL boolean expression without ';', was 'true; DROP TABLE t'");
+            assertThat(db.queryValue("n1", "SELECT count(*) FROM t")).isEqualTo("1");
+        }
     }
 }
