@@ -36,8 +36,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * One instance owns one connection pool per node, created on first use and closed by
- * {@link #close()}. Thread-safe: share one instance across threads and requests.
+ * One instance owns one connection pool per node and credential (a cluster definition with
+ * another password gets its own), created on first use and closed by {@link #close()}. Thread-safe: share one instance across threads and requests.
  */
 public final class Ace implements AutoCloseable {
 
