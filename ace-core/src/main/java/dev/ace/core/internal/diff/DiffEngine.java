@@ -11,6 +11,7 @@ import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.internal.RequestChecks;
 import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
@@ -73,15 +74,7 @@ public final class DiffEngine {
 
     private Options validate(TableDiffRequest request) {
         List<String> problems = new ArrayList<>();
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
+        TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
         int blockRows = request.blockRows().orElse(config.blockRows());
         if (blockRows < AceConfig.MIN_BLOCK_ROWS || blockRows > AceConfig.MAX_BLOCK_ROWS) {
             problems.add("block_rows must be between " + AceConfig.MIN_BLOCK_ROWS + " and " + AceConfig.MAX_BLOCK_ROWS

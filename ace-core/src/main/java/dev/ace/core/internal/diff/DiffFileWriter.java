@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ace.core.OutputFiles;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.diff.DiffFile;
-import dev.ace.core.diff.DiffSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

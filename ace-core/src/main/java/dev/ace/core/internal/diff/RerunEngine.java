@@ -12,6 +12,7 @@ import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.internal.RequestChecks;
 import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
@@ -71,15 +72,7 @@ public final class RerunEngine {
     public DiffResult rerun(TableRerunRequest request) {
         Instant started = Instant.now();
         List<String> problems = new ArrayList<>();
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
+        TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
         RerunBehavior behavior = RerunBehavior.parse(request.behavior());
         if (behavior == null) {
             problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");

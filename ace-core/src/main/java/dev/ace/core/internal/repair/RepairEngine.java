@@ -4,6 +4,7 @@ import dev.ace.core.AceConfig;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.internal.RequestChecks;
 import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
@@ -118,15 +119,7 @@ public final class RepairEngine {
     /** Every problem of the options and of the diff file, at once, before any database work. */
     static DiffFile validate(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
+        TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
         if (request.bidirectional() && !request.insertOnly()) {
             problems.add("bidirectional requires insert_only");
         }
