@@ -153,6 +153,8 @@ public final class RerunEngine {
             } catch (IOException e) {
                 throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
                         + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw work.translate(e, null);
             }
         }
 
