@@ -93,6 +93,27 @@ public final class DiffEngine {
         return run.execute();
     }
 
+    /**
+     * Every problem the diff would find before its first database statement, at once: the options,
+     * the cluster and the nodes (cluster definitions are read; no node is connected to).
+     */
+    public void validateRequest(TableDiffRequest request) {
+        java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+        try {
+            validate(request);
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.problems());
+        }
+        if (request.clusterName() != null && !request.clusterName().isBlank()) {
+            List<String> found = new ArrayList<>();
+            clusters.select(request.clusterName(), request.dbname().orElse(null), request.nodes(), 2, found);
+            problems.addAll(found);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-diff request", List.copyOf(problems));
+        }
+    }
+
     private Options validate(TableDiffRequest request) {
         List<String> problems = new ArrayList<>();
         if (request.clusterName() == null || request.clusterName().isBlank()) {

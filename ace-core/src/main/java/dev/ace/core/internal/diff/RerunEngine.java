@@ -82,6 +82,36 @@ public final class RerunEngine {
     public DiffResult rerun(TableRerunRequest request) {
         Instant started = Instant.now();
         List<String> problems = new ArrayList<>();
+        Checked checked = validate(request, problems, false);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-rerun request", problems);
+        }
+        BoundDiff bound = BoundDiff.bind(checked.file(), clusters, checker, request.dbname(), request.role());
+        String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
+        return new Run(request, checked.behavior(), bound, taskId, started).execute();
+    }
+
+    /**
+     * Every problem the rerun would find before its first database statement, at once: the options,
+     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
+     * node is connected to). The rows of the file are read when the rerun runs.
+     */
+    public void validateRequest(TableRerunRequest request) {
+        List<String> problems = new ArrayList<>();
+        Checked checked = validate(request, problems, true);
+        if (checked.file() != null) {
+            BoundDiff.resolve(checked.file(), clusters, request.dbname(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-rerun request", problems);
+        }
+    }
+
+    /** The options as the rerun uses them; the file is null when it could not be opened. */
+    private record Checked(RerunBehavior behavior, DiffFile file) {
+    }
+
+    private static Checked validate(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
         if (request.clusterName() == null || request.clusterName().isBlank()) {
             problems.add("cluster_name is required");
         }
@@ -95,13 +125,9 @@ public final class RerunEngine {
         if (behavior == null) {
             problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");
         }
-        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-rerun request", problems);
-        }
-        BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
-        String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
-        return new Run(request, behavior, bound, taskId, started).execute();
+        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
+                summaryOnly);
+        return new Checked(behavior, file);
     }
 
     /** State of one rerun while it runs. */

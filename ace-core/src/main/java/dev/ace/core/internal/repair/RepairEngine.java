@@ -146,9 +146,34 @@ public final class RepairEngine {
         return new Run(request, bound, plans, providers, feed, taskId, started).execute();
     }
 
+    /**
+     * Every problem the repair would find before its first database statement, at once: the options,
+     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
+     * node is connected to).
+     */
+    public void validateRequest(TableRepairRequest request) {
+        List<String> problems = new ArrayList<>();
+        DiffFile file = validate(request, problems);
+        if (file != null) {
+            BoundDiff.resolve(file, clusters, request.dbname(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+    }
+
     /** Every problem of the options and of the diff file, at once, before any database work. */
     static DiffFile validate(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
+        DiffFile file = validate(request, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+        return file;
+    }
+
+    /** Adds every problem of the options and of the diff file's summary to {@code problems}; the file, if it opened. */
+    private static DiffFile validate(TableRepairRequest request, List<String> problems) {
         if (request.clusterName() == null || request.clusterName().isBlank()) {
             problems.add("cluster_name is required");
         }
@@ -188,9 +213,6 @@ public final class RepairEngine {
         if (file != null && request.sourceOfTruth() != null && !file.summary().nodes().contains(request.sourceOfTruth())) {
             problems.add("source_of_truth " + request.sourceOfTruth() + " is not one of the diff file's nodes ("
                     + String.join(", ", file.summary().nodes()) + ")");
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-repair request", problems);
         }
         return file;
     }
