@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a task stands. A task starts {@link #QUEUED}, becomes {@link #RUNNING} when a slot is
- * free, and ends in one of the three finished states, which never change again.
+ * free, and ends in one of the three finished states, which never change again. Immutable and
+ * thread-safe.
  */
 public enum TaskState {
     /** Submitted, waiting for a free slot. */

@@ -1,6 +1,9 @@
 package dev.ace.core.task;
 
-/** The operation a task runs. Its API name is the command's ({@code table-diff}); its id starts with {@link #idPrefix()}. */
+/**
+ * The operation a task runs. Its API name is the command's ({@code table-diff}); its id starts with
+ * {@link #idPrefix()}. Immutable and thread-safe.
+ */
 public enum TaskType {
     /** A table diff ({@code td_} ids). */
     TABLE_DIFF("table-diff", "td"),

@@ -12,6 +12,7 @@ import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.TooManyTasksException;
 import dev.ace.core.internal.task.SqliteTaskStore;
 import dev.ace.core.internal.task.TaskManager;
+import dev.ace.core.internal.task.TaskStore;
 import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.TableRepairRequest;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -207,6 +209,85 @@ class TaskServiceTest {
             Task repaired = finished(ace, repair.id(), SERVICE);
             assertThat(repaired.progress()).isEqualTo(new TaskProgress.Rows(Map.of("n2",
                     new TaskProgress.NodeRows(4, 4))));
+        }
+    }
+
+    /** The SQLite store, counting the progress writes. */
+    private static final class CountingStore implements TaskStore {
+        private final TaskStore store;
+        final AtomicInteger progressWrites = new AtomicInteger();
+
+        CountingStore(TaskStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public boolean insert(Task task) {
+            return store.insert(task);
+        }
+
+        @Override
+        public boolean update(Task task) {
+            return store.update(task);
+        }
+
+        @Override
+        public void updateProgress(String id, TaskProgress progress) {
+            progressWrites.incrementAndGet();
+            store.updateProgress(id, progress);
+        }
+
+        @Override
+        public java.util.Optional<Task> find(String id) {
+            return store.find(id);
+        }
+
+        @Override
+        public TaskPage list(TaskQuery query) {
+            return store.list(query);
+        }
+
+        @Override
+        public List<Task> unfinished() {
+            return store.unfinished();
+        }
+
+        @Override
+        public List<Task> finishedBefore(Instant cutoff) {
+            return store.finishedBefore(cutoff);
+        }
+
+        @Override
+        public boolean delete(String id) {
+            return store.delete(id);
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+
+    @Test
+    void progressIsWrittenAtMostTwiceASecondAndAlwaysAtTheEnd(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 30000) i", "ANALYZE t");
+        AtomicInteger reports = new AtomicInteger();
+        try (Ace ace = ace(db, settings -> settings);
+             CountingStore store = new CountingStore(SqliteTaskStore.open(ace.config().taskStore()));
+             TaskManager tasks = new TaskManager(ace.config(), ace.diff(), ace.repair(), ace.rerun(), store,
+                     Clock.systemUTC())) {
+            long start = System.nanoTime();
+            Task submitted = tasks.submit(diff().progress((done, total) -> reports.incrementAndGet()).build());
+            Task done = tasks.awaitCompletion(submitted.id(), SERVICE, WAIT);
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            int ranges = done.diffResult().orElseThrow().rangesPlanned();
+            assertThat(ranges).isGreaterThan(20);
+            // the caller's listener hears every report; the store gets at most one write per 500 ms
+            assertThat(reports.get()).isEqualTo(ranges);
+            assertThat(store.progressWrites.get()).isLessThanOrEqualTo((int) (elapsedMs / 500) + 1)
+                    .isLessThan(ranges);
+            assertThat(done.progress()).isEqualTo(new TaskProgress.Ranges(ranges, ranges));
         }
     }
 
