@@ -12,8 +12,8 @@ import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.TooManyTasksException;
-import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairProgressListener;
+import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.RepairService;
 import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.core.task.Task;
@@ -275,13 +275,16 @@ public final class TaskManager implements TaskService, AutoCloseable {
         String message = null;
         boolean cancelled = entry.cancellation.isCancelled();
         if (error == null) {
-            NodeRepairResult stopped = result instanceof TaskResult.Repair repair ? repair.result().nodes().stream()
-                    .filter(node -> node.errorCode() == ErrorCode.CANCELLED).findFirst().orElse(null) : null;
-            if (cancelled && stopped != null) {
+            RepairResult repair = result instanceof TaskResult.Repair repaired ? repaired.result() : null;
+            if (cancelled && repair != null && !repair.succeeded()) {
+                // the repair returned per-node outcomes: the cancel stopped some node
                 state = TaskState.CANCELLED;
                 code = ErrorCode.CANCELLED;
-                message = "cancelled: " + stopped.error();
+                message = "table-repair of " + repair.table() + " was cancelled; committed on "
+                        + (repair.repairedNodes().isEmpty() ? "no node" : String.join(", ", repair.repairedNodes()))
+                        + ", not on " + String.join(", ", repair.unrepairedNodes());
             } else {
+                // finished before the cancel could stop it, if there was one
                 state = TaskState.COMPLETED;
             }
         } else {
