@@ -38,12 +38,12 @@ public final class TableFilter {
 
     /**
      * The filter with every {@code ?} outside quotes and comments doubled, as the JDBC driver
-     * reads a literal question mark there; for a filter {@link #problem} accepts.
+     * reads a literal question mark there. A filter {@link #problem} refuses is never run and
+     * comes back unchanged.
      */
     public static String forJdbc(String filter) {
         StringBuilder out = new StringBuilder(filter.length() + 8);
-        scan(filter, out);
-        return out.toString();
+        return scan(filter, out) == null ? out.toString() : filter;
     }
 
     /**

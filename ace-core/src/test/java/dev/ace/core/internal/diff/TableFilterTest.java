@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The lexical check of a {@code table_filter}, which ACE wraps as {@code AND (\n<filter>\n)}: a
  * filter that could end that parenthesis (or the statement) early is refused, with a message
- * quoting it; a filter that stays one expression is let through. FilterContainmentTest runs both
- * lists against a real node.
+ * quoting it; a filter that stays one expression is let through. TableFilterContainmentTest
+ * runs both lists against real nodes.
  */
 class TableFilterTest {
 
@@ -122,5 +122,6 @@ class TableFilterTest {
         assertThat(TableFilter.forJdbc("a ?? b")).isEqualTo("a ???? b");
         assertThat(TableFilter.forJdbc("v <> $t$?$t$ AND v <> '?' /* /* ? */ ? */ AND j ?& '{a}'"))
                 .isEqualTo("v <> $t$?$t$ AND v <> '?' /* /* ? */ ? */ AND j ??& '{a}'");
+        assertThat(TableFilter.forJdbc("true) OR (j ? 'a'")).isEqualTo("true) OR (j ? 'a'");
     }
 }
