@@ -65,7 +65,8 @@ class DiffFileTest {
                 + ", \"diffs\": {}}");
         String message = prefix + "summary.table_filter must be one SQL boolean expression: its parentheses do not "
                 + "balance, was 'true) OR (true'";
-        assertThatThrownBy(() -> DiffFile.open(escaping)).isInstanceOf(InvalidRequestException.class).hasMessage(message);
+        assertThatThrownBy(() -> DiffFile.open(escaping)).isInstanceOf(InvalidRequestException.class)
+                .hasMessage(message);
         assertThatThrownBy(() -> DiffFile.openSummary(escaping)).isInstanceOf(InvalidRequestException.class)
                 .hasMessage(message);
         Path open = write("{\"summary\": " + SUMMARY.replace("}]", "}], \"table_filter\": \"id > 0 /* x\"")

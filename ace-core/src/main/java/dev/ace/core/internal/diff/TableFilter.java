@@ -56,6 +56,7 @@ public final class TableFilter {
         }
         int length = filter.length();
         int depth = 0;
+        int quotedEnd = -1; // where the last string, quoted identifier, dollar quote or comment ended
         int i = 0;
         while (i < length) {
             char c = filter.charAt(i);
@@ -101,6 +102,9 @@ public final class TableFilter {
                     return was("has an unclosed dollar-quoted string", filter);
                 }
                 end = close + delimiter.length();
+            } else if (c == '$' && next >= '0' && next <= '9' && (i == quotedEnd || !isWordChar(before(filter, i)))) {
+                // $1 is the first value ACE binds in its own statement, such as a range bound
+                return was("must not refer to a parameter such as $" + next + " (ACE binds its own)", filter);
             } else if (c == '(') {
                 depth++;
             } else if (c == ')') {
@@ -117,6 +121,9 @@ public final class TableFilter {
             }
             if (copy != null) {
                 copy.append(filter, i, end);
+            }
+            if (end > i + 1) {
+                quotedEnd = end;
             }
             i = end;
         }
@@ -205,7 +212,8 @@ public final class TableFilter {
 
     /** Whether {@code c} may continue a name: a letter, digit, {@code _}, {@code $} or any non-ASCII character. */
     private static boolean isWordChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= 0x80;
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
+                || c >= 0x80;
     }
 
     private static String unbalanced(String filter) {

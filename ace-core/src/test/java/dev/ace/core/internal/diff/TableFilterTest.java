@@ -66,6 +66,10 @@ class TableFilterTest {
                         + "was 'id > 0 /*/ ) OR (true -- */'"),
                 Arguments.of("{fn ucase(v)} = 'A'", "table_filter must not contain { outside quotes and comments "
                         + "(the JDBC driver reads it as an escape), was '{fn ucase(v)} = 'A''"),
+                Arguments.of("id > $1", "table_filter must not refer to a parameter such as $1 (ACE binds its "
+                        + "own), was 'id > $1'"),
+                Arguments.of("v <> $$x$$$2", "table_filter must not refer to a parameter such as $2 (ACE binds its "
+                        + "own), was 'v <> $$x$$$2'"),
                 Arguments.of("1=1; DROP TABLE victim",
                         "table_filter must be one SQL boolean expression without ';', was '1=1; DROP TABLE victim'"),
                 Arguments.of("true\0) OR (true",
@@ -117,7 +121,8 @@ class TableFilterTest {
 
     @Test
     void questionMarksAreDoubledOnlyWhereTheJdbcDriverReadsAPlaceholder() {
-        assertThat(TableFilter.forJdbc("j ? 'a' AND j ?| array['?'] AND v <> $$?$$ /* ? */ -- ?\n AND \"?\" <> E'\\'?'"))
+        assertThat(TableFilter.forJdbc(
+                "j ? 'a' AND j ?| array['?'] AND v <> $$?$$ /* ? */ -- ?\n AND \"?\" <> E'\\'?'"))
                 .isEqualTo("j ?? 'a' AND j ??| array['?'] AND v <> $$?$$ /* ? */ -- ?\n AND \"?\" <> E'\\'?'");
         assertThat(TableFilter.forJdbc("a ?? b")).isEqualTo("a ???? b");
         assertThat(TableFilter.forJdbc("v <> $t$?$t$ AND v <> '?' /* /* ? */ ? */ AND j ?& '{a}'"))
