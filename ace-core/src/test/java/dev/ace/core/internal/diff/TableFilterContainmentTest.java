@@ -29,17 +29,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.Arguments;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
 
 /**
  * A {@code table_filter} stays inside the parenthesis ACE wraps it in, on real nodes and through
- * the JDBC driver: what TableFilterTest accepts is contained, what it refuses never reaches a
- * node, and a diff file whose filter was tampered with is refused by rerun and repair.
+ * the JDBC driver: what TableFilterTest accepts is contained, and so is every generated filter the
+ * check lets through; what it refuses never reaches a node; and a diff file whose filter was
+ * tampered with is refused by rerun and repair.
  */
 @WithPgCluster(nodes = 2)
 class TableFilterContainmentTest {
@@ -87,6 +91,66 @@ class TableFilterContainmentTest {
         }
     }
 
+    /** Pieces of filters: valid ones, and ones that tend to end a quote, comment or parenthesis. */
+    private static final String[] PIECES = {"v = 'x'", " AND ", " OR ", "(", ")", "true", "v <> E'\\''",
+        "v <> $$)$$", "v <> $a$'$a$", "/* ' */", "/* /* ) */ */", "-- )\n", "-- '\n", "v <> 'a''b'",
+        "v <> E'\\\\'", "v <> U&'x'", "v <> 'x'\n'y'", "\"v\" = 'v'", "v <> E'x'\n'y'", "v <> e'('",
+        "v || '?' <> ''", "v = ANY(ARRAY['a', ')'])", " ", "\n", "\r", "\t", "\f", "\u000b", "E", "e", "'", "''",
+        "\"", "\\", "\\'", "E'", "$$", "$a$", "$A$", "$", "$1", "/*", "*/", "/*/", "--", "-", "/", "*", "?", "1",
+        "x", "é", "_", ".", "::", "[", "]", "{", "}", "true) OR (true", ") OR (", ") --", "U&'", "B'", "N'"};
+
+    @Test
+    void generatedFiltersThatPassTheCheckAreReadAlikeByTheDriverAndStayContainedOnTheServer(TestDatabase db)
+            throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text, x text, e text)",
+                "INSERT INTO t SELECT i, 'v', 'x', 'e' FROM generate_series(1, 10) i");
+        Random random = new Random(20261206);
+        List<String> failures = new ArrayList<>();
+        int accepted = 0;
+        try (Connection on = db.node("n1").connect(db.name()); Connection off = db.node("n1").connect(db.name())) {
+            try (Statement statement = off.createStatement()) {
+                statement.execute("SET standard_conforming_strings TO off");
+                statement.execute("SET escape_string_warning TO off");
+            }
+            while (accepted < 500) {
+                StringBuilder generated = new StringBuilder();
+                for (int pieces = 1 + random.nextInt(9); pieces > 0; pieces--) {
+                    generated.append(PIECES[random.nextInt(PIECES.length)]);
+                }
+                String filter = generated.toString();
+                if (TableFilter.problem(filter) != null) {
+                    continue;
+                }
+                accepted++;
+                String sent = "SELECT count(*) FROM t WHERE false AND (\n" + filter + "\n)";
+                String sql = "SELECT count(*) FROM t WHERE false AND (\n" + TableFilter.forJdbc(filter) + "\n)";
+                for (boolean standardStrings : new boolean[] {true, false}) {
+                    // the driver rewrites no JDBC escape, finds no placeholder and sends the filter as written
+                    try {
+                        List<NativeQuery> parsed = Parser.parseJdbcSql(Parser.replaceProcessing(sql, true,
+                                standardStrings), standardStrings, true, true, false, false);
+                        if (parsed.size() != 1 || parsed.get(0).bindPositions.length != 0
+                                || !parsed.get(0).nativeSql.equals(sent)) {
+                            failures.add("the driver reads otherwise: " + filter);
+                        }
+                    } catch (SQLException e) {
+                        failures.add("the driver refuses " + filter + ": " + e.getMessage());
+                    }
+                    try (PreparedStatement statement = (standardStrings ? on : off).prepareStatement(sql);
+                         ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        if (rows.getLong(1) != 0) {
+                            failures.add("escaped with standard_conforming_strings " + standardStrings + ": " + filter);
+                        }
+                    } catch (SQLException e) {
+                        // a filter the server cannot parse or run is refused there, which is fine
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
     @Test
     void noRefusedFilterReachesANode() throws Exception {
         int[] closedPorts = new int[2];
@@ -127,7 +191,8 @@ class TableFilterContainmentTest {
         db.execute("n2", "UPDATE t SET v = 'y' WHERE id IN (6, 7, 12)");
         // a '?' doubled inside a quote would let the rows of '?' or '!?' through; one left single
         // outside would be taken for a parameter and fail
-        String filter = "v <> '?' AND v <> $$!?$$ /* ? */ AND v <> E'\\'?' AND \"j\" ? 'a' AND j ?| array['a', '?'] -- ?";
+        String filter = "v <> '?' AND v <> $$!?$$ /* ? */ AND v <> E'\\'?' AND \"j\" ? 'a' "
+                + "AND j ?| array['a', '?'] -- ?";
         try (Ace ace = ace(db)) {
             DiffResult diff = ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").blockRows(1000)
                     .tableFilter(filter).build());
