@@ -12,6 +12,7 @@ import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
