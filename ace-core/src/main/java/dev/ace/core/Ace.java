@@ -61,9 +61,9 @@ public final class Ace implements AutoCloseable {
         this.pools = new NodePools(config);
         TableChecker checker = new TableChecker(pools);
         this.catalog = new ClusterCatalog(clusters, checker);
-        this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
-        this.repair = new RepairService(new RepairEngine(config, clusters, pools, checker));
-        this.rerun = new RerunService(new RerunEngine(config, clusters, pools, checker));
+        this.diff = new DiffEngine(config, clusters, pools, checker);
+        this.repair = new RepairEngine(config, clusters, pools, checker);
+        this.rerun = new RerunEngine(config, clusters, pools, checker);
         this.exceptions = new SpockExceptions(clusters, pools);
     }
 

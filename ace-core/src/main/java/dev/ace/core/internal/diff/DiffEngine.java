@@ -10,6 +10,7 @@ import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.diff.TableFilter;
@@ -55,7 +56,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * each), fetch only the rows of partitions that differ, compare them N-way, and write the diff
  * file. Thread-safe: one engine serves concurrent diffs.
  */
-public final class DiffEngine {
+public final class DiffEngine implements DiffService {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiffEngine.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -81,8 +82,10 @@ public final class DiffEngine {
                            int batchSize, String filter, int maxDiffRows, CallerRole role) {
     }
 
+    @Override
     public DiffResult diff(TableDiffRequest request) {
-        Options options = validate(request);
+        java.util.Objects.requireNonNull(request, "request");
+        Options options = checkRequest(request);
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
         List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
@@ -98,10 +101,11 @@ public final class DiffEngine {
      * Every problem the diff would find before its first database statement, at once: the options,
      * the cluster and the nodes (cluster definitions are read; no node is connected to).
      */
-    public void validateRequest(TableDiffRequest request) {
+    @Override
+    public void validate(TableDiffRequest request) {
         java.util.Set<String> problems = new java.util.LinkedHashSet<>();
         try {
-            validate(request);
+            checkRequest(request);
         } catch (InvalidRequestException e) {
             problems.addAll(e.problems());
         }
@@ -115,7 +119,7 @@ public final class DiffEngine {
         }
     }
 
-    private Options validate(TableDiffRequest request) {
+    private Options checkRequest(TableDiffRequest request) {
         List<String> problems = new ArrayList<>();
         if (request.clusterName() == null || request.clusterName().isBlank()) {
             problems.add("cluster_name is required");
@@ -807,4 +811,5 @@ public final class DiffEngine {
             return thread;
         };
     }
+
 }

@@ -9,6 +9,7 @@ import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.RerunBehavior;
+import dev.ace.core.diff.RerunService;
 import dev.ace.core.diff.TableFilter;
 import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
@@ -60,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * repeatable-read snapshots as the caller's role, with the diff's {@code table_filter}, if any,
  * in a read-only transaction. Thread-safe: one engine serves concurrent reruns.
  */
-public final class RerunEngine {
+public final class RerunEngine implements RerunService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RerunEngine.class);
     private static final int LOAD_BATCH = 10_000;
@@ -79,10 +80,12 @@ public final class RerunEngine {
         this.checker = Objects.requireNonNull(checker);
     }
 
+    @Override
     public DiffResult rerun(TableRerunRequest request) {
+        java.util.Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         List<String> problems = new ArrayList<>();
-        Checked checked = validate(request, problems, false);
+        Checked checked = checkRequest(request, problems, false);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
@@ -96,9 +99,10 @@ public final class RerunEngine {
      * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
      * node is connected to). The rows of the file are read when the rerun runs.
      */
-    public void validateRequest(TableRerunRequest request) {
+    @Override
+    public void validate(TableRerunRequest request) {
         List<String> problems = new ArrayList<>();
-        Checked checked = validate(request, problems, true);
+        Checked checked = checkRequest(request, problems, true);
         if (checked.file() != null) {
             BoundDiff.resolve(checked.file(), clusters, request.dbname(), problems);
         }
@@ -111,7 +115,7 @@ public final class RerunEngine {
     private record Checked(RerunBehavior behavior, DiffFile file) {
     }
 
-    private static Checked validate(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
+    private static Checked checkRequest(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
         if (request.clusterName() == null || request.clusterName().isBlank()) {
             problems.add("cluster_name is required");
         }
@@ -624,4 +628,5 @@ public final class RerunEngine {
             return thread;
         };
     }
+
 }
