@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * ACE's settings: where cluster definitions live, where diffs and reports go, the defaults of
- * diff options, timeouts, and client-certificate authentication to the nodes.
+ * diff options, timeouts, client-certificate authentication to the nodes, and how tasks are run and kept.
  *
  * <pre>{@code
  * AceConfig config = AceConfig.builder().clusterDirectory(Path.of("cluster")).build();
@@ -35,6 +35,9 @@ public final class AceConfig {
     public static final int DEFAULT_MAX_DIFF_ROWS = 10_000;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_QUEUED_TASKS = 100;
+    public static final int MAX_QUEUED_TASKS = 10_000;
+    public static final Duration DEFAULT_TASK_RETENTION = Duration.ofDays(7);
 
     private final Path clusterDirectory;
     private final Path pgServiceFile;
@@ -52,6 +55,11 @@ public final class AceConfig {
     private final Duration statementTimeout;
     private final int maxConnectionsPerNode;
     private final String applicationName;
+    private final Path taskStore;
+    private final Integer maxRunningTasks;
+    private final int maxQueuedTasks;
+    private final Duration taskRetention;
+    private final boolean purgeTaskFiles;
 
     private AceConfig(Builder builder) {
         this.clusterDirectory = builder.clusterDirectory;
@@ -70,6 +78,11 @@ public final class AceConfig {
         this.statementTimeout = builder.statementTimeout;
         this.maxConnectionsPerNode = builder.maxConnectionsPerNode;
         this.applicationName = builder.applicationName;
+        this.taskStore = builder.taskStore;
+        this.maxRunningTasks = builder.maxRunningTasks;
+        this.maxQueuedTasks = builder.maxQueuedTasks;
+        this.taskRetention = builder.taskRetention;
+        this.purgeTaskFiles = builder.purgeTaskFiles;
     }
 
     public static Builder builder() {
@@ -109,6 +122,11 @@ public final class AceConfig {
         builder.statementTimeout = statementTimeout;
         builder.maxConnectionsPerNode = maxConnectionsPerNode;
         builder.applicationName = applicationName;
+        builder.taskStore = taskStore;
+        builder.maxRunningTasks = maxRunningTasks;
+        builder.maxQueuedTasks = maxQueuedTasks;
+        builder.taskRetention = taskRetention;
+        builder.purgeTaskFiles = purgeTaskFiles;
         return builder;
     }
 
@@ -192,6 +210,49 @@ public final class AceConfig {
         return applicationName;
     }
 
+    /**
+     * The SQLite file tasks are kept in ({@code task_store}); default {@code <output_dir>/tasks.db}.
+     * It is created with mode 0600 on first use of {@code Ace.tasks()}.
+     */
+    public Path taskStore() {
+        return taskStore != null ? taskStore : outputDirectory.resolve("tasks.db");
+    }
+
+    /**
+     * How many tasks run at once ({@code max_running_tasks}). By default as many as the node pools
+     * can serve at once: {@code max_connections_per_node} divided by the most connections one
+     * operation takes per node (a diff or rerun runs up to one worker per core, each holding a
+     * connection to every node; a repair holds one per node), at least 1.
+     */
+    public int maxRunningTasks() {
+        return maxRunningTasks != null ? maxRunningTasks : defaultMaxRunningTasks(maxConnectionsPerNode);
+    }
+
+    /** How many submitted tasks may wait for a free slot ({@code max_queued_tasks}, default 100); beyond, submissions are refused. */
+    public int maxQueuedTasks() {
+        return maxQueuedTasks;
+    }
+
+    /** How long finished tasks are kept before they are purged ({@code task_retention}, default 7 days). */
+    public Duration taskRetention() {
+        return taskRetention;
+    }
+
+    /** Whether purging a task also deletes the files it wrote, its diff file or report ({@code purge_task_files}, default false). */
+    public boolean purgeTaskFiles() {
+        return purgeTaskFiles;
+    }
+
+    /**
+     * The most connections one operation leases per node: a diff (and a rerun) runs
+     * {@code min(max_connections_per_node, cores * max_cpu_ratio)} workers, each holding one
+     * connection to every node, and {@code max_cpu_ratio} is at most 1; a repair holds one per node.
+     */
+    private static int defaultMaxRunningTasks(int maxConnectionsPerNode) {
+        int perTask = Math.max(1, Math.min(maxConnectionsPerNode, Runtime.getRuntime().availableProcessors()));
+        return Math.max(1, maxConnectionsPerNode / perTask);
+    }
+
     @Override
     public String toString() {
         return "AceConfig{clusterDirectory=" + clusterDirectory + ", pgServiceFile=" + pgServiceFile
@@ -201,7 +262,9 @@ public final class AceConfig {
                 + ", blockRows=" + blockRows + ", maxCpuRatio=" + maxCpuRatio + ", batchSize=" + batchSize
                 + ", maxDiffRows=" + maxDiffRows + ", connectTimeout=" + connectTimeout
                 + ", statementTimeout=" + statementTimeout + ", maxConnectionsPerNode=" + maxConnectionsPerNode
-                + ", applicationName=" + applicationName + "}";
+                + ", applicationName=" + applicationName + ", taskStore=" + taskStore()
+                + ", maxRunningTasks=" + maxRunningTasks() + ", maxQueuedTasks=" + maxQueuedTasks
+                + ", taskRetention=" + taskRetention + ", purgeTaskFiles=" + purgeTaskFiles + "}";
     }
 
     /** Mutable builder; {@link #build()} validates every setting. Not thread-safe. */
@@ -222,6 +285,11 @@ public final class AceConfig {
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private int maxConnectionsPerNode = 16;
         private String applicationName = "ace";
+        private Path taskStore;
+        private Integer maxRunningTasks;
+        private int maxQueuedTasks = DEFAULT_MAX_QUEUED_TASKS;
+        private Duration taskRetention = DEFAULT_TASK_RETENTION;
+        private boolean purgeTaskFiles;
 
         private Builder() {
         }
@@ -306,6 +374,39 @@ public final class AceConfig {
             return this;
         }
 
+        /** The task store's file ({@code task_store}); null means {@code <output_dir>/tasks.db}. */
+        public Builder taskStore(Path file) {
+            this.taskStore = file;
+            return this;
+        }
+
+        /**
+         * Tasks running at once ({@code max_running_tasks}), 1 to {@code max_connections_per_node};
+         * null derives it from the pool size (see {@link AceConfig#maxRunningTasks()}).
+         */
+        public Builder maxRunningTasks(Integer tasks) {
+            this.maxRunningTasks = tasks;
+            return this;
+        }
+
+        /** Tasks that may wait for a slot ({@code max_queued_tasks}), 0 to 10,000. */
+        public Builder maxQueuedTasks(int tasks) {
+            this.maxQueuedTasks = tasks;
+            return this;
+        }
+
+        /** How long finished tasks are kept ({@code task_retention}); more than 0. */
+        public Builder taskRetention(Duration retention) {
+            this.taskRetention = retention;
+            return this;
+        }
+
+        /** Whether purging a task deletes its diff file or report too ({@code purge_task_files}). */
+        public Builder purgeTaskFiles(boolean delete) {
+            this.purgeTaskFiles = delete;
+            return this;
+        }
+
         /** Validates every setting; throws {@link InvalidConfigurationException} listing all problems. */
         public AceConfig build() {
             List<String> problems = new ArrayList<>();
@@ -338,6 +439,16 @@ public final class AceConfig {
             }
             if (applicationName == null || applicationName.isBlank()) {
                 problems.add("application_name must not be empty");
+            }
+            if (maxRunningTasks != null && (maxRunningTasks < 1 || maxRunningTasks > Math.max(1, maxConnectionsPerNode))) {
+                problems.add("max_running_tasks must be between 1 and max_connections_per_node (" + maxConnectionsPerNode
+                        + "), was " + maxRunningTasks);
+            }
+            if (maxQueuedTasks < 0 || maxQueuedTasks > MAX_QUEUED_TASKS) {
+                problems.add("max_queued_tasks must be between 0 and " + MAX_QUEUED_TASKS + ", was " + maxQueuedTasks);
+            }
+            if (taskRetention == null || taskRetention.isNegative() || taskRetention.isZero()) {
+                problems.add("task_retention must be more than 0, was " + taskRetention);
             }
             if (useCertAuth) {
                 checkReadable("ace_user_cert_file", userCertFile, problems);

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 /** Reads {@code ace.yaml} into an {@link AceConfig}, collecting every problem before failing. */
 public final class ConfigFileReader {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private ConfigFileReader() {
     }
@@ -110,6 +110,21 @@ public final class ConfigFileReader {
             }
         });
         settings.put("application_name", (key, value) -> builder.applicationName(String.valueOf(value)));
+        settings.put("task_store", (key, value) -> builder.taskStore(path(base, value)));
+        settings.put("max_running_tasks", (key, value) -> whole(key, value, problems, builder::maxRunningTasks));
+        settings.put("max_queued_tasks", (key, value) -> whole(key, value, problems, builder::maxQueuedTasks));
+        settings.put("task_retention", (key, value) -> {
+            Duration duration = duration(key, value, problems);
+            if (duration != null) {
+                builder.taskRetention(duration);
+            }
+        });
+        settings.put("purge_task_files", (key, value) -> {
+            Boolean flag = bool(key, value, problems);
+            if (flag != null) {
+                builder.purgeTaskFiles(flag);
+            }
+        });
         return settings;
     }
 
@@ -138,7 +153,7 @@ public final class ConfigFileReader {
         }
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT10S}. */
+    /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO-8601 such as {@code PT10S}. */
     static Duration duration(String key, Object value, List<String> problems) {
         String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
         Matcher matcher = DURATION.matcher(text);
@@ -151,6 +166,8 @@ public final class ConfigFileReader {
                     return Duration.ofSeconds(amount);
                 case "m":
                     return Duration.ofMinutes(amount);
+                case "d":
+                    return Duration.ofDays(amount);
                 default:
                     return Duration.ofHours(amount);
             }

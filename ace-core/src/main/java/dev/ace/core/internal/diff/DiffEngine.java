@@ -7,7 +7,9 @@ import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
@@ -40,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * each), fetch only the rows of partitions that differ, compare them N-way, and write the diff
  * file. Thread-safe: one engine serves concurrent diffs.
  */
-public final class DiffEngine {
+public final class DiffEngine implements DiffService {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiffEngine.class);
 
@@ -61,8 +63,10 @@ public final class DiffEngine {
                            int batchSize, String filter, int maxDiffRows, CallerRole role) {
     }
 
+    @Override
     public DiffResult diff(TableDiffRequest request) {
-        Options options = validate(request);
+        java.util.Objects.requireNonNull(request, "request");
+        Options options = checkRequest(request);
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
         List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
@@ -72,7 +76,29 @@ public final class DiffEngine {
         return new Run(request, options, nodes, schema, sql, taskId, started).execute();
     }
 
-    private Options validate(TableDiffRequest request) {
+    /**
+     * Every problem the diff would find before its first database statement, at once: the options,
+     * the cluster and the nodes (cluster definitions are read; no node is connected to).
+     */
+    @Override
+    public void validate(TableDiffRequest request) {
+        java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+        try {
+            checkRequest(request);
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.problems());
+        }
+        if (request.clusterName() != null && !request.clusterName().isBlank()) {
+            List<String> found = new ArrayList<>();
+            clusters.select(request.clusterName(), request.dbname().orElse(null), request.nodes(), 2, found);
+            problems.addAll(found);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-diff request", List.copyOf(problems));
+        }
+    }
+
+    private Options checkRequest(TableDiffRequest request) {
         List<String> problems = new ArrayList<>();
         TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
         int blockRows = request.blockRows().orElse(config.blockRows());

@@ -8,6 +8,7 @@ import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.RerunBehavior;
+import dev.ace.core.diff.RerunService;
 import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
@@ -48,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * diff's {@code block_rows}, fetches the current rows of each chunk from every node, compares
  * them for every node pair, and writes a new diff file in the same format ({@link DiffFileWriter}).
  * Reads run in repeatable-read snapshots as the caller's role, with the diff's
- * {@code table_filter}, if any, checked as a diff checks it and run only through {@link TableSql},
+ * {@code table_filter}, if any, run only through {@link TableSql},
  * in a read-only transaction. Cancelling stops it between batches of keys and cancels the
  * statements running; no diff file is left then. Thread-safe: one engine serves concurrent reruns.
  */
-public final class RerunEngine {
+public final class RerunEngine implements RerunService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RerunEngine.class);
     private static final int LOAD_BATCH = 10_000;
@@ -69,27 +70,51 @@ public final class RerunEngine {
         this.checker = Objects.requireNonNull(checker);
     }
 
+    @Override
     public DiffResult rerun(TableRerunRequest request) {
+        Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         List<String> problems = new ArrayList<>();
+        Checked checked = checkRequest(request, problems, false);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-rerun request", problems);
+        }
+        BoundDiff bound = BoundDiff.bind(checked.file(), clusters, checker, request.dbname(), request.role());
+        String taskId = TaskIds.orNext(request.taskId(), TaskIds.RERUN, started);
+        return new Run(request, checked.behavior(), bound, taskId, started).execute();
+    }
+
+    /**
+     * Every problem the rerun would find before its first database statement, at once: the options,
+     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
+     * node is connected to). The rows of the file are read when the rerun runs.
+     */
+    @Override
+    public void validate(TableRerunRequest request) {
+        List<String> problems = new ArrayList<>();
+        Checked checked = checkRequest(request, problems, true);
+        if (checked.file() != null) {
+            BoundDiff.resolve(checked.file(), clusters, request.dbname(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-rerun request", problems);
+        }
+    }
+
+    /** The options as the rerun uses them; the file is null when it could not be opened. */
+    private record Checked(RerunBehavior behavior, DiffFile file) {
+    }
+
+    private static Checked checkRequest(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
         TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
         RerunBehavior behavior = RerunBehavior.parse(request.behavior());
         if (behavior == null) {
             problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");
         }
-        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
-        String filter = file == null ? null : file.summary().tableFilter();
-        if (filter != null && !filter.isBlank() && TableFilter.problem(filter) != null) {
-            // the file's filter runs again, so it is checked again: the file may not come from table-diff
-            problems.add("diff_file " + request.diffFile() + " holds a table_filter that cannot be run: "
-                    + TableFilter.problem(filter));
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-rerun request", problems);
-        }
-        BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
-        String taskId = TaskIds.orNext(request.taskId(), TaskIds.RERUN, started);
-        return new Run(request, behavior, bound, taskId, started).execute();
+        // a filter the file holds is checked as table-diff checks one when the file is read (DiffFile)
+        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
+                summaryOnly);
+        return new Checked(behavior, file);
     }
 
     /** State of one rerun while it runs. */

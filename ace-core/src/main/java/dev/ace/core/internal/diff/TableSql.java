@@ -3,6 +3,7 @@ package dev.ace.core.internal.diff;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableSchema;
 import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.db.Sql;

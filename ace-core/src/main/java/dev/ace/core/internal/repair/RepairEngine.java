@@ -13,6 +13,7 @@ import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.diff.BoundDiff;
 import dev.ace.core.repair.RepairMode;
 import dev.ace.core.repair.RepairResult;
+import dev.ace.core.repair.RepairService;
 import dev.ace.core.repair.TableRepairRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * stops the planner, the re-reads and the writes, and rolls back every target not yet committed.
  * Thread-safe: one engine serves concurrent repairs.
  */
-public final class RepairEngine {
+public final class RepairEngine implements RepairService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepairEngine.class);
     /** Rows per set-based statement. */
@@ -71,9 +72,11 @@ public final class RepairEngine {
         this.checker = Objects.requireNonNull(checker);
     }
 
+    @Override
     public RepairResult repair(TableRepairRequest request) {
+        Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
-        DiffFile file = validate(request);
+        DiffFile file = checkRequest(request);
         String taskId = TaskIds.orNext(request.taskId(), TaskIds.REPAIR, started);
         RepairMode mode = request.mode();
         String source = request.sourceOfTruth();
@@ -116,9 +119,35 @@ public final class RepairEngine {
         }
     }
 
-    /** Every problem of the options and of the diff file, at once, before any database work. */
-    static DiffFile validate(TableRepairRequest request) {
+    /**
+     * Every problem the repair would find before its first database statement, at once: the options,
+     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
+     * node is connected to).
+     */
+    @Override
+    public void validate(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
+        DiffFile file = checkRequest(request, problems);
+        if (file != null) {
+            BoundDiff.resolve(file, clusters, request.dbname(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+    }
+
+    /** Every problem of the options and of the diff file, at once, before any database work. */
+    static DiffFile checkRequest(TableRepairRequest request) {
+        List<String> problems = new ArrayList<>();
+        DiffFile file = checkRequest(request, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+        return file;
+    }
+
+    /** Adds every problem of the options and of the diff file's summary to {@code problems}; the file, if it opened. */
+    private static DiffFile checkRequest(TableRepairRequest request, List<String> problems) {
         TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
         if (request.bidirectional() && !request.insertOnly()) {
             problems.add("bidirectional requires insert_only");
@@ -150,9 +179,6 @@ public final class RepairEngine {
         if (file != null && request.sourceOfTruth() != null && !file.summary().nodes().contains(request.sourceOfTruth())) {
             problems.add("source_of_truth " + request.sourceOfTruth() + " is not one of the diff file's nodes ("
                     + String.join(", ", file.summary().nodes()) + ")");
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-repair request", problems);
         }
         return file;
     }
