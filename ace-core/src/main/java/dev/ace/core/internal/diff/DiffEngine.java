@@ -14,12 +14,13 @@ import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.RequestChecks;
-import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.NodeWork;
+import dev.ace.core.internal.task.TaskIds;
+import dev.ace.core.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -50,6 +51,7 @@ public final class DiffEngine implements DiffService {
     private final ClusterResolver clusters;
     private final NodePools pools;
     private final TableChecker checker;
+    private final TaskIds ids = new TaskIds();
 
     public DiffEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = config;
@@ -72,7 +74,7 @@ public final class DiffEngine implements DiffService {
         List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
         TableSchema schema = checker.check(nodes, options.table(), options.role());
         TableSql sql = new TableSql(schema, options.filter());
-        String taskId = request.taskId().orElseGet(() -> TaskIds.next(TaskIds.DIFF, started));
+        String taskId = request.taskId().orElseGet(() -> ids.next(TaskType.TABLE_DIFF, started));
         return new Run(request, options, nodes, schema, sql, taskId, started).execute();
     }
 

@@ -14,13 +14,14 @@ import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.RequestChecks;
-import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.repair.RowSql;
+import dev.ace.core.internal.task.TaskIds;
+import dev.ace.core.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,6 +63,7 @@ public final class RerunEngine implements RerunService {
     private final ClusterResolver clusters;
     private final NodePools pools;
     private final TableChecker checker;
+    private final TaskIds ids = new TaskIds();
 
     public RerunEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = Objects.requireNonNull(config);
@@ -80,7 +82,7 @@ public final class RerunEngine implements RerunService {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
         BoundDiff bound = BoundDiff.bind(checked.file(), clusters, checker, request.dbname(), request.role());
-        String taskId = TaskIds.orNext(request.taskId(), TaskIds.RERUN, started);
+        String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_RERUN, started);
         return new Run(request, checked.behavior(), bound, taskId, started).execute();
     }
 

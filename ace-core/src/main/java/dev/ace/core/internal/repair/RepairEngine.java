@@ -5,16 +5,17 @@ import dev.ace.core.catalog.TableName;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.RequestChecks;
-import dev.ace.core.internal.TaskIds;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.diff.BoundDiff;
+import dev.ace.core.internal.task.TaskIds;
 import dev.ace.core.repair.RepairMode;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.RepairService;
 import dev.ace.core.repair.TableRepairRequest;
+import dev.ace.core.task.TaskType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class RepairEngine implements RepairService {
     private final ClusterResolver clusters;
     private final NodePools pools;
     private final TableChecker checker;
+    private final TaskIds ids = new TaskIds();
 
     public RepairEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = Objects.requireNonNull(config);
@@ -77,7 +79,7 @@ public final class RepairEngine implements RepairService {
         Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         DiffFile file = checkRequest(request);
-        String taskId = TaskIds.orNext(request.taskId(), TaskIds.REPAIR, started);
+        String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_REPAIR, started);
         RepairMode mode = request.mode();
         String source = request.sourceOfTruth();
         boolean fromSource = mode != RepairMode.BIDIRECTIONAL && mode != RepairMode.FIX_NULLS;
