@@ -81,27 +81,16 @@ public final class RerunEngine {
 
     public DiffResult rerun(TableRerunRequest request) {
         Instant started = Instant.now();
+        // the request checked its options when it was built; what is left to check is the diff file
         List<String> problems = new ArrayList<>();
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
-        RerunBehavior behavior = RerunBehavior.parse(request.behavior());
-        if (behavior == null) {
-            problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");
-        }
+        TableName table = TableName.parse(request.tableName());
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
         BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
-        return new Run(request, behavior, bound, taskId, started).execute();
+        return new Run(request, request.behavior(), bound, taskId, started).execute();
     }
 
     /** State of one rerun while it runs. */
