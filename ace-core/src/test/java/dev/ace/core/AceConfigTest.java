@@ -79,6 +79,7 @@ class AceConfigTest {
         Path file = dir.resolve("ace.yaml");
         Files.writeString(file, String.join("\n",
                 "blok_rows: 5000",
+                "colour: red",
                 "block_rows: lots",
                 "use_cert_auth: maybe",
                 "connect_timeout: 10",
@@ -87,14 +88,17 @@ class AceConfigTest {
         assertThatThrownBy(() -> AceConfig.load(file))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
-                        "unknown setting 'blok_rows'; the settings are: cluster_dir, pg_service_file, output_dir, "
-                                + "use_cert_auth, ace_user_cert_file, ace_user_key_file, ace_user_key_password, "
-                                + "ca_cert_file, block_rows, max_cpu_ratio, batch_size, max_diff_rows, "
-                                + "max_connections_per_node, connect_timeout, statement_timeout, application_name",
-                        "block_rows must be a whole number, was 'lots'",
-                        "use_cert_auth must be true or false, was 'maybe'",
-                        "connect_timeout must be a duration with a unit, such as 500ms, 10s, 2m or 1h, was '10'"))
-                .hasMessageStartingWith("configuration file " + file + " has 4 problems:");
+                        "unknown setting \"blok_rows\"; did you mean block_rows?",
+                        "unknown setting \"colour\"; the settings of ace.yaml are: cluster_dir, pg_service_file, "
+                                + "output_dir, use_cert_auth, ace_user_cert_file, ace_user_key_file, "
+                                + "ace_user_key_password, ca_cert_file, block_rows, max_cpu_ratio, batch_size, "
+                                + "max_diff_rows, max_connections_per_node, connect_timeout, statement_timeout, "
+                                + "application_name",
+                        "use_cert_auth must be true or false, was \"maybe\"",
+                        "block_rows must be an integer, was \"lots\"",
+                        "max_cpu_ratio must be above 0 and at most 1, was 3.0",
+                        "connect_timeout must be a duration with a unit, such as 500ms, 10s, 2m or 1h, was 10"))
+                .hasMessageStartingWith("configuration file " + file + " has 6 problems:");
     }
 
     @Test

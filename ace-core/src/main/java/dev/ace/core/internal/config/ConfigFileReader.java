@@ -3,30 +3,30 @@ package dev.ace.core.internal.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ace.core.AceConfig;
 import dev.ace.core.error.InvalidConfigurationException;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.OptionType;
+import dev.ace.core.option.Options;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Reads {@code ace.yaml} into an {@link AceConfig}, collecting every problem before failing. */
+/**
+ * Reads {@code ace.yaml} into the map of its settings, as a JSON decoder would give them, with
+ * relative paths taken relative to the file's directory. The table of options
+ * ({@link Options#parse} with {@link Operation#CONFIG}) reads the settings; this class only reads
+ * the file.
+ */
 public final class ConfigFileReader {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private ConfigFileReader() {
     }
 
-    public static AceConfig read(Path file) {
+    /** The file's settings by name; {@link InvalidConfigurationException} when the file cannot be read or is not YAML. */
+    public static Map<String, Object> read(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -45,125 +45,24 @@ public final class ConfigFileReader {
                     + " must hold settings as 'name: value' lines");
         }
         Path base = file.toAbsolutePath().getParent();
-        AceConfig.Builder builder = AceConfig.builder();
-        List<String> problems = new ArrayList<>();
-        Map<String, BiConsumer<String, Object>> settings = settings(builder, base, problems);
-        for (Map.Entry<?, ?> entry : ((Map<?, ?>) parsed).entrySet()) {
-            String key = String.valueOf(entry.getKey());
-            BiConsumer<String, Object> setter = settings.get(key.toLowerCase(Locale.ROOT));
-            if (setter == null) {
-                problems.add("unknown setting '" + key + "'; the settings are: " + String.join(", ", settings.keySet()));
-            } else if (entry.getValue() != null) {
-                setter.accept(key, entry.getValue());
-            }
-        }
-        if (problems.isEmpty()) {
-            try {
-                return builder.build();
-            } catch (InvalidConfigurationException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        throw new InvalidConfigurationException("configuration file " + file,
-                problems.stream().map(problem -> problems.size() == 1 ? "configuration file " + file + ": " + problem
-                        : problem).toList());
-    }
-
-    private static Map<String, BiConsumer<String, Object>> settings(AceConfig.Builder builder, Path base,
-                                                                    List<String> problems) {
-        Map<String, BiConsumer<String, Object>> settings = new LinkedHashMap<>();
-        settings.put("cluster_dir", (key, value) -> builder.clusterDirectory(path(base, value)));
-        settings.put("pg_service_file", (key, value) -> builder.pgServiceFile(path(base, value)));
-        settings.put("output_dir", (key, value) -> builder.outputDirectory(path(base, value)));
-        settings.put("use_cert_auth", (key, value) -> {
-            Boolean flag = bool(key, value, problems);
-            if (flag != null) {
-                builder.useCertAuth(flag);
-            }
-        });
-        settings.put("ace_user_cert_file", (key, value) -> builder.userCertFile(optionalPath(base, value)));
-        settings.put("ace_user_key_file", (key, value) -> builder.userKeyFile(optionalPath(base, value)));
-        settings.put("ace_user_key_password", (key, value) -> builder.userKeyPassword(String.valueOf(value)));
-        settings.put("ca_cert_file", (key, value) -> builder.caCertFile(optionalPath(base, value)));
-        settings.put("block_rows", (key, value) -> whole(key, value, problems, builder::blockRows));
-        settings.put("max_cpu_ratio", (key, value) -> {
-            if (value instanceof Number) {
-                builder.maxCpuRatio(((Number) value).doubleValue());
-            } else {
-                problems.add(key + " must be a number such as 0.6, was '" + value + "'");
-            }
-        });
-        settings.put("batch_size", (key, value) -> whole(key, value, problems, builder::batchSize));
-        settings.put("max_diff_rows", (key, value) -> whole(key, value, problems, builder::maxDiffRows));
-        settings.put("max_connections_per_node", (key, value) ->
-                whole(key, value, problems, builder::maxConnectionsPerNode));
-        settings.put("connect_timeout", (key, value) -> {
-            Duration duration = duration(key, value, problems);
-            if (duration != null) {
-                builder.connectTimeout(duration);
-            }
-        });
-        settings.put("statement_timeout", (key, value) -> {
-            Duration duration = duration(key, value, problems);
-            if (duration != null) {
-                builder.statementTimeout(duration);
-            }
-        });
-        settings.put("application_name", (key, value) -> builder.applicationName(String.valueOf(value)));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        ((Map<?, ?>) parsed).forEach((key, value) -> settings.put(String.valueOf(key), relativeTo(base,
+                String.valueOf(key), value)));
         return settings;
     }
 
-    private static Path path(Path base, Object value) {
-        return base.resolve(String.valueOf(value)).normalize();
-    }
-
-    private static Path optionalPath(Path base, Object value) {
-        String text = String.valueOf(value);
-        return text.isEmpty() ? null : path(base, text);
-    }
-
-    private static Boolean bool(String key, Object value, List<String> problems) {
-        if (value instanceof Boolean) {
-            return (Boolean) value;
+    /** A path setting's text resolved against the file's directory; anything else as it is, for the table to check. */
+    private static Object relativeTo(Path base, String key, Object value) {
+        boolean isPath = Options.named(Operation.CONFIG, key).map(option -> option.type() == OptionType.PATH)
+                .orElse(false);
+        if (!isPath || !(value instanceof String text) || text.isBlank() || text.indexOf('\0') >= 0) {
+            return value;
         }
-        problems.add(key + " must be true or false, was '" + value + "'");
-        return null;
-    }
-
-    private static void whole(String key, Object value, List<String> problems, java.util.function.IntConsumer setter) {
-        if (value instanceof Integer) {
-            setter.accept((Integer) value);
-        } else {
-            problems.add(key + " must be a whole number, was '" + value + "'");
+        try {
+            return base.resolve(text).normalize().toString();
+        } catch (InvalidPathException e) {
+            return value;
         }
-    }
-
-    /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT10S}. */
-    static Duration duration(String key, Object value, List<String> problems) {
-        String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
-        Matcher matcher = DURATION.matcher(text);
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            switch (matcher.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(amount);
-                case "s":
-                    return Duration.ofSeconds(amount);
-                case "m":
-                    return Duration.ofMinutes(amount);
-                default:
-                    return Duration.ofHours(amount);
-            }
-        }
-        if (text.startsWith("pt")) {
-            try {
-                return Duration.parse(text.toUpperCase(Locale.ROOT));
-            } catch (RuntimeException e) {
-                // reported below
-            }
-        }
-        problems.add(key + " must be a duration with a unit, such as 500ms, 10s, 2m or 1h, was '" + value + "'");
-        return null;
     }
 
     private static String locationOf(JsonProcessingException e) {
