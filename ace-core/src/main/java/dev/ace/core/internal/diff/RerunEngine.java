@@ -25,6 +25,7 @@ import dev.ace.core.internal.diff.DiffFileWriter;
 import dev.ace.core.internal.diff.DiffOutput;
 import dev.ace.core.internal.diff.TableFilter;
 import dev.ace.core.internal.repair.RowSql;
+import dev.ace.core.option.Options;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,12 +86,30 @@ public final class RerunEngine {
         List<String> problems = new ArrayList<>();
         TableName table = TableName.parse(request.tableName());
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
+        if (file != null) {
+            problems.addAll(settingProblems(file));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
         BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
         return new Run(request, request.behavior(), bound, taskId, started).execute();
+    }
+
+    /**
+     * The rerun works with the diff's own block_rows and max_cpu_ratio and writes them, with its
+     * batch_size, into the new file; a file whose values are out of the options' ranges (edited,
+     * or written by something else) is refused rather than run with other values.
+     */
+    private static List<String> settingProblems(DiffFile file) {
+        DiffSummary summary = file.summary();
+        List<String> problems = new ArrayList<>();
+        problems.addAll(Options.BLOCK_ROWS.problems(summary.blockRows()));
+        problems.addAll(Options.MAX_CPU_RATIO.problems(summary.maxCpuRatio()));
+        problems.addAll(Options.BATCH_SIZE.problems(summary.batchSize()));
+        return problems.stream().map(problem -> "diff_file " + file.path() + " has an unusable summary: " + problem)
+                .toList();
     }
 
     /** State of one rerun while it runs. */
@@ -122,7 +141,7 @@ public final class RerunEngine {
             this.what = "rerunning the diff of table " + schema.table();
             this.filter = summary.tableFilter() == null || summary.tableFilter().isBlank() ? null
                     : TableFilter.forJdbc(summary.tableFilter());
-            this.chunkSize = summary.blockRows() > 0 ? summary.blockRows() : config.blockRows();
+            this.chunkSize = summary.blockRows();
             this.keyPositions = summary.keyPositions();
             List<NodeDefinition> nodes = bound.nodes();
             for (NodeDefinition node : nodes) {
@@ -261,8 +280,7 @@ public final class RerunEngine {
         // ------------------------------------------------------------------ multiprocessing
 
         private void multiprocessing(List<List<String>> keys, int chunks, DiffFileWriter writer) {
-            double ratio = summary.maxCpuRatio() > 0 && summary.maxCpuRatio() <= 1 ? summary.maxCpuRatio()
-                    : config.maxCpuRatio();
+            double ratio = summary.maxCpuRatio();
             int workers = Math.max(1, Math.min(Math.min(config.maxConnectionsPerNode(), Math.max(1, chunks)),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * ratio))));
             ExecutorService threads = Executors.newFixedThreadPool(workers, daemon("worker"));
