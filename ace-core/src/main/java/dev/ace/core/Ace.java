@@ -6,6 +6,7 @@ import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.RerunService;
+import dev.ace.core.internal.catalog.ClusterCatalog;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
@@ -14,6 +15,7 @@ import dev.ace.core.internal.db.SqlErrors;
 import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.diff.RerunEngine;
 import dev.ace.core.internal.repair.RepairEngine;
+import dev.ace.core.internal.spock.SpockExceptions;
 import dev.ace.core.repair.RepairService;
 import dev.ace.core.spock.ExceptionService;
 import java.nio.file.Path;
@@ -34,8 +36,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * One instance owns one connection pool per node, created on first use and closed by
- * {@link #close()}. Thread-safe: share one instance across threads and requests.
+ * One instance owns one connection pool per node and credential (a cluster definition with
+ * another password gets its own), created on first use and closed by {@link #close()}. Thread-safe: share one instance across threads and requests.
  */
 public final class Ace implements AutoCloseable {
 
@@ -53,11 +55,11 @@ public final class Ace implements AutoCloseable {
         this.clusters = clusters;
         this.pools = new NodePools(config);
         TableChecker checker = new TableChecker(pools);
-        this.catalog = new CatalogService(clusters, checker);
+        this.catalog = new ClusterCatalog(clusters, checker);
         this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
         this.repair = new RepairService(new RepairEngine(config, clusters, pools, checker));
         this.rerun = new RerunService(new RerunEngine(config, clusters, pools, checker));
-        this.exceptions = new ExceptionService(clusters, pools);
+        this.exceptions = new SpockExceptions(clusters, pools);
     }
 
     /** An instance with this configuration; cluster definitions are looked up in the process's environment. */

@@ -1,5 +1,6 @@
 package dev.ace.core;
 
+import dev.ace.core.error.ErrorCode;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,7 +1,6 @@
 package dev.ace.core.catalog;
 
 import dev.ace.core.error.InvalidRequestException;
-import dev.ace.core.internal.db.Sql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -99,7 +98,7 @@ public final class TableName {
 
     /** Both parts quoted, for SQL text: {@code "public"."Users"}. */
     public String quoted() {
-        return Sql.quote(schema) + "." + Sql.quote(table);
+        return quoteIdentifier(schema) + "." + quoteIdentifier(table);
     }
 
     /** As users write it: parts quoted only where needed. */
@@ -109,7 +108,7 @@ public final class TableName {
     }
 
     private static String display(String part) {
-        return part.matches("[A-Za-z_][A-Za-z0-9_$]*") ? part : Sql.quote(part);
+        return part.matches("[A-Za-z_][A-Za-z0-9_$]*") ? part : quoteIdentifier(part);
     }
 
     @Override
@@ -121,5 +120,21 @@ public final class TableName {
     @Override
     public int hashCode() {
         return Objects.hash(schema, table);
+    }
+
+    /**
+     * An identifier quoted for SQL, case and all: {@code Alice} becomes {@code "Alice"}, a double
+     * quote inside is doubled.
+     *
+     * @throws InvalidRequestException for an empty identifier or one with a NUL character
+     */
+    public static String quoteIdentifier(String identifier) {
+        if (identifier == null || identifier.isEmpty()) {
+            throw new InvalidRequestException("an identifier must not be empty");
+        }
+        if (identifier.indexOf('\0') >= 0) {
+            throw new InvalidRequestException("an identifier must not contain a NUL character");
+        }
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

@@ -10,7 +10,6 @@ import dev.ace.core.catalog.TableName;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
-import dev.ace.core.internal.diff.ColumnRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -368,10 +367,40 @@ public final class DiffFile {
         }
     }
 
-    /** Internal: the JSON value kind ACE writes for a column (used by the writer and renderers). */
+    /** How a column's values are written as JSON in a diff file. */
+    public enum JsonKind {
+        /** JSON number written from the exact text (integers). */
+        INTEGER,
+        /** JSON number from the exact text when finite, a string for NaN and infinities (numeric, floats). */
+        DECIMAL,
+        /** true / false. */
+        BOOLEAN,
+        /** The PostgreSQL text output as a JSON string. */
+        TEXT
+    }
+
+    /** How values of {@code column} are written as JSON in a diff file. */
+    public static JsonKind jsonKind(Column column) {
+        switch (column.type()) {
+            case "smallint":
+            case "integer":
+            case "bigint":
+            case "oid":
+                return JsonKind.INTEGER;
+            case "real":
+            case "double precision":
+                return JsonKind.DECIMAL;
+            case "boolean":
+                return JsonKind.BOOLEAN;
+            default:
+                return column.type().startsWith("numeric") ? JsonKind.DECIMAL : JsonKind.TEXT;
+        }
+    }
+
+    /** Whether the value {@code text} of {@code column} is written as a JSON number (exactly as printed). */
     public static boolean writesAsNumber(Column column, String text) {
-        ColumnRules.JsonKind kind = ColumnRules.jsonKind(column);
-        return kind == ColumnRules.JsonKind.INTEGER || (kind == ColumnRules.JsonKind.DECIMAL
+        JsonKind kind = jsonKind(column);
+        return kind == JsonKind.INTEGER || (kind == JsonKind.DECIMAL
                 && !(text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity")));
     }
 }

@@ -37,7 +37,7 @@ public enum ErrorCode {
     REPAIR_CONFLICT,
     /** Another repair of the same table is running on a node; try again when it finishes. */
     REPAIR_IN_PROGRESS,
-    /** The Spock extension (its {@code spock} schema and exception tables) is not installed on a node. */
+    /** The Spock extension (its {@code spock} schema with {@code exception_log}) is not installed on a node. */
     SPOCK_NOT_INSTALLED,
     /** Any other error reported by a database. */
     DATABASE_ERROR,

@@ -1,6 +1,6 @@
 package dev.ace.core.error;
 
-/** The Spock extension's schema and exception tables are missing on a node. */
+/** The Spock extension's schema and its {@code exception_log} are missing on a node. */
 public class SpockNotInstalledException extends AceException {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,5 @@
 package dev.ace.core.repair;
 
-import dev.ace.core.internal.repair.CopyRow;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -22,9 +21,9 @@ public record RowChange(Kind kind, List<String> key, List<String> before, List<S
         DELETE, INSERT, UPDATE
     }
 
-    /** An unmodifiable copy of {@code values}, or the list itself when it is an immutable row of a repair. */
+    /** An unmodifiable copy of {@code values}, or the list itself when it is an immutable {@link RowValues}. */
     private static List<String> snapshot(List<String> values) {
-        return values instanceof CopyRow ? values : Collections.unmodifiableList(new java.util.ArrayList<>(values));
+        return values instanceof RowValues ? values : Collections.unmodifiableList(new java.util.ArrayList<>(values));
     }
 
     public RowChange {

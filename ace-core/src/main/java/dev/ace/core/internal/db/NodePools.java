@@ -7,18 +7,36 @@ import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.error.AceException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.postgresql.jdbcurlresolver.PgPassParser;
 
 /**
- * One HikariCP pool per node (per host, port, database and user), created on first use and
- * closed with the {@code Ace} that owns them. Thread-safe.
+ * One HikariCP pool per node and credential (host, port, database, user, the password actually
+ * used, the client certificate, key and key password), created on first use and closed with the
+ * {@code Ace} that owns them. Thread-safe.
+ *
+ * <p>Two cluster definitions of the same login share a pool only if they log in alike: a
+ * definition with another password gets its own pool, so a wrong password is refused by the
+ * server even while a pool for the right one is open. Pools are looked up by a {@link PoolKey}
+ * that holds a keyed digest of the secrets, never the secrets themselves.
  *
  * <p>Every lease pins the session settings that change how values print as text, and the
  * statement timeout, then switches to the caller's role; see {@link #open}.
@@ -33,12 +51,26 @@ public final class NodePools implements AutoCloseable {
             + "SET IntervalStyle TO 'postgres'; SET extra_float_digits TO 3; SET bytea_output TO 'hex'; "
             + "SET search_path TO pg_catalog, public; ";
 
+    /**
+     * Connection options that are part of the credential (the client certificate, its key and the
+     * key's password): digested into the pool key with the password, never kept in it as text.
+     */
+    private static final Set<String> CREDENTIAL_OPTIONS = Set.of("sslcert", "sslkey", "sslpassword");
+
+    private static final String DIGEST = "HmacSHA256";
+
     private final AceConfig config;
     private final Map<PoolKey, HikariDataSource> pools = new ConcurrentHashMap<>();
+    /** Keys the digests of pool keys: random per instance, so a digest tells nothing outside it. */
+    private final SecretKeySpec digestKey;
     private volatile boolean closed;
 
     public NodePools(AceConfig config) {
         this.config = Objects.requireNonNull(config);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.digestKey = new SecretKeySpec(key, DIGEST);
+        Arrays.fill(key, (byte) 0);
     }
 
     /**
@@ -54,7 +86,7 @@ public final class NodePools implements AutoCloseable {
         HikariDataSource pool;
         Connection connection;
         try {
-            pool = pools.computeIfAbsent(PoolKey.of(node), key -> createPool(node));
+            pool = pool(login(node));
             connection = pool.getConnection();
         } catch (HikariPool.PoolInitializationException e) {
             SQLException cause = e.getCause() instanceof SQLException ? (SQLException) e.getCause()
@@ -86,19 +118,45 @@ public final class NodePools implements AutoCloseable {
         return SqlErrors.wrap(error, node, what);
     }
 
-    private HikariDataSource createPool(NodeDefinition node) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("ace-" + node.name() + "-" + node.address());
-        hikari.setJdbcUrl("jdbc:postgresql://" + node.address() + "/"
-                + java.net.URLEncoder.encode(node.database(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
-        hikari.setUsername(node.user());
-        node.password().ifPresent(hikari::setPassword);
-        hikari.addDataSourceProperty("ApplicationName", config.applicationName());
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
-        hikari.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        // Values are read as the server prints them, never re-formatted from a binary transfer.
-        hikari.addDataSourceProperty("binaryTransfer", "false");
+    /**
+     * The pool of this login, created if there is none. A pool made for a new credential of a
+     * login that already has pools (a rotated password) empties the idle connections of the
+     * others: they must log in again, with their own credential, before serving anyone.
+     */
+    private HikariDataSource pool(Login login) {
+        PoolKey key = PoolKey.of(login, digestKey);
+        HikariDataSource pool = pools.get(key);
+        if (pool != null) {
+            return pool;
+        }
+        boolean[] created = {false};
+        pool = pools.computeIfAbsent(key, absent -> {
+            created[0] = true;
+            return createPool(login);
+        });
+        if (created[0]) {
+            pools.forEach((other, otherPool) -> {
+                if (other.sameLogin(key) && !other.sameCredential(key) && otherPool.getHikariPoolMXBean() != null) {
+                    // leased connections stay until they are given back; work in progress goes on
+                    otherPool.getHikariPoolMXBean().softEvictConnections();
+                }
+            });
+        }
+        return pool;
+    }
+
+    /**
+     * How ACE logs in to {@code node}: the password it uses (the definition's, else the one
+     * {@code .pgpass} holds for the node, found as the driver finds it) and the connection
+     * options, with those of certificate authentication in force.
+     */
+    private Login login(NodeDefinition node) {
+        String password = node.password().orElseGet(() -> {
+            String fromPgpass = PgPassParser.getPassword(node.host(), String.valueOf(node.port()), node.database(),
+                    node.user());
+            return fromPgpass == null || fromPgpass.isEmpty() ? null : fromPgpass;
+        });
+        Map<String, String> options = new TreeMap<>();
         node.connectionOptions().forEach((key, value) -> {
             switch (key) {
                 case "sslmode":
@@ -106,22 +164,40 @@ public final class NodePools implements AutoCloseable {
                 case "sslkey":
                 case "sslrootcert":
                 case "sslpassword":
-                    hikari.addDataSourceProperty(key, value);
-                    break;
                 case "options":
-                    hikari.addDataSourceProperty("options", value);
+                    options.put(key, value);
                     break;
                 default:
                     break;
             }
         });
         if (config.useCertAuth()) {
-            hikari.addDataSourceProperty("sslmode", "verify-full");
-            hikari.addDataSourceProperty("sslcert", config.userCertFile().orElseThrow().toString());
-            hikari.addDataSourceProperty("sslkey", config.userKeyFile().orElseThrow().toString());
-            hikari.addDataSourceProperty("sslrootcert", config.caCertFile().orElseThrow().toString());
-            config.userKeyPassword().ifPresent(password -> hikari.addDataSourceProperty("sslpassword", password));
+            options.put("sslmode", "verify-full");
+            options.put("sslcert", config.userCertFile().orElseThrow().toString());
+            options.put("sslkey", config.userKeyFile().orElseThrow().toString());
+            options.put("sslrootcert", config.caCertFile().orElseThrow().toString());
+            config.userKeyPassword().ifPresent(keyPassword -> options.put("sslpassword", keyPassword));
         }
+        return new Login(node, password, options);
+    }
+
+    private HikariDataSource createPool(Login login) {
+        NodeDefinition node = login.node;
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("ace-" + node.name() + "-" + node.address());
+        hikari.setJdbcUrl("jdbc:postgresql://" + node.address() + "/"
+                + java.net.URLEncoder.encode(node.database(), StandardCharsets.UTF_8).replace("+", "%20"));
+        hikari.setUsername(node.user());
+        if (login.password != null) {
+            hikari.setPassword(login.password);
+        }
+        hikari.addDataSourceProperty("ApplicationName", config.applicationName());
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
+        hikari.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        // Values are read as the server prints them, never re-formatted from a binary transfer.
+        hikari.addDataSourceProperty("binaryTransfer", "false");
+        login.options.forEach(hikari::addDataSourceProperty);
         hikari.setMaximumPoolSize(config.maxConnectionsPerNode());
         hikari.setMinimumIdle(0);
         hikari.setIdleTimeout(60_000);
@@ -135,7 +211,7 @@ public final class NodePools implements AutoCloseable {
 
     /** Whether some thread is waiting for a connection to this node: long-running work should give its lease back. */
     public boolean hasWaiters(NodeDefinition node) {
-        HikariDataSource pool = pools.get(PoolKey.of(node));
+        HikariDataSource pool = pools.get(PoolKey.of(login(node), digestKey));
         return pool != null && pool.getHikariPoolMXBean() != null
                 && pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0;
     }
@@ -154,24 +230,90 @@ public final class NodePools implements AutoCloseable {
         open.forEach(HikariDataSource::close);
     }
 
-    /** What makes two node definitions share a pool. */
-    private static final class PoolKey {
+    /** The pool key of {@code node}, as {@link #open} looks its pool up: for tests of this package. */
+    PoolKey keyOf(NodeDefinition node) {
+        return PoolKey.of(login(node), digestKey);
+    }
+
+    /** What a pool logs in with; holds secrets, so it lives only while a pool is looked up or made. */
+    private static final class Login {
+        final NodeDefinition node;
+        final String password;
+        final Map<String, String> options;
+
+        Login(NodeDefinition node, String password, Map<String, String> options) {
+            this.node = node;
+            this.password = password;
+            this.options = options;
+        }
+    }
+
+    /**
+     * What makes two node definitions share a pool: the address, database and user, the other
+     * connection options, and an HMAC-SHA-256 (keyed per {@code NodePools}) of the credential: the
+     * password, the client certificate and key files and the key's password. Neither
+     * {@link #toString()} nor any field shows a secret.
+     */
+    static final class PoolKey {
         private final String host;
         private final int port;
         private final String database;
         private final String user;
         private final Map<String, String> options;
+        private final byte[] credential;
 
-        private PoolKey(String host, int port, String database, String user, Map<String, String> options) {
+        private PoolKey(String host, int port, String database, String user, Map<String, String> options,
+                        byte[] credential) {
             this.host = host;
             this.port = port;
             this.database = database;
             this.user = user;
             this.options = options;
+            this.credential = credential;
         }
 
-        static PoolKey of(NodeDefinition node) {
-            return new PoolKey(node.host(), node.port(), node.database(), node.user(), node.connectionOptions());
+        static PoolKey of(Login login, SecretKeySpec digestKey) {
+            NodeDefinition node = login.node;
+            Map<String, String> plain = new TreeMap<>(login.options);
+            plain.keySet().removeAll(CREDENTIAL_OPTIONS);
+            List<String> secrets = new ArrayList<>();
+            secrets.add(login.password);
+            CREDENTIAL_OPTIONS.stream().sorted().forEach(option -> secrets.add(login.options.get(option)));
+            return new PoolKey(node.host(), node.port(), node.database(), node.user(), Collections.unmodifiableMap(plain),
+                    digest(digestKey, secrets));
+        }
+
+        /** Each secret as absent, or present with its length and its UTF-8 bytes, so that no two lists digest alike. */
+        private static byte[] digest(SecretKeySpec digestKey, List<String> secrets) {
+            try {
+                Mac mac = Mac.getInstance(DIGEST);
+                mac.init(digestKey);
+                for (String secret : secrets) {
+                    if (secret == null) {
+                        mac.update((byte) 0);
+                        continue;
+                    }
+                    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+                    mac.update((byte) 1);
+                    mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+                    mac.update(bytes);
+                    Arrays.fill(bytes, (byte) 0);
+                }
+                return mac.doFinal();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(DIGEST + " is not available in this Java runtime", e);
+            }
+        }
+
+        /** Whether both keys log in to the same database as the same user, whatever the credential. */
+        boolean sameLogin(PoolKey other) {
+            return port == other.port && host.equals(other.host) && database.equals(other.database)
+                    && user.equals(other.user);
+        }
+
+        /** Whether both keys log in with the same password, certificate, key and key password. */
+        boolean sameCredential(PoolKey other) {
+            return MessageDigest.isEqual(credential, other.credential);
         }
 
         @Override
@@ -180,13 +322,19 @@ public final class NodePools implements AutoCloseable {
                 return false;
             }
             PoolKey that = (PoolKey) other;
-            return port == that.port && host.equals(that.host) && database.equals(that.database) && user.equals(that.user)
-                    && options.equals(that.options);
+            return sameLogin(that) && options.equals(that.options) && sameCredential(that);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(host, port, database, user, options);
+            return Objects.hash(host, port, database, user, options) * 31 + Arrays.hashCode(credential);
+        }
+
+        /** The login and the options other than the credential, which is never shown, not even as its digest. */
+        @Override
+        public String toString() {
+            return "pool key " + user + "@" + host + ":" + port + "/" + database
+                    + (options.isEmpty() ? "" : " " + options);
         }
     }
 }

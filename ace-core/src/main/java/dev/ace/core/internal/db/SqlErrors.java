@@ -86,7 +86,8 @@ public final class SqlErrors {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         Throwable cause = error.getCause();
         if (message.contains("Connection is not available") && cause != null && cause.getMessage() != null) {
-            message = cause.getMessage();
+            // the pool timed out making a connection: say why the last attempt failed, as the server said it
+            return cause instanceof SQLException ? serverMessage((SQLException) cause) : cause.getMessage();
         }
         return message;
     }

@@ -12,6 +12,7 @@ import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.SchemaMismatchException;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
+import dev.ace.core.internal.diff.BoundDiff;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * How each column type takes part in a diff: whether its hash function is exact (equal hash input
- * only for identical stored values) or its text output must be hashed instead, and how its values
- * are written into the diff file as JSON.
+ * only for identical stored values) or its text output must be hashed instead. How values are
+ * written into the diff file as JSON is part of the file's format: see {@code DiffFile.jsonKind}.
  */
 public final class ColumnRules {
 
@@ -29,39 +29,5 @@ public final class ColumnRules {
     public static boolean hashesExactly(Column column) {
         return EXACT_HASH_TYPES.contains(column.type()) || EXACT_HASH_PATTERNS.matcher(column.type()).matches()
                 || "E".equals(column.category());
-    }
-
-    /** How a value is written as JSON in a diff file. */
-    public enum JsonKind {
-        /** JSON number written from the exact text (integers). */
-        INTEGER,
-        /** JSON number from the exact text when finite, a string for NaN and infinities (numeric, floats). */
-        DECIMAL,
-        /** true / false. */
-        BOOLEAN,
-        /** The PostgreSQL text output as a JSON string. */
-        TEXT
-    }
-
-    public static JsonKind jsonKind(Column column) {
-        switch (column.type()) {
-            case "smallint":
-            case "integer":
-            case "bigint":
-            case "oid":
-                return JsonKind.INTEGER;
-            case "real":
-            case "double precision":
-                return JsonKind.DECIMAL;
-            case "boolean":
-                return JsonKind.BOOLEAN;
-            default:
-                return column.type().startsWith("numeric") ? JsonKind.DECIMAL : JsonKind.TEXT;
-        }
-    }
-
-    /** Whether a DECIMAL value's text is a finite number JSON can hold. */
-    static boolean isJsonNumber(String text) {
-        return !(text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity"));
     }
 }

@@ -62,7 +62,7 @@ public final class DiffFileWriter implements AutoCloseable {
                 generator.writeFieldName(column.name());
                 if (text == null) {
                     generator.writeNull();
-                } else if (ColumnRules.jsonKind(column) == ColumnRules.JsonKind.BOOLEAN) {
+                } else if (DiffFile.jsonKind(column) == DiffFile.JsonKind.BOOLEAN) {
                     generator.writeBoolean(text.equals("t"));
                 } else if (DiffFile.writesAsNumber(column, text)) {
                     generator.writeNumber(text);

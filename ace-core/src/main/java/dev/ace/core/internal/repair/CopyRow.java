@@ -1,12 +1,11 @@
 package dev.ace.core.internal.repair;
 
+import dev.ace.core.repair.RowValues;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.RandomAccess;
 
 /**
  * A row's values held as one line of COPY's text format (UTF-8, tab-separated, {@code \N} for
@@ -17,7 +16,7 @@ import java.util.RandomAccess;
  * list with the same values. Immutable and thread-safe, so {@link dev.ace.core.repair.RowChange}
  * keeps one as it is rather than copying it.
  */
-public final class CopyRow extends AbstractList<String> implements RandomAccess {
+public final class CopyRow extends RowValues {
 
     private final byte[] line;
     private final int size;
