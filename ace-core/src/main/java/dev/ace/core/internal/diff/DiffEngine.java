@@ -97,9 +97,14 @@ public final class DiffEngine {
     /**
      * The request's options with the configuration's defaults for those it leaves unset. The
      * request checked every option when it was built (dev.ace.core.option.Options), and the
-     * configuration checked its defaults with the same checks; nothing is checked again here.
+     * configuration checked its defaults with the same checks; what is left is the filter's SQL,
+     * checked here by the code that runs it, before any database work.
      */
     private Options withDefaults(TableDiffRequest request) {
+        String filterProblem = request.tableFilter() == null ? null : TableFilter.problem(request.tableFilter());
+        if (filterProblem != null) {
+            throw new InvalidRequestException("the table-diff request", List.of(filterProblem));
+        }
         return new Options(request.clusterName(), TableName.parse(request.tableName()), request.dbname(),
                 orDefault(request.blockRows(), config.blockRows()), orDefault(request.maxCpuRatio(), config.maxCpuRatio()),
                 orDefault(request.batchSize(), config.batchSize()), request.tableFilter(),
