@@ -1,14 +1,12 @@
 package dev.ace.core;
 
 import dev.ace.core.error.InvalidConfigurationException;
-import dev.ace.core.internal.config.ConfigFileReader;
 import dev.ace.core.option.Operation;
 import dev.ace.core.option.Option;
 import dev.ace.core.option.OptionValues;
 import dev.ace.core.option.Options;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,14 +65,7 @@ public final class AceConfig {
      * @throws InvalidConfigurationException naming the file, listing every problem
      */
     public static AceConfig load(Path file) {
-        Map<String, Object> settings = ConfigFileReader.read(file);
-        try {
-            return builder(Options.parse(Operation.CONFIG, settings)).build();
-        } catch (InvalidConfigurationException e) {
-            List<String> problems = e.problems();
-            throw new InvalidConfigurationException("configuration file " + file, problems.size() == 1
-                    ? List.of("configuration file " + file + ": " + problems.get(0)) : problems);
-        }
+        return builder(Options.parseYaml(Operation.CONFIG, file)).build();
     }
 
     public Builder toBuilder() {

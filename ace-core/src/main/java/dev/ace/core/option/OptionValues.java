@@ -157,8 +157,12 @@ public final class OptionValues {
 
     /** The error listing every problem: {@link InvalidConfigurationException} for the configuration, else {@link InvalidRequestException}. */
     static RuntimeException invalid(Operation operation, List<String> problems) {
-        return operation == Operation.CONFIG ? new InvalidConfigurationException(operation.subject(), problems)
-                : new InvalidRequestException(operation.subject(), problems);
+        return invalid(operation, operation.subject(), problems);
+    }
+
+    static RuntimeException invalid(Operation operation, String subject, List<String> problems) {
+        return operation == Operation.CONFIG ? new InvalidConfigurationException(subject, problems)
+                : new InvalidRequestException(subject, problems);
     }
 
     /** Values set in Java, checked by {@link #build()}. Not thread-safe. */

@@ -355,6 +355,18 @@ public final class Options {
         return new Parser(operation, true).read(values);
     }
 
+    /**
+     * Reads the options of an operation from a YAML file of {@code name: value} lines
+     * ({@code ace.yaml} for {@link Operation#CONFIG}), as {@link #parse} reads a JSON body; relative
+     * paths are taken relative to the file's directory. Every problem names the file.
+     *
+     * @throws InvalidConfigurationException for {@link Operation#CONFIG} when the file cannot be
+     *         read, is not YAML, or holds problems; {@link InvalidRequestException} for the others
+     */
+    public static OptionValues parseYaml(Operation operation, Path file) {
+        return YamlFile.parse(operation, file);
+    }
+
     /** Reads values into typed ones, collecting every problem before failing. */
     private static final class Parser {
         private final Operation operation;
