@@ -16,8 +16,10 @@ import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.diff.RerunEngine;
 import dev.ace.core.internal.repair.RepairEngine;
 import dev.ace.core.internal.spock.SpockExceptions;
+import dev.ace.core.internal.task.TaskManager;
 import dev.ace.core.repair.RepairService;
 import dev.ace.core.spock.ExceptionService;
+import dev.ace.core.task.TaskService;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,6 +51,9 @@ public final class Ace implements AutoCloseable {
     private final RepairService repair;
     private final RerunService rerun;
     private final ExceptionService exceptions;
+    private final Object tasksLock = new Object();
+    private TaskManager tasks;
+    private boolean closed;
 
     private Ace(AceConfig config, ClusterResolver clusters) {
         this.config = config;
@@ -124,6 +129,26 @@ public final class Ace implements AutoCloseable {
         return rerun;
     }
 
+    /**
+     * Tasks: submit a diff, repair or rerun to run in the background, then read, list, cancel and
+     * await it by id. The task store ({@code task_store}, an SQLite file) is opened on first use,
+     * and tasks it still had as queued or running are marked failed ("interrupted") then.
+     *
+     * @throws dev.ace.core.error.AceException ({@code IO_ERROR}) when the task store cannot be opened, for example
+     *         because another process has it open
+     */
+    public TaskService tasks() {
+        synchronized (tasksLock) {
+            if (closed) {
+                throw new IllegalStateException("this Ace instance is closed");
+            }
+            if (tasks == null) {
+                tasks = TaskManager.open(config, diff, repair, rerun);
+            }
+            return tasks;
+        }
+    }
+
     /** Spock replication exceptions: list them and mark them resolved. */
     public ExceptionService exceptions() {
         return exceptions;
@@ -139,10 +164,26 @@ public final class Ace implements AutoCloseable {
         return pools.activeConnections();
     }
 
-    /** Closes every connection pool. Operations still running fail. */
+    /**
+     * Closes the task service, then every connection pool. Queued tasks end FAILED
+     * ("interrupted"); running tasks are cancelled and waited for (up to 30 s), and end FAILED
+     * ("interrupted") unless they finished anyway; see {@link TaskService}. Other operations
+     * still running fail.
+     */
     @Override
     public void close() {
-        pools.close();
+        TaskManager open;
+        synchronized (tasksLock) {
+            closed = true;
+            open = tasks;
+        }
+        try {
+            if (open != null) {
+                open.close();
+            }
+        } finally {
+            pools.close();
+        }
     }
 
     /** Internal: the pools, for services of this module. */

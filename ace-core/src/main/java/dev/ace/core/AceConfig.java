@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * ACE's settings: where cluster definitions live, where diffs and reports go, the defaults of
- * diff options, timeouts, and client-certificate authentication to the nodes. The settings, their
+ * diff options, timeouts, client-certificate authentication to the nodes, and how tasks are run
+ * and kept. The settings, their
  * defaults and ranges are those of the table of options ({@link Options}, operation
  * {@link Operation#CONFIG}).
  *
@@ -159,6 +160,49 @@ public final class AceConfig {
         return values.getOrDefault(Options.APPLICATION_NAME);
     }
 
+    /**
+     * The SQLite file tasks are kept in ({@code task_store}); default {@code <output_dir>/tasks.db}.
+     * It is created with mode 0600 on first use of {@code Ace.tasks()}.
+     */
+    public Path taskStore() {
+        return values.get(Options.TASK_STORE).orElseGet(() -> outputDirectory().resolve("tasks.db"));
+    }
+
+    /**
+     * How many tasks run at once ({@code max_running_tasks}). By default as many as the node pools
+     * can serve at once: {@code max_connections_per_node} divided by the most connections one
+     * operation takes per node (a diff or rerun runs up to one worker per core, each holding a
+     * connection to every node; a repair holds one per node), at least 1.
+     */
+    public int maxRunningTasks() {
+        return values.get(Options.MAX_RUNNING_TASKS).orElseGet(() -> defaultMaxRunningTasks(maxConnectionsPerNode()));
+    }
+
+    /** How many submitted tasks may wait for a free slot ({@code max_queued_tasks}, default 100); beyond, submissions are refused. */
+    public int maxQueuedTasks() {
+        return values.getOrDefault(Options.MAX_QUEUED_TASKS);
+    }
+
+    /** How long finished tasks are kept before they are purged ({@code task_retention}, default 7 days). */
+    public Duration taskRetention() {
+        return values.getOrDefault(Options.TASK_RETENTION);
+    }
+
+    /** Whether purging a task also deletes the files it wrote, its diff file or report ({@code purge_task_files}, default false). */
+    public boolean purgeTaskFiles() {
+        return values.getOrDefault(Options.PURGE_TASK_FILES);
+    }
+
+    /**
+     * The most connections one operation leases per node: a diff (and a rerun) runs
+     * {@code min(max_connections_per_node, cores * max_cpu_ratio)} workers, each holding one
+     * connection to every node, and {@code max_cpu_ratio} is at most 1; a repair holds one per node.
+     */
+    private static int defaultMaxRunningTasks(int maxConnectionsPerNode) {
+        int perTask = Math.max(1, Math.min(maxConnectionsPerNode, Runtime.getRuntime().availableProcessors()));
+        return Math.max(1, maxConnectionsPerNode / perTask);
+    }
+
     @Override
     public String toString() {
         return "AceConfig{clusterDirectory=" + clusterDirectory() + ", pgServiceFile=" + pgServiceFile().orElse(null)
@@ -168,7 +212,10 @@ public final class AceConfig {
                 + ", caCertFile=" + caCertFile().orElse(null) + ", blockRows=" + blockRows()
                 + ", maxCpuRatio=" + maxCpuRatio() + ", batchSize=" + batchSize() + ", maxDiffRows=" + maxDiffRows()
                 + ", connectTimeout=" + connectTimeout() + ", statementTimeout=" + statementTimeout()
-                + ", maxConnectionsPerNode=" + maxConnectionsPerNode() + ", applicationName=" + applicationName() + "}";
+                + ", maxConnectionsPerNode=" + maxConnectionsPerNode() + ", applicationName=" + applicationName()
+                + ", taskStore=" + taskStore() + ", maxRunningTasks=" + maxRunningTasks()
+                + ", maxQueuedTasks=" + maxQueuedTasks() + ", taskRetention=" + taskRetention()
+                + ", purgeTaskFiles=" + purgeTaskFiles() + "}";
     }
 
     /**
@@ -258,6 +305,39 @@ public final class AceConfig {
 
         public Builder applicationName(String name) {
             values.set(Options.APPLICATION_NAME, name);
+            return this;
+        }
+
+        /** The task store's file ({@code task_store}); null means {@code <output_dir>/tasks.db}. */
+        public Builder taskStore(Path file) {
+            values.set(Options.TASK_STORE, file);
+            return this;
+        }
+
+        /**
+         * Tasks running at once ({@code max_running_tasks}), 1 to {@code max_connections_per_node};
+         * null derives it from the pool size (see {@link AceConfig#maxRunningTasks()}).
+         */
+        public Builder maxRunningTasks(Integer tasks) {
+            values.set(Options.MAX_RUNNING_TASKS, tasks);
+            return this;
+        }
+
+        /** Tasks that may wait for a slot ({@code max_queued_tasks}), 0 to 10,000. */
+        public Builder maxQueuedTasks(int tasks) {
+            values.set(Options.MAX_QUEUED_TASKS, tasks);
+            return this;
+        }
+
+        /** How long finished tasks are kept ({@code task_retention}); more than 0. */
+        public Builder taskRetention(Duration retention) {
+            values.set(Options.TASK_RETENTION, retention);
+            return this;
+        }
+
+        /** Whether purging a task deletes its diff file or report too ({@code purge_task_files}). */
+        public Builder purgeTaskFiles(boolean delete) {
+            values.set(Options.PURGE_TASK_FILES, delete);
             return this;
         }
 

@@ -93,7 +93,8 @@ class AceConfigTest {
                                 + "output_dir, use_cert_auth, ace_user_cert_file, ace_user_key_file, "
                                 + "ace_user_key_password, ca_cert_file, block_rows, max_cpu_ratio, batch_size, "
                                 + "max_diff_rows, max_connections_per_node, connect_timeout, statement_timeout, "
-                                + "application_name",
+                                + "application_name, task_store, max_running_tasks, max_queued_tasks, task_retention, "
+                                + "purge_task_files",
                         "use_cert_auth must be true or false, was \"maybe\"",
                         "block_rows must be an integer, was \"lots\"",
                         "max_cpu_ratio must be above 0 and at most 1, was 3.0",
@@ -144,5 +145,48 @@ class AceConfigTest {
         AceConfig config = AceConfig.builder().userKeyPassword("hunter2").build();
         assertThat(config.toString()).doesNotContain("hunter2").contains("userKeyPassword=***");
         assertThat(config.userKeyPassword()).contains("hunter2");
+    }
+
+    @Test
+    void taskSettingsDefaultToTheOutputDirectoryAWeekAndWhatThePoolsCanServe() {
+        AceConfig config = AceConfig.builder().outputDirectory(Path.of("/var/ace")).maxConnectionsPerNode(64).build();
+        int perTask = Math.min(64, Runtime.getRuntime().availableProcessors());
+        assertThat(config.taskStore()).isEqualTo(Path.of("/var/ace/tasks.db"));
+        assertThat(config.maxRunningTasks()).isEqualTo(Math.max(1, 64 / perTask));
+        assertThat(config.maxQueuedTasks()).isEqualTo(100);
+        assertThat(config.taskRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.purgeTaskFiles()).isFalse();
+        assertThat(AceConfig.builder().maxConnectionsPerNode(1).build().maxRunningTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void taskSettingsOutOfRangeAreAllListed() {
+        assertThatThrownBy(() -> AceConfig.builder().maxConnectionsPerNode(8).maxRunningTasks(9).maxQueuedTasks(-1)
+                .taskRetention(Duration.ZERO).build())
+                .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                        "max_queued_tasks must be between 0 and 10000, was -1",
+                        "task_retention must be more than 0, was PT0S",
+                        // a rule across two settings comes after the settings' own checks
+                        "max_running_tasks must be between 1 and max_connections_per_node (8), was 9"));
+        assertThatThrownBy(() -> AceConfig.builder().maxRunningTasks(0).build())
+                .hasMessage("max_running_tasks must be between 1 and max_connections_per_node (16), was 0");
+    }
+
+    @Test
+    void yamlTaskSettings() throws Exception {
+        Path file = dir.resolve("ace.yaml");
+        Files.writeString(file, String.join("\n",
+                "task_store: state/tasks.db",
+                "max_running_tasks: 3",
+                "max_queued_tasks: 0",
+                "task_retention: 2d",
+                "purge_task_files: true",
+                ""));
+        AceConfig config = AceConfig.load(file);
+        assertThat(config.taskStore()).isEqualTo(dir.resolve("state").resolve("tasks.db").toAbsolutePath());
+        assertThat(config.maxRunningTasks()).isEqualTo(3);
+        assertThat(config.maxQueuedTasks()).isZero();
+        assertThat(config.taskRetention()).isEqualTo(Duration.ofDays(2));
+        assertThat(config.purgeTaskFiles()).isTrue();
     }
 }

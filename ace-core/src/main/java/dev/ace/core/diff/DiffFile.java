@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
@@ -31,8 +32,9 @@ import java.util.Map;
  * }</pre>
  *
  * A file that is not JSON, not a diff file, written by another tool or damaged is rejected with
- * an {@link InvalidRequestException} naming the file and the problem. Thread-safe (immutable;
- * each read opens the file anew).
+ * an {@link InvalidRequestException} naming the file and the problem; so is one whose
+ * {@code table_filter} is not exactly one SQL boolean expression (see docs/diff.md), for rerun,
+ * repair and reports alike. Thread-safe (immutable; each read opens the file anew).
  */
 public final class DiffFile {
 
@@ -306,6 +308,13 @@ public final class DiffFile {
                 problems.add("summary.primary_key names " + k + ", which summary.columns lacks");
             }
         }
+        // a rerun applies the filter again, and rows found under one that escaped its parentheses
+        // cannot be trusted for a repair or a report either
+        String filter = node.path("table_filter").isNull() ? null : node.path("table_filter").asText(null);
+        String filterProblem = filter == null ? null : TableFilter.problem(filter);
+        if (filterProblem != null) {
+            problems.add("summary." + filterProblem);
+        }
         Instant started = time(node, "start_time", problems);
         Instant finished = time(node, "end_time", problems);
         if (!problems.isEmpty()) {
@@ -315,8 +324,7 @@ public final class DiffFile {
                 node.path("dbname").asText(""), new TableName(node.path("schema_name").asText(),
                 node.path("table_name").asText()), nodes, columns, key, node.path("block_rows").asInt(),
                 node.path("max_cpu_ratio").asDouble(), node.path("batch_size").asInt(),
-                node.path("table_filter").isNull() ? null : node.path("table_filter").asText(null),
-                started, finished,
+                filter, started, finished,
                 node.path("time_taken").asDouble(), longs(node.path("rows_checked")), longs(node.path("diff_count")),
                 node.path("ranges_planned").asInt(), node.path("ranges_mismatched").asInt(),
                 node.path("truncated").asBoolean());

@@ -34,4 +34,17 @@ public final class DiffService {
         Objects.requireNonNull(request, "request");
         return engine.diff(request);
     }
+
+    /**
+     * Checks the request without running it: every check {@link #diff} makes before its first
+     * database statement (the options, the cluster, the nodes), all problems at once. Cluster
+     * definitions are read; no node is connected to, so the table itself is checked only when the
+     * diff runs.
+     *
+     * @throws dev.ace.core.error.InvalidRequestException listing every problem, an unknown cluster or node included
+     */
+    public void validate(TableDiffRequest request) {
+        Objects.requireNonNull(request, "request");
+        engine.validateRequest(request);
+    }
 }

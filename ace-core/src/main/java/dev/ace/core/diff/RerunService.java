@@ -35,4 +35,17 @@ public final class RerunService {
         Objects.requireNonNull(request, "request");
         return engine.rerun(request);
     }
+
+    /**
+     * Checks the request without running it: every check {@link #rerun} makes before its first
+     * database statement (the options, the diff file's summary: that it exists and is a diff of the
+     * named table and cluster, the file's cluster and nodes), all problems at once. No node is
+     * connected to; the rows of the file are read when the rerun runs.
+     *
+     * @throws dev.ace.core.error.InvalidRequestException listing every problem, an unknown cluster or node included
+     */
+    public void validate(TableRerunRequest request) {
+        Objects.requireNonNull(request, "request");
+        engine.validateRequest(request);
+    }
 }

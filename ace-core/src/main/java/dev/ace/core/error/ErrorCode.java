@@ -45,6 +45,11 @@ public enum ErrorCode {
     IO_ERROR,
     /** The task queue is full (or the task service is shutting down): try again later. */
     TOO_MANY_TASKS,
+    /**
+     * ACE stopped (it was closed, or its process died) while a task was queued or running; submit
+     * it again. A repair's nodes that had committed keep their changes.
+     */
+    INTERRUPTED,
     /** A bug in ACE, not a problem of the request, the configuration or a node: report it. */
     INTERNAL
 }

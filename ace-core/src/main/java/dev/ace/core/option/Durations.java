@@ -6,10 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as users write them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT10S}. */
+/** Durations as users write them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO-8601 {@code PT10S}. */
 final class Durations {
 
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)");
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -24,7 +24,8 @@ final class Durations {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
         }
         if (value.startsWith("pt") || value.startsWith("-pt") || value.startsWith("p")) {
@@ -37,7 +38,7 @@ final class Durations {
         return null;
     }
 
-    /** The shortest form {@link #parse} reads back: {@code 10s}, {@code 1500ms}, {@code 2m}; ISO-8601 when no unit fits. */
+    /** The shortest form {@link #parse} reads back: {@code 10s}, {@code 1500ms}, {@code 2m}, {@code 7d}; ISO-8601 when no unit fits. */
     static String format(Duration duration) {
         if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
             return duration.toString();
@@ -50,6 +51,9 @@ final class Durations {
         }
         if (millis == 0) {
             return "0s";
+        }
+        if (millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
         }
         if (millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";

@@ -43,6 +43,8 @@ public final class Option<T> {
     private final List<Function<T, List<String>>> validators;
     private final String requiredMessage;
     private final boolean textNumbers;
+    private final String shownDefault;
+    private final String allowedText;
 
     private Option(Builder<T> builder) {
         this.name = builder.name;
@@ -61,6 +63,8 @@ public final class Option<T> {
         this.validators = List.copyOf(builder.validators);
         this.requiredMessage = builder.requiredMessage != null ? builder.requiredMessage : name + " is required";
         this.textNumbers = builder.textNumbers;
+        this.shownDefault = builder.shownDefault;
+        this.allowedText = builder.allowedText;
     }
 
     /** The snake_case name, as the HTTP API and {@code ace.yaml} spell it: {@code block_rows}, {@code exception_details.status}. */
@@ -90,8 +94,15 @@ public final class Option<T> {
         return Optional.ofNullable(defaultValue);
     }
 
-    /** The default as users write it ({@code 10000}, {@code 0.6}, {@code json}, {@code all}, {@code 10s}); empty when there is none. */
+    /**
+     * The default as users write it ({@code 10000}, {@code 0.6}, {@code json}, {@code all},
+     * {@code 10s}), or how it is found when it depends on other settings
+     * ({@code <output_dir>/tasks.db}); empty when there is none.
+     */
     public String defaultText() {
+        if (shownDefault != null) {
+            return shownDefault;
+        }
         return defaultValue == null ? "" : String.valueOf(kind.toJson(defaultValue));
     }
 
@@ -100,6 +111,9 @@ public final class Option<T> {
      * {@code above 0 and at most 1}; empty when any value of the type is.
      */
     public String allowed() {
+        if (allowedText != null) {
+            return allowedText;
+        }
         if (type() == OptionType.CHOICE) {
             return expecting;
         }
@@ -258,6 +272,8 @@ public final class Option<T> {
         private final List<Function<T, List<String>>> validators = new ArrayList<>();
         private String requiredMessage;
         private boolean textNumbers;
+        private String shownDefault;
+        private String allowedText;
 
         private Builder(String name, Kind<T> kind) {
             if (!name.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?")) {
@@ -326,6 +342,18 @@ public final class Option<T> {
         /** JSON text of digits is read as a number too ({@code "remote_xid": "123456"}, as Spock's tools send it). */
         Builder<T> textNumbers() {
             this.textNumbers = true;
+            return this;
+        }
+
+        /** The default as users are told it, when it is worked out from other settings. */
+        Builder<T> shownDefault(String text) {
+            this.shownDefault = text;
+            return this;
+        }
+
+        /** What values are allowed, as users are told it, when a rule across options checks them. */
+        Builder<T> allowedText(String text) {
+            this.allowedText = text;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.ace.core.option;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.diff.RerunBehavior;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.InvalidConfigurationException;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.spock.ExceptionStatus;
@@ -99,10 +100,12 @@ public final class Options {
             .help("the report format the front-ends write; the JSON diff file is always written")
             .in(TABLE_DIFF).defaultValue(TableDiffRequest.Output.JSON).build();
 
-    /** Its SQL is checked by the diff, with the code that runs it, before any database work. */
     public static final Option<String> TABLE_FILTER = Option.define("table_filter", Kind.text(MAX_FILTER, true))
-            .help("one SQL boolean expression restricting the rows compared, such as id < 1000")
-            .in(TABLE_DIFF).build();
+            .help("exactly one SQL boolean expression restricting the rows compared, such as id < 1000")
+            .in(TABLE_DIFF).validator(filter -> {
+                String problem = TableFilter.problem(filter);
+                return problem == null ? List.of() : List.of(problem);
+            }).build();
 
     public static final Option<Integer> MAX_DIFF_ROWS = Option.define("max_diff_rows", Kind.integer())
             .help("cap on differing rows collected per node pair; 0 lifts it")
@@ -254,6 +257,29 @@ public final class Options {
     public static final Option<String> APPLICATION_NAME = Option.define("application_name", Kind.text(63, false))
             .help("what ACE's sessions show in pg_stat_activity").in(CONFIG).defaultValue("ace").build();
 
+    public static final Option<Path> TASK_STORE = Option.define("task_store", Kind.path())
+            .help("the SQLite file tasks are kept in; created with mode 0600").in(CONFIG)
+            .shownDefault("<output_dir>/tasks.db").build();
+
+    /** At most max_connections_per_node: a rule across the two, below. */
+    public static final Option<Integer> MAX_RUNNING_TASKS = Option.define("max_running_tasks", Kind.integer())
+            .help("tasks running at once; by default as many as the node pools can serve: max_connections_per_node / "
+                    + "min(max_connections_per_node, cores), at least 1").in(CONFIG)
+            .shownDefault("from the pool size").allowedText("between 1 and max_connections_per_node").build();
+
+    public static final Option<Integer> MAX_QUEUED_TASKS = Option.define("max_queued_tasks", Kind.integer())
+            .help("tasks that may wait for a slot; beyond, submissions are refused (TOO_MANY_TASKS)").in(CONFIG)
+            .defaultValue(100).range(0, 10_000L, "between 0 and 10000").build();
+
+    public static final Option<Duration> TASK_RETENTION = Option.define("task_retention", Kind.duration())
+            .help("how long finished tasks are kept before they are purged").in(CONFIG)
+            .defaultValue(Duration.ofDays(7)).check(retention -> !retention.isNegative() && !retention.isZero(),
+                    "more than 0").build();
+
+    public static final Option<Boolean> PURGE_TASK_FILES = Option.define("purge_task_files", Kind.bool())
+            .help("whether purging a task also deletes the files it wrote, its diff file or report").in(CONFIG)
+            .defaultValue(false).build();
+
     /** The table's order: the order of documentation and of the problems of a request. */
     private static final List<Option<?>> ALL = List.of(CLUSTER_DIR, PG_SERVICE_FILE, OUTPUT_DIR, USE_CERT_AUTH,
             ACE_USER_CERT_FILE, ACE_USER_KEY_FILE, ACE_USER_KEY_PASSWORD, CA_CERT_FILE, CLUSTER_NAME, NODE_NAME,
@@ -261,7 +287,8 @@ public final class Options {
             MAX_DIFF_ROWS, NODES, BEHAVIOR, DRY_RUN, GENERATE_REPORT, UPSERT_ONLY, INSERT_ONLY, BIDIRECTIONAL, FIX_NULLS,
             FIRE_TRIGGERS, ATOMIC, LOCK_TIMEOUT, QUIET, REMOTE_ORIGIN, REMOTE_COMMIT_TS, REMOTE_XID, COMMAND_COUNTER,
             EXCEPTION_STATUS, RESOLUTION_DETAILS, STATUS, LIMIT, OFFSET, MAX_CONNECTIONS_PER_NODE, CONNECT_TIMEOUT,
-            STATEMENT_TIMEOUT, APPLICATION_NAME);
+            STATEMENT_TIMEOUT, APPLICATION_NAME, TASK_STORE, MAX_RUNNING_TASKS, MAX_QUEUED_TASKS, TASK_RETENTION,
+            PURGE_TASK_FILES);
 
     // ------------------------------------------------------------------ rules across options
 
@@ -287,7 +314,14 @@ public final class Options {
                             && !values.getOrDefault(BIDIRECTIONAL)
                             ? List.of("source_of_truth is required unless fix_nulls or bidirectional is set") : List.of()),
             new Rule(CONFIG, List.of(USE_CERT_AUTH, ACE_USER_CERT_FILE, ACE_USER_KEY_FILE, ACE_USER_KEY_PASSWORD,
-                    CA_CERT_FILE), CertificateFiles::problems));
+                    CA_CERT_FILE), CertificateFiles::problems),
+            new Rule(CONFIG, List.of(MAX_RUNNING_TASKS, MAX_CONNECTIONS_PER_NODE), values -> {
+                Integer running = values.get(MAX_RUNNING_TASKS).orElse(null);
+                int connections = values.getOrDefault(MAX_CONNECTIONS_PER_NODE);
+                return running != null && (running < 1 || running > Math.max(1, connections))
+                        ? List.of("max_running_tasks must be between 1 and max_connections_per_node (" + connections
+                        + "), was " + running) : List.of();
+            }));
 
     // ------------------------------------------------------------------ the table, by operation
 

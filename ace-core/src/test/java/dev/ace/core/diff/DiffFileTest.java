@@ -73,6 +73,26 @@ class DiffFileTest {
     }
 
     @Test
+    void aSummaryWhoseFilterIsNotOneExpressionIsRefusedQuotingTheFilter() throws Exception {
+        String prefix = "diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: ";
+        Path escaping = write("{\"summary\": " + SUMMARY.replace("}]", "}], \"table_filter\": \"true) OR (true\"")
+                + ", \"diffs\": {}}");
+        String message = prefix + "summary.table_filter must be one SQL boolean expression: its parentheses do not "
+                + "balance, was 'true) OR (true'";
+        assertThatThrownBy(() -> DiffFile.open(escaping)).isInstanceOf(InvalidRequestException.class)
+                .hasMessage(message);
+        assertThatThrownBy(() -> DiffFile.openSummary(escaping)).isInstanceOf(InvalidRequestException.class)
+                .hasMessage(message);
+        Path open = write("{\"summary\": " + SUMMARY.replace("}]", "}], \"table_filter\": \"id > 0 /* x\"")
+                + ", \"diffs\": {}}");
+        assertThatThrownBy(() -> DiffFile.open(open))
+                .hasMessage(prefix + "summary.table_filter has an unclosed /* comment, was 'id > 0 /* x'");
+        Path fine = write("{\"summary\": " + SUMMARY.replace("}]", "}], \"table_filter\": \"v <> ')' -- (\"")
+                + ", \"diffs\": {}}");
+        assertThat(DiffFile.open(fine).summary().tableFilter()).isEqualTo("v <> ')' -- (");
+    }
+
+    @Test
     void openSummaryLeavesADamagedRowSectionToTheReadingWhichRejectsItWithTheSameMessage() throws Exception {
         String prefix = "diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: ";
         Path cut = write("{\"summary\": " + SUMMARY + ", \"diffs\": {\"n1/n2\": {\"n1\": [{\"id\": 1, \"v\": \"x\", "

@@ -169,6 +169,12 @@ class OptionsTest {
         cases.put(() -> config("connect_timeout", "0s"), "connect_timeout must be more than 0, was PT0S");
         cases.put(() -> config("statement_timeout", "-PT1S"), "statement_timeout must be 0 (no limit) or more, was PT-1S");
         cases.put(() -> config("max_connections_per_node", 0), "max_connections_per_node must be at least 1, was 0");
+        cases.put(() -> config("max_queued_tasks", 10_001), "max_queued_tasks must be between 0 and 10000, was 10001");
+        cases.put(() -> config("task_retention", "0d"), "task_retention must be more than 0, was PT0S");
+        cases.put(() -> Options.parse(Operation.CONFIG, body("max_connections_per_node", 8, "max_running_tasks", 9)),
+                "max_running_tasks must be between 1 and max_connections_per_node (8), was 9");
+        cases.put(() -> diff("table_filter", "1=1; DROP TABLE t"),
+                "table_filter must be one SQL boolean expression without ';', was '1=1; DROP TABLE t'");
         cases.put(() -> config("application_name", "x".repeat(64)),
                 "application_name must be at most 63 characters, was 64 characters");
         cases.forEach((parse, message) -> assertThatThrownBy(parse::get).as(message).hasMessage(message));

@@ -75,6 +75,20 @@ public final class ClusterResolver {
                                 + "./pg_service.conf, ~/.pg_service.conf, /etc/pg_service.conf)")));
     }
 
+    /**
+     * Resolves the cluster and picks the nodes as a run does (reading definitions, never connecting),
+     * adding every problem to {@code problems} instead of throwing; null when there is one.
+     */
+    public List<NodeDefinition> select(String clusterName, String dbname, String nodes, int minimum,
+                                       List<String> problems) {
+        try {
+            return resolve(clusterName, dbname).select(nodes, minimum);
+        } catch (dev.ace.core.error.AceException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+
     /** The service file to read: the configured one (which must exist), else the first of the lookup order. */
     Optional<Path> serviceFile() {
         if (config.pgServiceFile().isPresent()) {

@@ -8,6 +8,7 @@ import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffSummary;
+import dev.ace.core.error.AceException;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.SchemaMismatchException;
 import dev.ace.core.internal.catalog.TableChecker;
@@ -94,6 +95,29 @@ public record BoundDiff(DiffFile file, ClusterDefinition cluster, List<NodeDefin
             throw new SchemaMismatchException("table " + summary.table() + " changed since the diff", problems);
         }
         return new BoundDiff(file, cluster, List.copyOf(nodes), schema);
+    }
+
+    /**
+     * Resolves the file's cluster and nodes as {@link #bind} does, without connecting to them; adds
+     * every problem (cluster not found, a node the cluster no longer has) to {@code problems}.
+     */
+    public static void resolve(DiffFile file, ClusterResolver clusters, String dbname, List<String> problems) {
+        DiffSummary summary = file.summary();
+        String database = dbname != null ? dbname : summary.dbname().isEmpty() ? null : summary.dbname();
+        ClusterDefinition cluster;
+        try {
+            cluster = clusters.resolve(summary.clusterName(), database);
+        } catch (AceException e) {
+            problems.addAll(e.problems());
+            return;
+        }
+        for (String name : summary.nodes()) {
+            try {
+                cluster.node(name);
+            } catch (AceException e) {
+                problems.addAll(e.problems());
+            }
+        }
     }
 
     private static String describe(List<Column> columns) {

@@ -12,6 +12,7 @@ import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
@@ -84,8 +85,7 @@ public final class DiffEngine {
         Options options = withDefaults(request);
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
-        List<NodeDefinition> nodes = cluster.select(request.nodes().isEmpty() ? "all" : String.join(",", request.nodes()),
-                2);
+        List<NodeDefinition> nodes = cluster.select(nodesOption(request), 2);
         TableSchema schema = checker.check(nodes, options.table(), options.role());
         TableSql sql = new TableSql(schema, options.filter() == null ? null : TableFilter.forJdbc(options.filter()));
         String taskId = request.taskId() != null ? request.taskId() : "td_" + STAMP.format(started) + "_"
@@ -95,16 +95,29 @@ public final class DiffEngine {
     }
 
     /**
+     * Every problem the diff would find before its first database statement, at once. The request
+     * checked its options when it was built; what is left is the cluster and the nodes (cluster
+     * definitions are read; no node is connected to).
+     */
+    public void validateRequest(TableDiffRequest request) {
+        List<String> problems = new ArrayList<>();
+        clusters.select(request.clusterName(), request.dbname(), nodesOption(request), 2, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-diff request", problems);
+        }
+    }
+
+    /** The {@code nodes} option as cluster definitions select by it: {@code all} or {@code n1,n2}. */
+    private static String nodesOption(TableDiffRequest request) {
+        return request.nodes().isEmpty() ? "all" : String.join(",", request.nodes());
+    }
+
+    /**
      * The request's options with the configuration's defaults for those it leaves unset. The
      * request checked every option when it was built (dev.ace.core.option.Options), and the
-     * configuration checked its defaults with the same checks; what is left is the filter's SQL,
-     * checked here by the code that runs it, before any database work.
+     * configuration checked its defaults with the same checks; nothing is checked again here.
      */
     private Options withDefaults(TableDiffRequest request) {
-        String filterProblem = request.tableFilter() == null ? null : TableFilter.problem(request.tableFilter());
-        if (filterProblem != null) {
-            throw new InvalidRequestException("the table-diff request", List.of(filterProblem));
-        }
         return new Options(request.clusterName(), TableName.parse(request.tableName()), request.dbname(),
                 orDefault(request.blockRows(), config.blockRows()), orDefault(request.maxCpuRatio(), config.maxCpuRatio()),
                 orDefault(request.batchSize(), config.batchSize()), request.tableFilter(),

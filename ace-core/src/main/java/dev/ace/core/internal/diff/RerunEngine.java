@@ -9,6 +9,7 @@ import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.RerunBehavior;
+import dev.ace.core.diff.TableFilter;
 import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
@@ -23,7 +24,6 @@ import dev.ace.core.internal.db.SqlErrors;
 import dev.ace.core.internal.diff.BoundDiff;
 import dev.ace.core.internal.diff.DiffFileWriter;
 import dev.ace.core.internal.diff.DiffOutput;
-import dev.ace.core.internal.diff.TableFilter;
 import dev.ace.core.internal.repair.RowSql;
 import dev.ace.core.option.Options;
 import java.io.IOException;
@@ -82,19 +82,45 @@ public final class RerunEngine {
 
     public DiffResult rerun(TableRerunRequest request) {
         Instant started = Instant.now();
-        // the request checked its options when it was built; what is left to check is the diff file
         List<String> problems = new ArrayList<>();
-        TableName table = TableName.parse(request.tableName());
-        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems);
-        if (file != null) {
-            problems.addAll(settingProblems(file));
-        }
+        DiffFile file = openDiffFile(request, problems, false);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
         BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
         return new Run(request, request.behavior(), bound, taskId, started).execute();
+    }
+
+    /**
+     * Every problem the rerun would find before its first database statement, at once: the diff
+     * file's summary, and the file's cluster and nodes (cluster definitions are read; no node is
+     * connected to). The request checked its options when it was built; the rows of the file are
+     * read when the rerun runs.
+     */
+    public void validateRequest(TableRerunRequest request) {
+        List<String> problems = new ArrayList<>();
+        DiffFile file = openDiffFile(request, problems, true);
+        if (file != null) {
+            BoundDiff.resolve(file, clusters, request.dbname(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-rerun request", problems);
+        }
+    }
+
+    /**
+     * The diff file, checked against the request and for the settings the rerun uses; null when it
+     * cannot be used. The request checked its own options when it was built.
+     */
+    private static DiffFile openDiffFile(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
+        TableName table = TableName.parse(request.tableName());
+        DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
+                summaryOnly);
+        if (file != null) {
+            problems.addAll(settingProblems(file));
+        }
+        return file;
     }
 
     /**

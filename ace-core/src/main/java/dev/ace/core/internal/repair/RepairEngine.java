@@ -147,11 +147,36 @@ public final class RepairEngine {
     }
 
     /**
-     * Every problem of the diff file, at once, before any database work. The request checked its
-     * options, the modes' conflicts included, when it was built.
+     * Every problem the repair would find before its first database statement, at once: the diff
+     * file's summary, and the file's cluster and nodes (cluster definitions are read; no node is
+     * connected to). The request checked its options, the modes' conflicts included, when it was built.
      */
+    public void validateRequest(TableRepairRequest request) {
+        List<String> problems = new ArrayList<>();
+        DiffFile file = validate(request, problems);
+        if (file != null) {
+            BoundDiff.resolve(file, clusters, request.dbname(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+    }
+
+    /** Every problem of the diff file, at once, before any database work. */
     static DiffFile validate(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
+        DiffFile file = validate(request, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the table-repair request", problems);
+        }
+        return file;
+    }
+
+    /**
+     * Adds every problem of the diff file's summary to {@code problems}; the file, if it opened. The
+     * request checked its options, the modes' conflicts included, when it was built.
+     */
+    private static DiffFile validate(TableRepairRequest request, List<String> problems) {
         TableName table = TableName.parse(request.tableName());
         // the rows are read (and a damaged file found) while the repair runs, before anything is committed
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
@@ -159,9 +184,6 @@ public final class RepairEngine {
         if (file != null && request.sourceOfTruth() != null && !file.summary().nodes().contains(request.sourceOfTruth())) {
             problems.add("source_of_truth " + request.sourceOfTruth() + " is not one of the diff file's nodes ("
                     + String.join(", ", file.summary().nodes()) + ")");
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-repair request", problems);
         }
         return file;
     }
