@@ -140,7 +140,7 @@ public final class DiffFile {
      * Streams every row, pair by pair and node by node, each list in key order. The reading
      * holds one row at a time, so it does not find a key listed twice in one list (which a node,
      * holding one row per key, cannot have): a caller that must refuse such a file checks the
-     * keys it is given (the report renderers do).
+     * keys it is given (repair, rerun and the report renderers do).
      */
     public void forEachRow(RowVisitor visitor) {
         forEachRow(new StringsReader(), (pair, node, values) -> visitor.visit(pair, node,

@@ -92,7 +92,7 @@ class DiffFileTest {
             assertThat(visited).as(file.getKey()).doesNotHaveDuplicates();
         }
         // the same key in both lists of a pair, and in another pair, is what a diff file holds; a key listed
-        // twice in one list is left to the callers, which need memory for it (such as the renderers)
+        // twice in one list is left to the callers, which need memory for it (repair, rerun, the renderers)
         DiffFile fine = DiffFile.open(write("{\"summary\": " + three + ", \"diffs\": {\"n1/n2\": {\"n1\": [" + row7
                 + "], \"n2\": [" + row7 + "]}, \"n1/n3\": {\"n1\": [" + row7 + "], \"n3\": []}}}"));
         assertThat(fine.rows("n1/n2", "n2")).hasSize(1);

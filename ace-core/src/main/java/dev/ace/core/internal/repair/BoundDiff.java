@@ -95,6 +95,15 @@ record BoundDiff(DiffFile file, ClusterDefinition cluster, List<NodeDefinition> 
         return new BoundDiff(file, cluster, List.copyOf(nodes), schema);
     }
 
+    /**
+     * The error for a diff file that lists a key twice for one node of a pair: a node holds one row
+     * per key, so the file is damaged. Worded as the report renderers word it.
+     */
+    static InvalidRequestException keyListedTwice(DiffFile file, String pair, String node, List<String> key) {
+        return new InvalidRequestException("diff_file " + file.path() + " is not a usable ACE diff file: diffs." + pair
+                + "." + node + " lists the key " + key + " more than once");
+    }
+
     private static String describe(List<Column> columns) {
         return columns.stream().map(column -> column.name() + " " + column.type()).collect(Collectors.joining(", "));
     }

@@ -7,6 +7,7 @@ import dev.ace.core.repair.RepairMode;
 import dev.ace.core.repair.RowChange;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,8 +55,13 @@ final class RepairPlanner {
         this.nodes = summary.nodes();
         this.keyPositions = summary.keyPositions();
         CopyRowReader reader = new CopyRowReader(summary.columns().size(), keyPositions);
-        file.forEachRow(reader, (pair, node, row) -> rows.computeIfAbsent(pair, p -> new HashMap<>())
-                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(reader.key()), row));
+        file.forEachRow(reader, (pair, node, row) -> {
+            List<String> key = reader.key();
+            if (rows.computeIfAbsent(pair, p -> new HashMap<>()).computeIfAbsent(node, n -> new LinkedHashMap<>())
+                    .put(RowSql.keyId(key), row) != null) {
+                throw BoundDiff.keyListedTwice(file, pair, node, key);
+            }
+        });
     }
 
     /**
@@ -200,11 +206,17 @@ final class RepairPlanner {
                 file.summary().diffCount().getOrDefault(file.summary().nodes().indexOf(target)
                         < file.summary().nodes().indexOf(source) ? target + "/" + source : source + "/" + target, 0L))));
         String[] last = new String[3]; // pair and node of the row before, that pair's target
+        // the keys of the list being read when it is of a pair without the source, which the plan skips
+        Set<String> skipped = new HashSet<>();
         CopyRowReader reader = new CopyRowReader(file.summary().columns().size(), keyPositions);
         file.forEachRow(reader, (pair, node, row) -> {
-            if (last[0] != null && (!last[0].equals(pair) || !last[1].equals(node)) && last[1].equals(source)) {
+            boolean nextList = last[0] == null || !last[0].equals(pair) || !last[1].equals(node);
+            if (last[0] != null && nextList && last[1].equals(source)) {
                 // the source's list of the previous pair is complete
                 states.get(other(last[0], source)).sourceDone = true;
+            }
+            if (nextList) {
+                skipped.clear();
             }
             if (!pair.equals(last[0])) {
                 last[2] = other(pair, source);
@@ -213,22 +225,31 @@ final class RepairPlanner {
             last[1] = node;
             String target = last[2];
             Streamed state = target == null ? null : states.get(target);
-            if (state == null) {
-                return;
-            }
             List<String> key = reader.key();
             String keyId = RowSql.keyId(key);
+            // a key listed twice for a node is refused: a node holds one row per key
+            if (state == null) {
+                if (!skipped.add(keyId)) {
+                    throw BoundDiff.keyListedTwice(file, pair, node, key);
+                }
+                return;
+            }
             if (node.equals(source)) {
-                state.sourceRows.put(keyId, row);
+                if (state.sourceRows.put(keyId, row) != null) {
+                    throw BoundDiff.keyListedTwice(file, pair, node, key);
+                }
             } else if (state.sourceDone) {
-                List<String> sourceRow = state.sourceRows.remove(keyId);
-                if (sourceRow != null) {
+                // the key stays, marked as the target's, so that the target's list cannot give it again
+                List<String> sourceRow = state.sourceRows.put(keyId, TARGET_LISTED);
+                if (sourceRow == TARGET_LISTED) {
+                    throw BoundDiff.keyListedTwice(file, pair, node, key);
+                } else if (sourceRow != null) {
                     state.both(mode, source, key, row, sourceRow, sink);
                 } else {
                     state.targetOnly(mode, source, key, row, sink);
                 }
-            } else {
-                state.targetRows.put(keyId, row);
+            } else if (state.targetRows.put(keyId, row) != null) {
+                throw BoundDiff.keyListedTwice(file, pair, node, key);
             }
         });
         for (Streamed state : states.values()) {
@@ -242,12 +263,21 @@ final class RepairPlanner {
                 }
             }
             for (List<String> row : state.sourceRows.values()) {
-                sink.change(state.plan, new Change(RowChange.Kind.INSERT, RowSql.key(keyPositions, row), null, row,
-                        provider(source, row)));
+                if (row != TARGET_LISTED) {
+                    sink.change(state.plan, new Change(RowChange.Kind.INSERT, RowSql.key(keyPositions, row), null, row,
+                            provider(source, row)));
+                }
             }
             state.updates.forEach(change -> sink.change(state.plan, change));
         }
     }
+
+    /**
+     * Marks a key in {@link Streamed#sourceRows} that the target's list gave after the source's
+     * list was complete (whether the source had the key or not), so that the target's list cannot
+     * give it a second time unnoticed.
+     */
+    private static final List<String> TARGET_LISTED = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     /** The node of {@code pair} ("a/b") that is not {@code node}, or null when {@code node} is not in it. */
     private static String other(String pair, String node) {
@@ -260,7 +290,10 @@ final class RepairPlanner {
     /** One target's part of a streamed plan. */
     private static final class Streamed {
         final TargetPlan plan;
-        /** The source's rows of the pair not yet matched with the target's, by key id, in key order. */
+        /**
+         * The source's rows of the pair not yet matched with the target's, by key id, in key order;
+         * {@link #TARGET_LISTED} for a key the target's list gave once the source's was complete.
+         */
         final LinkedHashMap<String, List<String>> sourceRows;
         /** The target's rows read before the source's list was complete, in key order. */
         final LinkedHashMap<String, List<String>> targetRows = new LinkedHashMap<>();
