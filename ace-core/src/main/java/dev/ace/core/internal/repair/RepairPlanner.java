@@ -135,11 +135,20 @@ final class RepairPlanner {
         return plan;
     }
 
-    /** fix_nulls: for rows on both sides, a NULL column of the target takes the value the other nodes agree on. */
+    /**
+     * fix_nulls: in a row every node of the diff file has, a NULL column of the target takes the
+     * value the other nodes agree on. Another node has a row of the target when the pair of the two
+     * lists it on both sides, or does not list it at all (they hold it alike); when the pair lists
+     * it on the target's side only, the other node lacks it. A truncated file may have left the row
+     * out of a pair, so there a pair that does not list it does not tell. A row some node lacks, or
+     * may lack, is left alone, and reported as a conflict when a NULL of it would have been filled.
+     */
     private TargetPlan fixNulls(String target, String source) {
         TargetPlan plan = new TargetPlan(target);
         Map<String, List<String>> targetRows = new LinkedHashMap<>();
         Map<String, LinkedHashMap<String, List<String>>> others = new LinkedHashMap<>();
+        Map<String, Set<String>> listedBy = new HashMap<>();
+        Map<String, List<String>> lacking = new HashMap<>();
         for (String other : nodes) {
             if (other.equals(target)) {
                 continue;
@@ -147,10 +156,13 @@ final class RepairPlanner {
             String pair = pair(other, target);
             LinkedHashMap<String, List<String>> otherRows = rowsOf(pair, other);
             for (Map.Entry<String, List<String>> entry : rowsOf(pair, target).entrySet()) {
+                targetRows.putIfAbsent(entry.getKey(), entry.getValue());
+                listedBy.computeIfAbsent(entry.getKey(), k -> new HashSet<>()).add(other);
                 List<String> otherRow = otherRows.get(entry.getKey());
                 if (otherRow != null) {
-                    targetRows.put(entry.getKey(), entry.getValue());
                     others.computeIfAbsent(entry.getKey(), k -> new LinkedHashMap<>()).put(other, otherRow);
+                } else {
+                    lacking.computeIfAbsent(entry.getKey(), k -> new ArrayList<>()).add(other);
                 }
             }
         }
@@ -159,7 +171,8 @@ final class RepairPlanner {
             List<String> current = entry.getValue();
             List<String> filled = new ArrayList<>(current);
             Map<String, List<String>> providers = new LinkedHashMap<>();
-            LinkedHashMap<String, List<String>> held = others.get(entry.getKey());
+            Map<String, List<String>> held = others.getOrDefault(entry.getKey(), new LinkedHashMap<>());
+            List<RepairConflict> disagreements = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
                 if (current.get(c) != null) {
                     continue;
@@ -178,16 +191,43 @@ final class RepairPlanner {
                     filled.set(c, values.get(source));
                     providers.put(source, held.get(source));
                 } else if (distinct.size() > 1) {
-                    plan.plannedConflicts.add(new RepairConflict(key(current), "column " + columns.get(c).name()
+                    disagreements.add(new RepairConflict(key(current), "column " + columns.get(c).name()
                             + " is NULL on " + target + " but differs between " + andList(values.keySet())
                             + "; fix_nulls left it NULL (or give source_of_truth)"));
                 }
             }
-            if (!Objects.equals(filled, current)) {
-                plan.changes.add(new Change(RowChange.Kind.UPDATE, key(current), current, filled, providers));
+            if (Objects.equals(filled, current) && disagreements.isEmpty()) {
+                continue;
+            }
+            String notEveryNode = notEveryNode(target, lacking.get(entry.getKey()), listedBy.get(entry.getKey()));
+            if (notEveryNode != null) {
+                plan.plannedConflicts.add(new RepairConflict(key(current), notEveryNode
+                        + "; fix_nulls fills NULLs only in rows every node of the diff file has"));
+            } else {
+                plan.plannedConflicts.addAll(disagreements);
+                if (!Objects.equals(filled, current)) {
+                    plan.changes.add(new Change(RowChange.Kind.UPDATE, key(current), current, filled, providers));
+                }
             }
         }
         return plan;
+    }
+
+    /**
+     * Why the diff file does not show that every node has a row of {@code target}: the nodes it
+     * says lack it, or, in a truncated file, the nodes whose pair with the target does not list it;
+     * null when every node has it.
+     */
+    private String notEveryNode(String target, List<String> lacking, Set<String> listedBy) {
+        if (lacking != null) {
+            return andList(lacking) + (lacking.size() == 1 ? " lacks" : " lack") + " this row";
+        }
+        if (!summary.truncated()) {
+            return null;
+        }
+        List<String> unknown = nodes.stream().filter(node -> !node.equals(target) && !listedBy.contains(node)).toList();
+        return unknown.isEmpty() ? null : "the diff file is truncated, so it does not say whether " + andList(unknown)
+                + (unknown.size() == 1 ? " has" : " have") + " this row";
     }
 
     /**
