@@ -6,6 +6,7 @@ import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.RerunService;
+import dev.ace.core.error.AceException;
 import dev.ace.core.internal.catalog.ClusterCatalog;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
@@ -61,9 +62,9 @@ public final class Ace implements AutoCloseable {
         this.pools = new NodePools(config);
         TableChecker checker = new TableChecker(pools);
         this.catalog = new ClusterCatalog(clusters, checker);
-        this.diff = new DiffService(new DiffEngine(config, clusters, pools, checker));
-        this.repair = new RepairService(new RepairEngine(config, clusters, pools, checker));
-        this.rerun = new RerunService(new RerunEngine(config, clusters, pools, checker));
+        this.diff = new DiffEngine(config, clusters, pools, checker);
+        this.repair = new RepairEngine(config, clusters, pools, checker);
+        this.rerun = new RerunEngine(config, clusters, pools, checker);
         this.exceptions = new SpockExceptions(clusters, pools);
     }
 

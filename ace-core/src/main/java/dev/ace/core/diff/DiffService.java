@@ -1,11 +1,9 @@
 package dev.ace.core.diff;
 
-import dev.ace.core.internal.diff.DiffEngine;
-import java.util.Objects;
 
 /**
  * Finds every row that differs between the nodes of a cluster for one table. Obtained from
- * {@code Ace.diff()}. Thread-safe: run diffs of different tables at once.
+ * {@code Ace.diff()}. Implementations are thread-safe: run diffs of different tables at once.
  *
  * <p>How it works, in short: the key space is cut into ranges of about {@code block_rows} rows;
  * every node hashes every range at once, as 256 key-hash partitions each with a row count and a
@@ -13,14 +11,7 @@ import java.util.Objects;
  * partitions whose digests differ travel, and they are compared value by value. Every statement
  * runs in a read-only transaction as the request's role. See {@code docs/diff.md}.
  */
-public final class DiffService {
-
-    private final DiffEngine engine;
-
-    /** Internal: created by {@code Ace}. */
-    public DiffService(DiffEngine engine) {
-        this.engine = Objects.requireNonNull(engine);
-    }
+public interface DiffService {
 
     /**
      * Runs the diff and writes the diff file ({@code <output_dir>/diffs/<date>/...json}), also
@@ -30,10 +21,7 @@ public final class DiffService {
      * @throws dev.ace.core.error.AceException naming the node for unreachable nodes, missing tables, schema differences,
      *         permission errors, timeouts and cancellation; no diff file is left behind then
      */
-    public DiffResult diff(TableDiffRequest request) {
-        Objects.requireNonNull(request, "request");
-        return engine.diff(request);
-    }
+    DiffResult diff(TableDiffRequest request);
 
     /**
      * Checks the request without running it: every check {@link #diff} makes before its first
@@ -43,8 +31,5 @@ public final class DiffService {
      *
      * @throws dev.ace.core.error.InvalidRequestException listing every problem, an unknown cluster or node included
      */
-    public void validate(TableDiffRequest request) {
-        Objects.requireNonNull(request, "request");
-        engine.validateRequest(request);
-    }
+    void validate(TableDiffRequest request);
 }

@@ -1,27 +1,18 @@
 package dev.ace.core.diff;
 
 import dev.ace.core.diff.DiffResult;
-import dev.ace.core.internal.diff.RerunEngine;
-import java.util.Objects;
 
 /**
  * Re-checks only the keys listed in an earlier diff file and writes a new diff file, in the same
  * format, holding what still differs: to confirm a repair, or to tell replication lag (gone on a
- * rerun) from real divergence. Obtained from {@code Ace.rerun()}. Thread-safe.
+ * rerun) from real divergence. Obtained from {@code Ace.rerun()}. Implementations are thread-safe.
  *
  * <p>Both behaviours read in repeatable-read snapshots as the caller's role and give the same
  * answer; the diff's {@code table_filter}, if any, applies again. {@code hostdb} loads the keys
  * into a temporary table inside a transaction that is always rolled back, so nothing is left on
  * any node, even on failure.
  */
-public final class RerunService {
-
-    private final RerunEngine engine;
-
-    /** Internal: created by {@code Ace}. */
-    public RerunService(RerunEngine engine) {
-        this.engine = Objects.requireNonNull(engine);
-    }
+public interface RerunService {
 
     /**
      * Runs the rerun and writes the new diff file ({@code <output_dir>/diffs/<date>/...json}), also
@@ -31,10 +22,7 @@ public final class RerunService {
      * @throws dev.ace.core.error.AceException naming the node for unreachable nodes, a changed table, permission errors
      *         and timeouts; no diff file is left behind then
      */
-    public DiffResult rerun(TableRerunRequest request) {
-        Objects.requireNonNull(request, "request");
-        return engine.rerun(request);
-    }
+    DiffResult rerun(TableRerunRequest request);
 
     /**
      * Checks the request without running it: every check {@link #rerun} makes before its first
@@ -44,8 +32,5 @@ public final class RerunService {
      *
      * @throws dev.ace.core.error.InvalidRequestException listing every problem, an unknown cluster or node included
      */
-    public void validate(TableRerunRequest request) {
-        Objects.requireNonNull(request, "request");
-        engine.validateRequest(request);
-    }
+    void validate(TableRerunRequest request);
 }

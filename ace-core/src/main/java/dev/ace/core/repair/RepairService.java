@@ -1,11 +1,9 @@
 package dev.ace.core.repair;
 
-import dev.ace.core.internal.repair.RepairEngine;
-import java.util.Objects;
 
 /**
  * Repairs a table from a diff file: makes the target nodes hold what the source of truth holds,
- * in the mode the request selects. Obtained from {@code Ace.repair()}. Thread-safe; two repairs
+ * in the mode the request selects. Obtained from {@code Ace.repair()}. Implementations are thread-safe; two repairs
  * of the same table never run at once (the second waits up to its lock timeout, then fails).
  *
  * <p>Never loses a row to a stale diff file: the repair writes what the source of truth holds
@@ -16,14 +14,7 @@ import java.util.Objects;
  * and, where Spock is installed, {@code spock.repair_mode(true)} so the repair does not
  * replicate. See {@code docs/repair.md}.
  */
-public final class RepairService {
-
-    private final RepairEngine engine;
-
-    /** Internal: created by {@code Ace}. */
-    public RepairService(RepairEngine engine) {
-        this.engine = Objects.requireNonNull(engine);
-    }
+public interface RepairService {
 
     /**
      * Runs the repair (or, with {@code dry_run}, works out what it would do).
@@ -36,10 +27,7 @@ public final class RepairService {
      *         a node cannot be reached, the role lacks a privilege the repair needs, or another repair of the table
      *         is running ({@link dev.ace.core.error.ErrorCode#REPAIR_IN_PROGRESS})
      */
-    public RepairResult repair(TableRepairRequest request) {
-        Objects.requireNonNull(request, "request");
-        return engine.repair(request);
-    }
+    RepairResult repair(TableRepairRequest request);
 
     /**
      * Checks the request without running it: every check {@link #repair} makes before its first
@@ -49,8 +37,5 @@ public final class RepairService {
      *
      * @throws dev.ace.core.error.InvalidRequestException listing every problem, an unknown cluster or node included
      */
-    public void validate(TableRepairRequest request) {
-        Objects.requireNonNull(request, "request");
-        engine.validateRequest(request);
-    }
+    void validate(TableRepairRequest request);
 }

@@ -20,6 +20,7 @@ import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairConflict;
 import dev.ace.core.repair.RepairMode;
 import dev.ace.core.repair.RepairResult;
+import dev.ace.core.repair.RepairService;
 import dev.ace.core.repair.RowChange;
 import dev.ace.core.repair.TableRepairRequest;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * target failing later is rolled back and reported (with atomic, every target is). Thread-safe:
  * one engine serves concurrent repairs.
  */
-public final class RepairEngine {
+public final class RepairEngine implements RepairService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepairEngine.class);
     /** Rows per set-based statement. */
@@ -95,9 +96,11 @@ public final class RepairEngine {
         this.checker = Objects.requireNonNull(checker);
     }
 
+    @Override
     public RepairResult repair(TableRepairRequest request) {
+        java.util.Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
-        DiffFile file = validate(request);
+        DiffFile file = checkRequest(request);
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("tr", started);
         RepairMode mode = request.mode();
         String source = request.sourceOfTruth();
@@ -151,9 +154,10 @@ public final class RepairEngine {
      * file's summary, and the file's cluster and nodes (cluster definitions are read; no node is
      * connected to). The request checked its options, the modes' conflicts included, when it was built.
      */
-    public void validateRequest(TableRepairRequest request) {
+    @Override
+    public void validate(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
-        DiffFile file = validate(request, problems);
+        DiffFile file = checkRequest(request, problems);
         if (file != null) {
             BoundDiff.resolve(file, clusters, request.dbname(), problems);
         }
@@ -163,9 +167,9 @@ public final class RepairEngine {
     }
 
     /** Every problem of the diff file, at once, before any database work. */
-    static DiffFile validate(TableRepairRequest request) {
+    static DiffFile checkRequest(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
-        DiffFile file = validate(request, problems);
+        DiffFile file = checkRequest(request, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-repair request", problems);
         }
@@ -176,7 +180,7 @@ public final class RepairEngine {
      * Adds every problem of the diff file's summary to {@code problems}; the file, if it opened. The
      * request checked its options, the modes' conflicts included, when it was built.
      */
-    private static DiffFile validate(TableRepairRequest request, List<String> problems) {
+    private static DiffFile checkRequest(TableRepairRequest request, List<String> problems) {
         TableName table = TableName.parse(request.tableName());
         // the rows are read (and a damaged file found) while the repair runs, before anything is committed
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
@@ -1036,4 +1040,5 @@ public final class RepairEngine {
             return rows.getString(1);
         }
     }
+
 }
