@@ -14,11 +14,15 @@ import dev.ace.core.error.InvalidRequestException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A diff file read back: its {@link #summary()} at once, its rows streamed on demand so memory
@@ -135,7 +139,12 @@ public final class DiffFile {
         void visit(String pair, String node, R row);
     }
 
-    /** Streams every row, pair by pair and node by node, each list in key order. */
+    /**
+     * Streams every row, pair by pair and node by node, each list in key order. The reading
+     * holds one row at a time, so it does not find a key listed twice in one list (which a node,
+     * holding one row per key, cannot have): a caller that must refuse such a file checks the
+     * keys it is given (repair, rerun and the report renderers do).
+     */
     public void forEachRow(RowVisitor visitor) {
         forEachRow(new StringsReader(), (pair, node, values) -> visitor.visit(pair, node,
                 DiffRow.wrapping(summary, values)));
@@ -158,14 +167,23 @@ public final class DiffFile {
                     continue;
                 }
                 expect(parser.currentToken() == JsonToken.START_OBJECT, "diffs must be an object");
+                Set<String> pairs = new HashSet<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String pair = parser.currentName();
                     expect(pair.contains("/"), "diffs has a key '" + pair + "' that is not a node pair such as n1/n2");
+                    String first = pair.substring(0, pair.indexOf('/'));
+                    String second = pair.substring(pair.indexOf('/') + 1);
+                    checkPair(pair, first, second);
+                    expect(pairs.add(pair), "diffs lists pair " + pair + " more than once");
                     expect(parser.nextToken() == JsonToken.START_OBJECT, "diffs." + pair + " must be an object");
+                    Set<String> lists = new HashSet<>();
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         String node = parser.currentName();
                         expect(summary.nodes().contains(node), "diffs." + pair + " names node " + node
                                 + ", which the summary does not list");
+                        expect(node.equals(first) || node.equals(second), "diffs." + pair + " lists rows of node "
+                                + node + ", which is not in that pair");
+                        expect(lists.add(node), "diffs." + pair + " lists node " + node + " more than once");
                         expect(parser.nextToken() == JsonToken.START_ARRAY, "diffs." + pair + "." + node
                                 + " must be a list of rows");
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
@@ -181,6 +199,20 @@ public final class DiffFile {
         } catch (IOException e) {
             throw new AceException(ErrorCode.IO_ERROR, "diff_file " + path + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A pair names two nodes of the summary, in the summary's order, as table-diff names them: a
+     * pair named otherwise could list the rows of a pair named right a second time, or go unread.
+     */
+    private void checkPair(String pair, String first, String second) {
+        for (String node : List.of(first, second)) {
+            expect(summary.nodes().contains(node), "diffs." + pair + " names node " + node
+                    + ", which the summary does not list");
+        }
+        expect(!first.equals(second), "diffs has pair " + pair + ", which does not name two different nodes");
+        expect(summary.nodes().indexOf(first) < summary.nodes().indexOf(second), "diffs has pair " + pair
+                + ", but a pair names its nodes in the order the summary lists them: " + second + "/" + first);
     }
 
     /** All rows of one pair and node, in key order: for small diffs and tests (memory grows with the list). */
@@ -206,6 +238,8 @@ public final class DiffFile {
             Integer position = positions.get(column);
             if (position == null) {
                 unknown = unknown == null ? column : unknown;
+            } else if (seen[position]) {
+                throw new Malformed("a row of diffs." + pair + "." + node + " has column " + column + " more than once");
             } else {
                 seen[position] = true;
             }
@@ -313,6 +347,8 @@ public final class DiffFile {
         if (filterProblem != null) {
             problems.add("summary." + filterProblem);
         }
+        Instant started = time(node, "start_time", problems);
+        Instant finished = time(node, "end_time", problems);
         if (!problems.isEmpty()) {
             throw invalid(path, String.join("; ", problems));
         }
@@ -320,11 +356,24 @@ public final class DiffFile {
                 node.path("dbname").asText(""), new TableName(node.path("schema_name").asText(),
                 node.path("table_name").asText()), nodes, columns, key, node.path("block_rows").asInt(),
                 node.path("max_cpu_ratio").asDouble(), node.path("batch_size").asInt(),
-                filter,
-                node.path("start_time").asText(""), node.path("end_time").asText(""),
+                filter, started, finished,
                 node.path("time_taken").asDouble(), longs(node.path("rows_checked")), longs(node.path("diff_count")),
                 node.path("ranges_planned").asInt(), node.path("ranges_mismatched").asInt(),
                 node.path("truncated").asBoolean());
+    }
+
+    /** A time of the summary (ISO-8601, as ACE writes it); null when the file has none. */
+    private static Instant time(JsonNode summary, String field, List<String> problems) {
+        JsonNode value = summary.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            problems.add("summary." + field + " must be a time such as 2024-03-15T12:34:56.789Z, was " + value);
+            return null;
+        }
     }
 
     private static List<String> strings(JsonNode array) {

@@ -9,11 +9,9 @@ import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.TableDiffRequest;
-import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
-import dev.ace.core.internal.RequestChecks;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
@@ -68,77 +66,49 @@ public final class DiffEngine implements DiffService {
     @Override
     public DiffResult diff(TableDiffRequest request) {
         java.util.Objects.requireNonNull(request, "request");
-        Options options = checkRequest(request);
+        Options options = withDefaults(request);
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
-        List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
+        List<NodeDefinition> nodes = cluster.select(nodesOption(request), 2);
         TableSchema schema = checker.check(nodes, options.table(), options.role());
         TableSql sql = new TableSql(schema, options.filter());
-        String taskId = request.taskId().orElseGet(() -> ids.next(TaskType.TABLE_DIFF, started));
+        String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
         return new Run(request, options, nodes, schema, sql, taskId, started).execute();
     }
 
     /**
-     * Every problem the diff would find before its first database statement, at once: the options,
-     * the cluster and the nodes (cluster definitions are read; no node is connected to).
+     * Every problem the diff would find before its first database statement, at once. The request
+     * checked its options when it was built; what is left is the cluster and the nodes (cluster
+     * definitions are read; no node is connected to).
      */
     @Override
     public void validate(TableDiffRequest request) {
-        java.util.Set<String> problems = new java.util.LinkedHashSet<>();
-        try {
-            checkRequest(request);
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
-        if (request.clusterName() != null && !request.clusterName().isBlank()) {
-            List<String> found = new ArrayList<>();
-            clusters.select(request.clusterName(), request.dbname().orElse(null), request.nodes(), 2, found);
-            problems.addAll(found);
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-diff request", List.copyOf(problems));
-        }
-    }
-
-    private Options checkRequest(TableDiffRequest request) {
         List<String> problems = new ArrayList<>();
-        TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
-        int blockRows = request.blockRows().orElse(config.blockRows());
-        if (blockRows < AceConfig.MIN_BLOCK_ROWS || blockRows > AceConfig.MAX_BLOCK_ROWS) {
-            problems.add("block_rows must be between " + AceConfig.MIN_BLOCK_ROWS + " and " + AceConfig.MAX_BLOCK_ROWS
-                    + ", was " + blockRows);
-        }
-        double ratio = request.maxCpuRatio().orElse(config.maxCpuRatio());
-        if (!(ratio > 0 && ratio <= 1)) {
-            problems.add("max_cpu_ratio must be above 0 and at most 1, was " + ratio);
-        }
-        int batchSize = request.batchSize().orElse(config.batchSize());
-        if (batchSize < 1 || batchSize > AceConfig.MAX_BATCH_SIZE) {
-            problems.add("batch_size must be between 1 and " + AceConfig.MAX_BATCH_SIZE + ", was " + batchSize);
-        }
-        if (TableDiffRequest.Output.parse(request.output()) == null) {
-            problems.add("output must be json, csv or html, was '" + request.output() + "'");
-        }
-        int maxDiffRows = request.maxDiffRows().orElse(config.maxDiffRows());
-        if (maxDiffRows < 0) {
-            problems.add("max_diff_rows must be 0 (no cap) or more, was " + maxDiffRows);
-        }
-        String filter = request.tableFilter().orElse(null);
-        if (filter != null) {
-            String problem = TableFilter.problem(filter);
-            if (problem != null) {
-                problems.add(problem);
-            }
-        }
-        if (request.nodes() != null && !request.nodes().isBlank() && !request.nodes().trim().equalsIgnoreCase("all")
-                && request.nodes().split(",").length < 2) {
-            problems.add("nodes must name at least 2 nodes, was '" + request.nodes() + "'");
-        }
+        clusters.select(request.clusterName(), request.dbname(), nodesOption(request), 2, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-diff request", problems);
         }
-        return new Options(request.clusterName(), table, request.dbname().orElse(null), blockRows, ratio, batchSize,
-                filter, maxDiffRows, request.role());
+    }
+
+    /** The {@code nodes} option as cluster definitions select by it: {@code all} or {@code n1,n2}. */
+    private static String nodesOption(TableDiffRequest request) {
+        return request.nodes().isEmpty() ? "all" : String.join(",", request.nodes());
+    }
+
+    /**
+     * The request's options with the configuration's defaults for those it leaves unset. The
+     * request checked every option when it was built (dev.ace.core.option.Options), and the
+     * configuration checked its defaults with the same checks; nothing is checked again here.
+     */
+    private Options withDefaults(TableDiffRequest request) {
+        return new Options(request.clusterName(), TableName.parse(request.tableName()), request.dbname(),
+                orDefault(request.blockRows(), config.blockRows()), orDefault(request.maxCpuRatio(), config.maxCpuRatio()),
+                orDefault(request.batchSize(), config.batchSize()), request.tableFilter(),
+                orDefault(request.maxDiffRows(), config.maxDiffRows()), request.role());
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     /** Digests of one range on one node: per partition, the row count and the XOR of row digests. */
@@ -274,42 +244,88 @@ public final class DiffEngine implements DiffService {
         }
 
         /**
-         * How the key columns sort on a node: their collations, the database's, and the collation
-         * library's version. Ranges are cut in one node's key order; nodes that sort text keys
+         * Whether every node sorts the key alike. Ranges are cut in one node's key order and each
+         * node finds a range's rows with its own comparisons; a node that sorts the key
          * differently would put a key near a boundary into another range, so then the table is
-         * compared as one range (key-hash partitions do not depend on collation).
+         * compared as one range (key-hash partitions hash the key's text, which does not depend on
+         * the order). A key sorts by its collations, the database's and the collation library's
+         * version (text keys), by the order of enum labels (an enum's order is that of its labels'
+         * {@code enumsortorder}, which depends on how labels were added: two nodes whose labels
+         * are in another order sort the key differently), and by OIDs, which differ from node to
+         * node, for the reg* types.
          */
         private boolean keysSortAlikeEverywhere() {
-            if (schema.keyColumns().stream().noneMatch(column -> "S".equals(column.category()))) {
+            boolean collatable = schema.keyColumns().stream().anyMatch(column -> "S".equals(column.category()));
+            // only a key of a type not known to be a plain built-in one can hold an enum or a reg* value
+            boolean nodeLocal = !schema.keyColumns().stream().allMatch(ColumnRules::hashesExactly);
+            if (!collatable && !nodeLocal) {
                 return true;
             }
             Map<NodeDefinition, String> orders = work.onEach(nodes, node -> {
-                try (NodeSession session = work.openReadOnly(node);
-                     PreparedStatement statement = session.connection().prepareStatement(
-                             "SELECT string_agg(a.attname || '=' || coalesce(co.collname, '') || ':' "
-                                     + "|| coalesce(co.collprovider::text, '') || ':' || coalesce(co.collversion, ''), ',' "
-                                     + "ORDER BY a.attname) || ';' || d.datcollate || ';' || d.datctype || ';' "
-                                     + "|| coalesce(d.datcollversion, '') "
-                                     + "FROM pg_catalog.pg_attribute a "
-                                     + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
-                                     + "CROSS JOIN pg_catalog.pg_database d "
-                                     + "WHERE d.datname = current_database() AND a.attrelid = ?::regclass "
-                                     + "AND a.attname = ANY(?) GROUP BY d.datcollate, d.datctype, d.datcollversion")) {
-                    statement.setString(1, schema.table().quoted());
-                    statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        return rows.getString(1);
-                    }
+                try (NodeSession session = work.openReadOnly(node)) {
+                    return (collatable ? collationOrder(session) : "") + "|" + (nodeLocal ? valueOrder(session) : "");
                 }
             });
-            return orders.values().stream().distinct().count() == 1;
+            return orders.values().stream().distinct().count() == 1 && !orders.values().iterator().next().endsWith("|*");
+        }
+
+        /** The collations of the key columns, the database's, and the collation library's version. */
+        private String collationOrder(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    "SELECT string_agg(a.attname || '=' || coalesce(co.collname, '') || ':' "
+                            + "|| coalesce(co.collprovider::text, '') || ':' || coalesce(co.collversion, ''), ',' "
+                            + "ORDER BY a.attname) || ';' || d.datcollate || ';' || d.datctype || ';' "
+                            + "|| coalesce(d.datcollversion, '') "
+                            + "FROM pg_catalog.pg_attribute a "
+                            + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+                            + "CROSS JOIN pg_catalog.pg_database d "
+                            + "WHERE d.datname = current_database() AND a.attrelid = ?::regclass "
+                            + "AND a.attname = ANY(?) GROUP BY d.datcollate, d.datctype, d.datcollversion")) {
+                statement.setString(1, schema.table().quoted());
+                statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getString(1);
+                }
+            }
+        }
+
+        /**
+         * The labels, in sort order, of every enum the key columns' types hold (directly, through a
+         * domain, as array elements, composite attributes or range bounds); {@code *} when they
+         * hold a reg* type, which sorts by OID: no two nodes sort it alike.
+         */
+        private String valueOrder(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    "WITH RECURSIVE types(oid) AS ("
+                            + "SELECT a.atttypid FROM pg_catalog.pg_attribute a "
+                            + "WHERE a.attrelid = ?::regclass AND a.attname = ANY(?) "
+                            + "UNION "
+                            + "SELECT n.oid FROM types t JOIN pg_catalog.pg_type ty ON ty.oid = t.oid "
+                            + "CROSS JOIN LATERAL (SELECT ty.typbasetype UNION ALL SELECT ty.typelem "
+                            + "UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a "
+                            + "WHERE a.attrelid = ty.typrelid AND a.attnum > 0 AND NOT a.attisdropped "
+                            + "UNION ALL SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = ty.oid "
+                            + "UNION ALL SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = ty.oid"
+                            + ") AS n(oid) WHERE n.oid <> 0) "
+                            + "SELECT CASE WHEN EXISTS (SELECT 1 FROM types t JOIN pg_catalog.pg_type ty ON ty.oid = t.oid "
+                            + "WHERE ty.typnamespace = 'pg_catalog'::regnamespace AND ty.typname LIKE 'reg%') THEN '*' "
+                            + "ELSE coalesce((SELECT string_agg(pg_catalog.format_type(e.enumtypid, NULL) || '=' "
+                            + "|| e.enumlabel, ',' ORDER BY pg_catalog.format_type(e.enumtypid, NULL), e.enumsortorder) "
+                            + "FROM types t JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid), '') END")) {
+                statement.setString(1, schema.table().quoted());
+                statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getString(1);
+                }
+            }
         }
 
         private List<KeyRange> plan() {
             if (!keysSortAlikeEverywhere()) {
-                LOG.warn("the key of {} sorts differently on the chosen nodes (collation or collation version); "
-                        + "comparing it as one range", schema.table());
+                LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
+                        + "label order, or OIDs); comparing it as one range", schema.table());
                 return List.of(new KeyRange(null, null));
             }
             Map<NodeDefinition, long[]> estimates = work.onEach(nodes, node -> {

@@ -13,7 +13,6 @@ import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
-import dev.ace.core.internal.RequestChecks;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
@@ -21,6 +20,7 @@ import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.repair.RowSql;
 import dev.ace.core.internal.task.TaskIds;
+import dev.ace.core.option.Options;
 import dev.ace.core.task.TaskType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,46 +78,60 @@ public final class RerunEngine implements RerunService {
         Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         List<String> problems = new ArrayList<>();
-        Checked checked = checkRequest(request, problems, false);
+        DiffFile file = openDiffFile(request, problems, false);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
-        BoundDiff bound = BoundDiff.bind(checked.file(), clusters, checker, request.dbname(), request.role());
+        BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_RERUN, started);
-        return new Run(request, checked.behavior(), bound, taskId, started).execute();
+        return new Run(request, request.behavior(), bound, taskId, started).execute();
     }
 
     /**
-     * Every problem the rerun would find before its first database statement, at once: the options,
-     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
-     * node is connected to). The rows of the file are read when the rerun runs.
+     * Every problem the rerun would find before its first database statement, at once: the diff
+     * file's summary, and the file's cluster and nodes (cluster definitions are read; no node is
+     * connected to). The request checked its options when it was built; the rows of the file are
+     * read when the rerun runs.
      */
     @Override
     public void validate(TableRerunRequest request) {
         List<String> problems = new ArrayList<>();
-        Checked checked = checkRequest(request, problems, true);
-        if (checked.file() != null) {
-            BoundDiff.resolve(checked.file(), clusters, request.dbname(), problems);
+        DiffFile file = openDiffFile(request, problems, true);
+        if (file != null) {
+            BoundDiff.resolve(file, clusters, request.dbname(), problems);
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
     }
 
-    /** The options as the rerun uses them; the file is null when it could not be opened. */
-    private record Checked(RerunBehavior behavior, DiffFile file) {
-    }
-
-    private static Checked checkRequest(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
-        TableName table = RequestChecks.clusterAndTable(request.clusterName(), request.tableName(), problems);
-        RerunBehavior behavior = RerunBehavior.parse(request.behavior());
-        if (behavior == null) {
-            problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");
-        }
-        // a filter the file holds is checked as table-diff checks one when the file is read (DiffFile)
+    /**
+     * The diff file, checked against the request and for the settings the rerun uses; null when it
+     * cannot be used. The request checked its own options when it was built.
+     */
+    private static DiffFile openDiffFile(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
+        TableName table = TableName.parse(request.tableName());
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
                 summaryOnly);
-        return new Checked(behavior, file);
+        if (file != null) {
+            problems.addAll(settingProblems(file));
+        }
+        return file;
+    }
+
+    /**
+     * The rerun works with the diff's own block_rows and max_cpu_ratio and writes them, with its
+     * batch_size, into the new file; a file whose values are out of the options' ranges (edited,
+     * or written by something else) is refused rather than run with other values.
+     */
+    private static List<String> settingProblems(DiffFile file) {
+        DiffSummary summary = file.summary();
+        List<String> problems = new ArrayList<>();
+        problems.addAll(Options.BLOCK_ROWS.problems(summary.blockRows()));
+        problems.addAll(Options.MAX_CPU_RATIO.problems(summary.maxCpuRatio()));
+        problems.addAll(Options.BATCH_SIZE.problems(summary.batchSize()));
+        return problems.stream().map(problem -> "diff_file " + file.path() + " has an unusable summary: " + problem)
+                .toList();
     }
 
     /** State of one rerun while it runs. */
@@ -145,7 +160,7 @@ public final class RerunEngine implements RerunService {
             this.sql = new TableSql(schema, summary.tableFilter());
             this.taskId = taskId;
             this.started = started;
-            this.chunkSize = summary.blockRows() > 0 ? summary.blockRows() : config.blockRows();
+            this.chunkSize = summary.blockRows();
             this.keyPositions = summary.keyPositions();
             this.counts = new DiffCounts(bound.nodes());
             this.work = NodeWork.of(pools, request.role(), "rerunning the diff of table " + schema.table(), "rerun")
@@ -155,9 +170,7 @@ public final class RerunEngine implements RerunService {
         DiffResult execute() {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target)) {
-                Map<String, List<String>> distinct = new LinkedHashMap<>();
-                bound.file().forEachRow((pair, node, row) -> distinct.putIfAbsent(RowSql.keyId(row.key()), row.key()));
-                List<List<String>> keys = sortKeys(new ArrayList<>(distinct.values()));
+                List<List<String>> keys = sortKeys(distinctKeys());
                 chunks = (keys.size() + chunkSize - 1) / chunkSize;
                 if (behavior == RerunBehavior.HOSTDB) {
                     hostdb(keys, writer);
@@ -201,6 +214,45 @@ public final class RerunEngine implements RerunService {
         /** One more batch of keys is compared on every node. */
         private void batchDone() {
             request.progress().onProgress(done.incrementAndGet(), chunks);
+        }
+
+        /** A key of the diff file, and the list (of one node of one pair) that gave it last. */
+        private static final class Listed {
+            final List<String> key;
+            int list;
+
+            Listed(List<String> key, int list) {
+                this.key = key;
+                this.list = list;
+            }
+        }
+
+        /**
+         * Every key of the diff file once, in the order they first come; a key listed twice for one
+         * node of a pair (which a node, holding one row per key, cannot have) is refused. Each list
+         * comes whole, so a key given twice by one list was last given by that list.
+         */
+        private List<List<String>> distinctKeys() {
+            Map<String, Listed> distinct = new LinkedHashMap<>();
+            int[] list = {0};
+            String[] last = new String[2];
+            bound.file().forEachRow((pair, node, row) -> {
+                if (!pair.equals(last[0]) || !node.equals(last[1])) {
+                    list[0]++;
+                    last[0] = pair;
+                    last[1] = node;
+                }
+                List<String> key = row.key();
+                Listed listed = distinct.get(RowSql.keyId(key));
+                if (listed == null) {
+                    distinct.put(RowSql.keyId(key), new Listed(key, list[0]));
+                } else if (listed.list == list[0]) {
+                    throw BoundDiff.keyListedTwice(bound.file(), pair, node, key);
+                } else {
+                    listed.list = list[0];
+                }
+            });
+            return distinct.values().stream().map(listed -> listed.key).collect(Collectors.toCollection(ArrayList::new));
         }
 
         // ------------------------------------------------------------------ key order
@@ -255,8 +307,7 @@ public final class RerunEngine implements RerunService {
         // ------------------------------------------------------------------ multiprocessing
 
         private void multiprocessing(List<List<String>> keys, DiffFileWriter writer) {
-            double ratio = summary.maxCpuRatio() > 0 && summary.maxCpuRatio() <= 1 ? summary.maxCpuRatio()
-                    : config.maxCpuRatio();
+            double ratio = summary.maxCpuRatio();
             int workers = Math.max(1, Math.min(Math.min(config.maxConnectionsPerNode(), Math.max(1, chunks)),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * ratio))));
             AtomicInteger next = new AtomicInteger();
