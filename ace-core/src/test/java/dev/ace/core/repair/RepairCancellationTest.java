@@ -8,8 +8,12 @@ import dev.ace.core.error.ErrorCode;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +128,37 @@ class RepairCancellationTest {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    @Test
+    void aRepairCancelledWhileItWaitsForAnotherRepairsLockStopsAtOnce(TestDatabase db) throws Exception {
+        seedLarge(db);
+        try (Ace ace = ace(db, dir); Connection other = db.node("n2").connect(db.name())) {
+            DiffResult before = diff(ace, "public.t", "n1,n2");
+            Map<String, List<String>> rows = rowsOf(db);
+            other.setAutoCommit(false);
+            try (Statement statement = other.createStatement()) {
+                // the lock another repair of the table holds while it runs
+                statement.execute("SELECT pg_advisory_xact_lock((x'41434552'::bigint << 32) | 't'::regclass::oid::bigint)");
+            }
+            Cancellation cancellation = new Cancellation();
+            CompletableFuture<RepairResult> waiting = CompletableFuture.supplyAsync(() -> ace.repair().repair(
+                    repair("public.t", before).sourceOfTruth("n1").lockTimeout(Duration.ofSeconds(60))
+                            .cancellation(cancellation).build()));
+            Thread.sleep(500);
+            long start = System.nanoTime();
+            cancellation.cancel();
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(AceException.class)
+                    .cause()
+                    .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.CANCELLED))
+                    .hasMessage("table-repair of public.t was cancelled; no node committed the repair: every node "
+                            + "was rolled back");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            other.rollback();
+            assertThat(rowsOf(db)).isEqualTo(rows);
+            assertNothingLeftBehind(db, ace);
         }
     }
 

@@ -55,7 +55,8 @@ final class RepairRun {
                 readers = new RepairSessions(job).open(targets, providers);
             } catch (RuntimeException e) {
                 job.feed.cancel();
-                throw e;
+                // cancelled while the sessions opened (waiting for the lock, say): nothing was written
+                throw job.request.cancellation().isCancelled() ? cancelled(targets) : e;
             }
             LOG.debug("repair {}: opened and prepared the sessions in {} ms", job.taskId,
                     (System.nanoTime() - phase) / 1_000_000);
