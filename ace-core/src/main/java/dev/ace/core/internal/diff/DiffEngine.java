@@ -229,7 +229,7 @@ public final class DiffEngine implements DiffService {
             ExecutorService workerThreads = Executors.newFixedThreadPool(workers, daemonThreads("worker"));
             Path directory = config.outputDirectory().resolve("diffs").resolve(DAY.format(started));
             Path target = directory.resolve(DiffOutput.fileName(schema.table(), "diffs", taskId));
-            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory)) {
+            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory, taskId)) {
                 checkFilter(nodeThreads);
                 List<KeyRange> ranges = plan(nodeThreads);
                 List<int[]> units = new ArrayList<>();

@@ -44,10 +44,14 @@ public final class DiffFileWriter implements AutoCloseable {
     /** pair -> node -> range -> block; blocks of a range and node are one contiguous run. */
     private final Map<String, Map<String, TreeMap<Integer, long[]>>> index = new ConcurrentHashMap<>();
 
-    public DiffFileWriter(List<Column> columns, Path directory) throws IOException {
+    /**
+     * @param taskId the id of the task writing; the spool's name carries it, so that what a task that died left
+     *        behind can be found and deleted
+     */
+    public DiffFileWriter(List<Column> columns, Path directory, String taskId) throws IOException {
         this.columns = List.copyOf(columns);
         Files.createDirectories(directory);
-        this.spool = Files.createTempFile(directory, ".ace-spool-", ".tmp");
+        this.spool = Files.createTempFile(directory, ".ace-spool-" + taskId + "-", ".tmp");
         this.channel = FileChannel.open(spool, StandardOpenOption.WRITE, StandardOpenOption.READ);
     }
 

@@ -185,7 +185,7 @@ public final class RerunEngine implements RerunService {
             int chunks = (keys.size() + chunkSize - 1) / chunkSize;
             Path directory = DiffOutput.directory(config.outputDirectory(), "diffs", started);
             Path target = directory.resolve(DiffOutput.fileName(schema.table(), "diffs", taskId));
-            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory)) {
+            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), directory, taskId)) {
                 if (behavior == RerunBehavior.HOSTDB) {
                     hostdb(keys, chunks, writer);
                 } else {
