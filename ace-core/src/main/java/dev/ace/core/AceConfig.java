@@ -38,6 +38,11 @@ public final class AceConfig {
     public static final int DEFAULT_MAX_QUEUED_TASKS = 100;
     public static final int MAX_QUEUED_TASKS = 10_000;
     public static final Duration DEFAULT_TASK_RETENTION = Duration.ofDays(7);
+    /**
+     * Sections of {@code ace.yaml} that belong to a front-end and that {@link #load} leaves to it:
+     * {@code http}, the settings of the HTTPS API (read by {@code ace-http}).
+     */
+    public static final java.util.Set<String> FRONT_END_SECTIONS = java.util.Set.of("http");
 
     private final Path clusterDirectory;
     private final Path pgServiceFile;
@@ -97,8 +102,9 @@ public final class AceConfig {
     /**
      * Reads a YAML configuration file ({@code ace.yaml}). Keys are the snake_case names of the
      * API text ({@code use_cert_auth}, {@code ace_user_cert_file}, {@code block_rows}, ...);
-     * relative paths are taken relative to the file's directory; an unknown key is an error.
-     * See {@code docs/configuration.md}.
+     * relative paths are taken relative to the file's directory; an unknown key is an error. The
+     * sections of {@link #FRONT_END_SECTIONS} are left to their front-ends. See
+     * {@code docs/configuration.md}.
      */
     public static AceConfig load(Path file) {
         return ConfigFileReader.read(file);

@@ -61,6 +61,9 @@ class AceConfigTest {
                 "statement_timeout: 2m",
                 "use_cert_auth: false",
                 "ace_user_cert_file: \"\"",
+                "http:",
+                "  port: 5443",
+                "  anything: the HTTPS API reads this section itself",
                 ""));
         AceConfig config = AceConfig.load(file);
         assertThat(config.clusterDirectory()).isEqualTo(dir.resolve("conf").resolve("clusters").toAbsolutePath());

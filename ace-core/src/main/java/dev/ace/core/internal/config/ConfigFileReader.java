@@ -50,6 +50,9 @@ public final class ConfigFileReader {
         Map<String, BiConsumer<String, Object>> settings = settings(builder, base, problems);
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) parsed).entrySet()) {
             String key = String.valueOf(entry.getKey());
+            if (AceConfig.FRONT_END_SECTIONS.contains(key)) {
+                continue;
+            }
             BiConsumer<String, Object> setter = settings.get(key.toLowerCase(Locale.ROOT));
             if (setter == null) {
                 problems.add("unknown setting '" + key + "'; the settings are: " + String.join(", ", settings.keySet()));
