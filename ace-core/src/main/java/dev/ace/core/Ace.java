@@ -6,6 +6,7 @@ import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.RerunService;
+import dev.ace.core.error.AceException;
 import dev.ace.core.internal.catalog.ClusterCatalog;
 import dev.ace.core.internal.catalog.TableChecker;
 import dev.ace.core.internal.config.ClusterResolver;

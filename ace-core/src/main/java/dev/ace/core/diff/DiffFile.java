@@ -16,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A diff file read back: its {@link #summary()} at once, its rows streamed on demand so memory
@@ -135,7 +137,12 @@ public final class DiffFile {
         void visit(String pair, String node, R row);
     }
 
-    /** Streams every row, pair by pair and node by node, each list in key order. */
+    /**
+     * Streams every row, pair by pair and node by node, each list in key order. The reading
+     * holds one row at a time, so it does not find a key listed twice in one list (which a node,
+     * holding one row per key, cannot have): a caller that must refuse such a file checks the
+     * keys it is given (repair, rerun and the report renderers do).
+     */
     public void forEachRow(RowVisitor visitor) {
         forEachRow(new StringsReader(), (pair, node, values) -> visitor.visit(pair, node,
                 DiffRow.wrapping(summary, values)));
@@ -158,14 +165,23 @@ public final class DiffFile {
                     continue;
                 }
                 expect(parser.currentToken() == JsonToken.START_OBJECT, "diffs must be an object");
+                Set<String> pairs = new HashSet<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String pair = parser.currentName();
                     expect(pair.contains("/"), "diffs has a key '" + pair + "' that is not a node pair such as n1/n2");
+                    String first = pair.substring(0, pair.indexOf('/'));
+                    String second = pair.substring(pair.indexOf('/') + 1);
+                    checkPair(pair, first, second);
+                    expect(pairs.add(pair), "diffs lists pair " + pair + " more than once");
                     expect(parser.nextToken() == JsonToken.START_OBJECT, "diffs." + pair + " must be an object");
+                    Set<String> lists = new HashSet<>();
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         String node = parser.currentName();
                         expect(summary.nodes().contains(node), "diffs." + pair + " names node " + node
                                 + ", which the summary does not list");
+                        expect(node.equals(first) || node.equals(second), "diffs." + pair + " lists rows of node "
+                                + node + ", which is not in that pair");
+                        expect(lists.add(node), "diffs." + pair + " lists node " + node + " more than once");
                         expect(parser.nextToken() == JsonToken.START_ARRAY, "diffs." + pair + "." + node
                                 + " must be a list of rows");
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
@@ -181,6 +197,20 @@ public final class DiffFile {
         } catch (IOException e) {
             throw new AceException(ErrorCode.IO_ERROR, "diff_file " + path + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A pair names two nodes of the summary, in the summary's order, as table-diff names them: a
+     * pair named otherwise could list the rows of a pair named right a second time, or go unread.
+     */
+    private void checkPair(String pair, String first, String second) {
+        for (String node : List.of(first, second)) {
+            expect(summary.nodes().contains(node), "diffs." + pair + " names node " + node
+                    + ", which the summary does not list");
+        }
+        expect(!first.equals(second), "diffs has pair " + pair + ", which does not name two different nodes");
+        expect(summary.nodes().indexOf(first) < summary.nodes().indexOf(second), "diffs has pair " + pair
+                + ", but a pair names its nodes in the order the summary lists them: " + second + "/" + first);
     }
 
     /** All rows of one pair and node, in key order: for small diffs and tests (memory grows with the list). */
@@ -206,6 +236,8 @@ public final class DiffFile {
             Integer position = positions.get(column);
             if (position == null) {
                 unknown = unknown == null ? column : unknown;
+            } else if (seen[position]) {
+                throw new Malformed("a row of diffs." + pair + "." + node + " has column " + column + " more than once");
             } else {
                 seen[position] = true;
             }

@@ -12,7 +12,11 @@ public enum RepairMode {
     INSERT_ONLY,
     /** Each node gets the rows only the other nodes have; differing rows are left as they are. */
     BIDIRECTIONAL,
-    /** For rows on both sides, a column that is NULL on one node gets the other node's value. */
+    /**
+     * For rows every node of the diff file has, a column that is NULL on one node gets the value
+     * the other nodes hold; a row some node lacks is left alone (a conflict when a NULL of it
+     * would have been filled).
+     */
     FIX_NULLS;
 
     /** The API's name: {@code standard}, {@code upsert_only}, {@code insert_only}, ... */

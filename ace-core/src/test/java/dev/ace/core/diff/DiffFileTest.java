@@ -3,6 +3,10 @@ package dev.ace.core.diff;
 import dev.ace.core.error.InvalidRequestException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +80,43 @@ class DiffFileTest {
         Path fine = write("{\"summary\": " + SUMMARY.replace("}]", "}], \"table_filter\": \"v <> ')' -- (\"")
                 + ", \"diffs\": {}}");
         assertThat(DiffFile.open(fine).summary().tableFilter()).isEqualTo("v <> ')' -- (");
+    }
+
+    @Test
+    void rejectsAFileThatCouldGiveANodesRowsOfAPairTwiceOrWhereNoReaderLooks() throws Exception {
+        String prefix = "diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: ";
+        String three = SUMMARY.replace("[\"n1\", \"n2\"]", "[\"n1\", \"n2\", \"n3\"]");
+        String row7 = "{\"id\": 7, \"v\": \"a\", \"n\": 1}";
+        String row8 = "{\"id\": 8, \"v\": \"b\", \"n\": 2}";
+        Map<String, String> malformed = new LinkedHashMap<>();
+        malformed.put("{\"n1/n2\": {\"n2\": [" + row7 + "], \"n2\": [" + row8 + "]}}",
+                "diffs.n1/n2 lists node n2 more than once");
+        malformed.put("{\"n1/n2\": {\"n2\": [" + row7 + "]}, \"n1/n2\": {\"n2\": [" + row8 + "]}}",
+                "diffs lists pair n1/n2 more than once");
+        malformed.put("{\"n2/n1\": {\"n2\": [" + row7 + "]}}",
+                "diffs has pair n2/n1, but a pair names its nodes in the order the summary lists them: n1/n2");
+        malformed.put("{\"n1/n1\": {\"n1\": [" + row7 + "]}}",
+                "diffs has pair n1/n1, which does not name two different nodes");
+        malformed.put("{\"n1/n2\": {\"n3\": [" + row7 + "]}}",
+                "diffs.n1/n2 lists rows of node n3, which is not in that pair");
+        malformed.put("{\"n1/n2\": {\"n1\": [{\"id\": 7, \"v\": \"a\", \"id\": 8, \"n\": 1}]}}",
+                "a row of diffs.n1/n2.n1 has column id more than once");
+        for (Map.Entry<String, String> file : malformed.entrySet()) {
+            DiffFile diff = DiffFile.openSummary(write("{\"summary\": " + three + ", \"diffs\": " + file.getKey() + "}"));
+            List<String> visited = new ArrayList<>();
+            assertThatThrownBy(() -> diff.forEachRow((pair, node, row) -> visited.add(pair + " " + node + " "
+                    + row.key())))
+                    .as(file.getKey()).isInstanceOf(InvalidRequestException.class)
+                    .hasMessage(prefix + file.getValue());
+            // no second list of one node of a pair reaches the visitor
+            assertThat(visited).as(file.getKey()).doesNotHaveDuplicates();
+        }
+        // the same key in both lists of a pair, and in another pair, is what a diff file holds; a key listed
+        // twice in one list is left to the callers, which need memory for it (repair, rerun, the renderers)
+        DiffFile fine = DiffFile.open(write("{\"summary\": " + three + ", \"diffs\": {\"n1/n2\": {\"n1\": [" + row7
+                + "], \"n2\": [" + row7 + "]}, \"n1/n3\": {\"n1\": [" + row7 + "], \"n3\": []}}}"));
+        assertThat(fine.rows("n1/n2", "n2")).hasSize(1);
+        assertThat(fine.rows("n1/n3", "n1")).hasSize(1);
     }
 
     @Test

@@ -193,4 +193,65 @@ class RepairModesTest {
             }
         }
     }
+
+    private static final String FILLS_ONLY = "; fix_nulls fills NULLs only in rows every node of the diff file has";
+
+    @Test
+    void fixNullsFillsOnlyRowsEveryComparedNodeHas(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE f (id int PRIMARY KEY, b int)");
+        // 1: on all three; 2: not on n3; 3: on all three, n3 as n1 (so the pair n1/n3 does not list it);
+        // 5: NULL on n2, not on n3
+        db.execute("n1", "INSERT INTO f VALUES (1, NULL), (2, NULL), (3, NULL), (5, 7)");
+        db.execute("n2", "INSERT INTO f VALUES (1, 5), (2, 5), (3, 5), (5, NULL)");
+        db.execute("n3", "INSERT INTO f VALUES (1, 5), (3, NULL)");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult before = diff(ace, "public.f", "n1,n2,n3");
+            RepairResult result = ace.repair().repair(repair("public.f", before).fixNulls(true).build());
+            assertThat(result.succeeded()).isTrue();
+            NodeRepairResult n1 = result.node("n1");
+            assertThat(n1.status()).isEqualTo(NodeRepairResult.Status.REPAIRED);
+            assertThat(n1.changes()).extracting(RowChange::key, RowChange::after).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(List.of("1"), java.util.Arrays.asList("1", "5")),
+                    org.assertj.core.groups.Tuple.tuple(List.of("3"), java.util.Arrays.asList("3", "5")));
+            assertThat(n1.conflicts()).containsExactly(new RepairConflict(List.of("2"), "n3 lacks this row" + FILLS_ONLY));
+            NodeRepairResult n2 = result.node("n2");
+            assertThat(n2.status()).isEqualTo(NodeRepairResult.Status.UNCHANGED);
+            assertThat(n2.conflicts()).containsExactly(new RepairConflict(List.of("5"), "n3 lacks this row" + FILLS_ONLY));
+            assertThat(result.node("n3").changes()).extracting(RowChange::key).containsExactly(List.of("3"));
+            assertThat(result.node("n3").conflicts()).isEmpty();
+            assertThat(result.totalSkipped()).isEqualTo(2);
+
+            assertThat(db.queryColumn("n1", "SELECT id || '=' || coalesce(b::text, 'NULL') FROM f ORDER BY id"))
+                    .containsExactly("1=5", "2=NULL", "3=5", "5=7");
+            assertThat(db.queryColumn("n2", "SELECT id || '=' || coalesce(b::text, 'NULL') FROM f ORDER BY id"))
+                    .containsExactly("1=5", "2=5", "3=5", "5=NULL");
+            assertThat(db.queryColumn("n3", "SELECT id || '=' || coalesce(b::text, 'NULL') FROM f ORDER BY id"))
+                    .containsExactly("1=5", "3=5");
+        }
+    }
+
+    @Test
+    void fixNullsFromATruncatedDiffFileFillsNoRowItCannotTellEveryNodeHas(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE f (id int PRIMARY KEY, b int, v text)",
+                "INSERT INTO f SELECT i, i, 'v' FROM generate_series(1000, 1199) i");
+        db.execute("n1", "INSERT INTO f VALUES (1, NULL, 'v'), (3, NULL, 'v')");
+        db.execute("n2", "INSERT INTO f VALUES (1, 5, 'v'), (3, 5, 'v')", "UPDATE f SET v = 'n2' WHERE id >= 1000");
+        db.execute("n3", "INSERT INTO f VALUES (1, 5, 'v'), (3, NULL, 'v')");
+        try (Ace ace = ace(db, dir)) {
+            // the pairs of n2 are cut at 100 rows; n1 and n3 hold row 3 alike, so the pair n1/n3 does not list it,
+            // but in a truncated file that no longer shows that n3 has it (nor, for n3, that n1 has it)
+            DiffResult truncated = ace.diff().diff(dev.ace.core.diff.TableDiffRequest.builder("acetest", "public.f")
+                    .nodes("n1,n2,n3").maxDiffRows(100).build());
+            assertThat(truncated.truncated()).isTrue();
+            RepairResult result = ace.repair().repair(repair("public.f", truncated).fixNulls(true).build());
+            assertThat(result.node("n1").changes()).extracting(RowChange::key).containsExactly(List.of("1"));
+            assertThat(result.node("n1").conflicts()).containsExactly(new RepairConflict(List.of("3"),
+                    "the diff file is truncated, so it does not say whether n3 has this row" + FILLS_ONLY));
+            assertThat(result.node("n3").changes()).isEmpty();
+            assertThat(result.node("n3").conflicts()).containsExactly(new RepairConflict(List.of("3"),
+                    "the diff file is truncated, so it does not say whether n1 has this row" + FILLS_ONLY));
+            assertThat(db.queryValue("n1", "SELECT coalesce(b::text, 'NULL') FROM f WHERE id = 3")).isEqualTo("NULL");
+            assertThat(db.queryValue("n3", "SELECT coalesce(b::text, 'NULL') FROM f WHERE id = 3")).isEqualTo("NULL");
+        }
+    }
 }

@@ -120,6 +120,15 @@ public record BoundDiff(DiffFile file, ClusterDefinition cluster, List<NodeDefin
         }
     }
 
+    /**
+     * The error for a diff file that lists a key twice for one node of a pair: a node holds one row
+     * per key, so the file is damaged. Worded as the report renderers word it.
+     */
+    public static InvalidRequestException keyListedTwice(DiffFile file, String pair, String node, List<String> key) {
+        return new InvalidRequestException("diff_file " + file.path() + " is not a usable ACE diff file: diffs." + pair
+                + "." + node + " lists the key " + key + " more than once");
+    }
+
     private static String describe(List<Column> columns) {
         return columns.stream().map(column -> column.name() + " " + column.type()).collect(Collectors.joining(", "));
     }

@@ -321,42 +321,88 @@ public final class DiffEngine implements DiffService {
         }
 
         /**
-         * How the key columns sort on a node: their collations, the database's, and the collation
-         * library's version. Ranges are cut in one node's key order; nodes that sort text keys
+         * Whether every node sorts the key alike. Ranges are cut in one node's key order and each
+         * node finds a range's rows with its own comparisons; a node that sorts the key
          * differently would put a key near a boundary into another range, so then the table is
-         * compared as one range (key-hash partitions do not depend on collation).
+         * compared as one range (key-hash partitions hash the key's text, which does not depend on
+         * the order). A key sorts by its collations, the database's and the collation library's
+         * version (text keys), by the order of enum labels (an enum's order is that of its labels'
+         * {@code enumsortorder}, which depends on how labels were added: two nodes whose labels
+         * are in another order sort the key differently), and by OIDs, which differ from node to
+         * node, for the reg* types.
          */
         private boolean keysSortAlikeEverywhere(ExecutorService threads) {
-            if (schema.keyColumns().stream().noneMatch(column -> "S".equals(column.category()))) {
+            boolean collatable = schema.keyColumns().stream().anyMatch(column -> "S".equals(column.category()));
+            // only a key of a type not known to be a plain built-in one can hold an enum or a reg* value
+            boolean nodeLocal = !schema.keyColumns().stream().allMatch(ColumnRules::hashesExactly);
+            if (!collatable && !nodeLocal) {
                 return true;
             }
             Map<NodeDefinition, String> orders = forEachNode(threads, nodes, node -> {
-                try (NodeSession session = openReadOnly(node);
-                     PreparedStatement statement = session.connection().prepareStatement(
-                             "SELECT string_agg(a.attname || '=' || coalesce(co.collname, '') || ':' "
-                                     + "|| coalesce(co.collprovider::text, '') || ':' || coalesce(co.collversion, ''), ',' "
-                                     + "ORDER BY a.attname) || ';' || d.datcollate || ';' || d.datctype || ';' "
-                                     + "|| coalesce(d.datcollversion, '') "
-                                     + "FROM pg_catalog.pg_attribute a "
-                                     + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
-                                     + "CROSS JOIN pg_catalog.pg_database d "
-                                     + "WHERE d.datname = current_database() AND a.attrelid = ?::regclass "
-                                     + "AND a.attname = ANY(?) GROUP BY d.datcollate, d.datctype, d.datcollversion")) {
-                    statement.setString(1, schema.table().quoted());
-                    statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        return rows.getString(1);
-                    }
+                try (NodeSession session = openReadOnly(node)) {
+                    return (collatable ? collationOrder(session) : "") + "|" + (nodeLocal ? valueOrder(session) : "");
                 }
             });
-            return orders.values().stream().distinct().count() == 1;
+            return orders.values().stream().distinct().count() == 1 && !orders.values().iterator().next().endsWith("|*");
+        }
+
+        /** The collations of the key columns, the database's, and the collation library's version. */
+        private String collationOrder(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    "SELECT string_agg(a.attname || '=' || coalesce(co.collname, '') || ':' "
+                            + "|| coalesce(co.collprovider::text, '') || ':' || coalesce(co.collversion, ''), ',' "
+                            + "ORDER BY a.attname) || ';' || d.datcollate || ';' || d.datctype || ';' "
+                            + "|| coalesce(d.datcollversion, '') "
+                            + "FROM pg_catalog.pg_attribute a "
+                            + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+                            + "CROSS JOIN pg_catalog.pg_database d "
+                            + "WHERE d.datname = current_database() AND a.attrelid = ?::regclass "
+                            + "AND a.attname = ANY(?) GROUP BY d.datcollate, d.datctype, d.datcollversion")) {
+                statement.setString(1, schema.table().quoted());
+                statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getString(1);
+                }
+            }
+        }
+
+        /**
+         * The labels, in sort order, of every enum the key columns' types hold (directly, through a
+         * domain, as array elements, composite attributes or range bounds); {@code *} when they
+         * hold a reg* type, which sorts by OID: no two nodes sort it alike.
+         */
+        private String valueOrder(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    "WITH RECURSIVE types(oid) AS ("
+                            + "SELECT a.atttypid FROM pg_catalog.pg_attribute a "
+                            + "WHERE a.attrelid = ?::regclass AND a.attname = ANY(?) "
+                            + "UNION "
+                            + "SELECT n.oid FROM types t JOIN pg_catalog.pg_type ty ON ty.oid = t.oid "
+                            + "CROSS JOIN LATERAL (SELECT ty.typbasetype UNION ALL SELECT ty.typelem "
+                            + "UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a "
+                            + "WHERE a.attrelid = ty.typrelid AND a.attnum > 0 AND NOT a.attisdropped "
+                            + "UNION ALL SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = ty.oid "
+                            + "UNION ALL SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = ty.oid"
+                            + ") AS n(oid) WHERE n.oid <> 0) "
+                            + "SELECT CASE WHEN EXISTS (SELECT 1 FROM types t JOIN pg_catalog.pg_type ty ON ty.oid = t.oid "
+                            + "WHERE ty.typnamespace = 'pg_catalog'::regnamespace AND ty.typname LIKE 'reg%') THEN '*' "
+                            + "ELSE coalesce((SELECT string_agg(pg_catalog.format_type(e.enumtypid, NULL) || '=' "
+                            + "|| e.enumlabel, ',' ORDER BY pg_catalog.format_type(e.enumtypid, NULL), e.enumsortorder) "
+                            + "FROM types t JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid), '') END")) {
+                statement.setString(1, schema.table().quoted());
+                statement.setArray(2, session.connection().createArrayOf("text", schema.primaryKey().toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getString(1);
+                }
+            }
         }
 
         private List<KeyRange> plan(ExecutorService threads) {
             if (!keysSortAlikeEverywhere(threads)) {
-                LOG.warn("the key of {} sorts differently on the chosen nodes (collation or collation version); "
-                        + "comparing it as one range", schema.table());
+                LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
+                        + "label order, or OIDs); comparing it as one range", schema.table());
                 return List.of(new KeyRange(null, null));
             }
             Map<NodeDefinition, long[]> estimates = forEachNode(threads, nodes, node -> {

@@ -1,6 +1,5 @@
 package dev.ace.core.internal.diff;
 
-import dev.ace.core.OutputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;

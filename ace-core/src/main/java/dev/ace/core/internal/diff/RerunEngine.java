@@ -179,9 +179,7 @@ public final class RerunEngine implements RerunService {
         }
 
         DiffResult execute() {
-            Map<String, List<String>> distinct = new LinkedHashMap<>();
-            bound.file().forEachRow((pair, node, row) -> distinct.putIfAbsent(RowSql.keyId(row.key()), row.key()));
-            List<List<String>> keys = sortKeys(new ArrayList<>(distinct.values()));
+            List<List<String>> keys = sortKeys(distinctKeys());
             int chunks = (keys.size() + chunkSize - 1) / chunkSize;
             Path directory = DiffOutput.directory(config.outputDirectory(), "diffs", started);
             Path target = directory.resolve(DiffOutput.fileName(schema.table(), "diffs", taskId));
@@ -217,6 +215,45 @@ public final class RerunEngine implements RerunService {
                 throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
                         + e.getMessage(), e);
             }
+        }
+
+        /** A key of the diff file, and the list (of one node of one pair) that gave it last. */
+        private static final class Listed {
+            final List<String> key;
+            int list;
+
+            Listed(List<String> key, int list) {
+                this.key = key;
+                this.list = list;
+            }
+        }
+
+        /**
+         * Every key of the diff file once, in the order they first come; a key listed twice for one
+         * node of a pair (which a node, holding one row per key, cannot have) is refused. Each list
+         * comes whole, so a key given twice by one list was last given by that list.
+         */
+        private List<List<String>> distinctKeys() {
+            Map<String, Listed> distinct = new LinkedHashMap<>();
+            int[] list = {0};
+            String[] last = new String[2];
+            bound.file().forEachRow((pair, node, row) -> {
+                if (!pair.equals(last[0]) || !node.equals(last[1])) {
+                    list[0]++;
+                    last[0] = pair;
+                    last[1] = node;
+                }
+                List<String> key = row.key();
+                Listed listed = distinct.get(RowSql.keyId(key));
+                if (listed == null) {
+                    distinct.put(RowSql.keyId(key), new Listed(key, list[0]));
+                } else if (listed.list == list[0]) {
+                    throw BoundDiff.keyListedTwice(bound.file(), pair, node, key);
+                } else {
+                    listed.list = list[0];
+                }
+            });
+            return distinct.values().stream().map(listed -> listed.key).collect(Collectors.toCollection(ArrayList::new));
         }
 
         // ------------------------------------------------------------------ key order

@@ -85,6 +85,11 @@ public final class TableSql {
                 + slicing.lower() + ")::float8) * (" + Double.toString(slicing.scale()) + ")::float8)))::int";
     }
 
+    /**
+     * The hash a row's partition is taken from: the same on every node for the same key. Built-in
+     * integer, text and uuid keys hash their value; every other key hashes its text (an enum's
+     * own hash is the OID of its label, which differs from node to node).
+     */
     private static String keyHash(List<Column> keys) {
         if (keys.size() == 1) {
             Column key = keys.get(0);

@@ -2,11 +2,13 @@ package dev.ace.core.internal.repair;
 
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffSummary;
+import dev.ace.core.internal.diff.BoundDiff;
 import dev.ace.core.repair.RepairConflict;
 import dev.ace.core.repair.RepairMode;
 import dev.ace.core.repair.RowChange;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,8 +56,13 @@ final class RepairPlanner {
         this.nodes = summary.nodes();
         this.keyPositions = summary.keyPositions();
         CopyRowReader reader = new CopyRowReader(summary.columns().size(), keyPositions);
-        file.forEachRow(reader, (pair, node, row) -> rows.computeIfAbsent(pair, p -> new HashMap<>())
-                .computeIfAbsent(node, n -> new LinkedHashMap<>()).put(RowSql.keyId(reader.key()), row));
+        file.forEachRow(reader, (pair, node, row) -> {
+            List<String> key = reader.key();
+            if (rows.computeIfAbsent(pair, p -> new HashMap<>()).computeIfAbsent(node, n -> new LinkedHashMap<>())
+                    .put(RowSql.keyId(key), row) != null) {
+                throw BoundDiff.keyListedTwice(file, pair, node, key);
+            }
+        });
     }
 
     /**
@@ -129,11 +136,20 @@ final class RepairPlanner {
         return plan;
     }
 
-    /** fix_nulls: for rows on both sides, a NULL column of the target takes the value the other nodes agree on. */
+    /**
+     * fix_nulls: in a row every node of the diff file has, a NULL column of the target takes the
+     * value the other nodes agree on. Another node has a row of the target when the pair of the two
+     * lists it on both sides, or does not list it at all (they hold it alike); when the pair lists
+     * it on the target's side only, the other node lacks it. A truncated file may have left the row
+     * out of a pair, so there a pair that does not list it does not tell. A row some node lacks, or
+     * may lack, is left alone, and reported as a conflict when a NULL of it would have been filled.
+     */
     private TargetPlan fixNulls(String target, String source) {
         TargetPlan plan = new TargetPlan(target);
         Map<String, List<String>> targetRows = new LinkedHashMap<>();
         Map<String, LinkedHashMap<String, List<String>>> others = new LinkedHashMap<>();
+        Map<String, Set<String>> listedBy = new HashMap<>();
+        Map<String, List<String>> lacking = new HashMap<>();
         for (String other : nodes) {
             if (other.equals(target)) {
                 continue;
@@ -141,10 +157,13 @@ final class RepairPlanner {
             String pair = pair(other, target);
             LinkedHashMap<String, List<String>> otherRows = rowsOf(pair, other);
             for (Map.Entry<String, List<String>> entry : rowsOf(pair, target).entrySet()) {
+                targetRows.putIfAbsent(entry.getKey(), entry.getValue());
+                listedBy.computeIfAbsent(entry.getKey(), k -> new HashSet<>()).add(other);
                 List<String> otherRow = otherRows.get(entry.getKey());
                 if (otherRow != null) {
-                    targetRows.put(entry.getKey(), entry.getValue());
                     others.computeIfAbsent(entry.getKey(), k -> new LinkedHashMap<>()).put(other, otherRow);
+                } else {
+                    lacking.computeIfAbsent(entry.getKey(), k -> new ArrayList<>()).add(other);
                 }
             }
         }
@@ -153,7 +172,8 @@ final class RepairPlanner {
             List<String> current = entry.getValue();
             List<String> filled = new ArrayList<>(current);
             Map<String, List<String>> providers = new LinkedHashMap<>();
-            LinkedHashMap<String, List<String>> held = others.get(entry.getKey());
+            Map<String, List<String>> held = others.getOrDefault(entry.getKey(), new LinkedHashMap<>());
+            List<RepairConflict> disagreements = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
                 if (current.get(c) != null) {
                     continue;
@@ -172,16 +192,43 @@ final class RepairPlanner {
                     filled.set(c, values.get(source));
                     providers.put(source, held.get(source));
                 } else if (distinct.size() > 1) {
-                    plan.plannedConflicts.add(new RepairConflict(key(current), "column " + columns.get(c).name()
+                    disagreements.add(new RepairConflict(key(current), "column " + columns.get(c).name()
                             + " is NULL on " + target + " but differs between " + andList(values.keySet())
                             + "; fix_nulls left it NULL (or give source_of_truth)"));
                 }
             }
-            if (!Objects.equals(filled, current)) {
-                plan.changes.add(new Change(RowChange.Kind.UPDATE, key(current), current, filled, providers));
+            if (Objects.equals(filled, current) && disagreements.isEmpty()) {
+                continue;
+            }
+            String notEveryNode = notEveryNode(target, lacking.get(entry.getKey()), listedBy.get(entry.getKey()));
+            if (notEveryNode != null) {
+                plan.plannedConflicts.add(new RepairConflict(key(current), notEveryNode
+                        + "; fix_nulls fills NULLs only in rows every node of the diff file has"));
+            } else {
+                plan.plannedConflicts.addAll(disagreements);
+                if (!Objects.equals(filled, current)) {
+                    plan.changes.add(new Change(RowChange.Kind.UPDATE, key(current), current, filled, providers));
+                }
             }
         }
         return plan;
+    }
+
+    /**
+     * Why the diff file does not show that every node has a row of {@code target}: the nodes it
+     * says lack it, or, in a truncated file, the nodes whose pair with the target does not list it;
+     * null when every node has it.
+     */
+    private String notEveryNode(String target, List<String> lacking, Set<String> listedBy) {
+        if (lacking != null) {
+            return andList(lacking) + (lacking.size() == 1 ? " lacks" : " lack") + " this row";
+        }
+        if (!summary.truncated()) {
+            return null;
+        }
+        List<String> unknown = nodes.stream().filter(node -> !node.equals(target) && !listedBy.contains(node)).toList();
+        return unknown.isEmpty() ? null : "the diff file is truncated, so it does not say whether " + andList(unknown)
+                + (unknown.size() == 1 ? " has" : " have") + " this row";
     }
 
     /**
@@ -200,11 +247,17 @@ final class RepairPlanner {
                 file.summary().diffCount().getOrDefault(file.summary().nodes().indexOf(target)
                         < file.summary().nodes().indexOf(source) ? target + "/" + source : source + "/" + target, 0L))));
         String[] last = new String[3]; // pair and node of the row before, that pair's target
+        // the keys of the list being read when it is of a pair without the source, which the plan skips
+        Set<String> skipped = new HashSet<>();
         CopyRowReader reader = new CopyRowReader(file.summary().columns().size(), keyPositions);
         file.forEachRow(reader, (pair, node, row) -> {
-            if (last[0] != null && (!last[0].equals(pair) || !last[1].equals(node)) && last[1].equals(source)) {
+            boolean nextList = last[0] == null || !last[0].equals(pair) || !last[1].equals(node);
+            if (last[0] != null && nextList && last[1].equals(source)) {
                 // the source's list of the previous pair is complete
                 states.get(other(last[0], source)).sourceDone = true;
+            }
+            if (nextList) {
+                skipped.clear();
             }
             if (!pair.equals(last[0])) {
                 last[2] = other(pair, source);
@@ -213,22 +266,31 @@ final class RepairPlanner {
             last[1] = node;
             String target = last[2];
             Streamed state = target == null ? null : states.get(target);
-            if (state == null) {
-                return;
-            }
             List<String> key = reader.key();
             String keyId = RowSql.keyId(key);
+            // a key listed twice for a node is refused: a node holds one row per key
+            if (state == null) {
+                if (!skipped.add(keyId)) {
+                    throw BoundDiff.keyListedTwice(file, pair, node, key);
+                }
+                return;
+            }
             if (node.equals(source)) {
-                state.sourceRows.put(keyId, row);
+                if (state.sourceRows.put(keyId, row) != null) {
+                    throw BoundDiff.keyListedTwice(file, pair, node, key);
+                }
             } else if (state.sourceDone) {
-                List<String> sourceRow = state.sourceRows.remove(keyId);
-                if (sourceRow != null) {
+                // the key stays, marked as the target's, so that the target's list cannot give it again
+                List<String> sourceRow = state.sourceRows.put(keyId, TARGET_LISTED);
+                if (sourceRow == TARGET_LISTED) {
+                    throw BoundDiff.keyListedTwice(file, pair, node, key);
+                } else if (sourceRow != null) {
                     state.both(mode, source, key, row, sourceRow, sink);
                 } else {
                     state.targetOnly(mode, source, key, row, sink);
                 }
-            } else {
-                state.targetRows.put(keyId, row);
+            } else if (state.targetRows.put(keyId, row) != null) {
+                throw BoundDiff.keyListedTwice(file, pair, node, key);
             }
         });
         for (Streamed state : states.values()) {
@@ -242,12 +304,21 @@ final class RepairPlanner {
                 }
             }
             for (List<String> row : state.sourceRows.values()) {
-                sink.change(state.plan, new Change(RowChange.Kind.INSERT, RowSql.key(keyPositions, row), null, row,
-                        provider(source, row)));
+                if (row != TARGET_LISTED) {
+                    sink.change(state.plan, new Change(RowChange.Kind.INSERT, RowSql.key(keyPositions, row), null, row,
+                            provider(source, row)));
+                }
             }
             state.updates.forEach(change -> sink.change(state.plan, change));
         }
     }
+
+    /**
+     * Marks a key in {@link Streamed#sourceRows} that the target's list gave after the source's
+     * list was complete (whether the source had the key or not), so that the target's list cannot
+     * give it a second time unnoticed.
+     */
+    private static final List<String> TARGET_LISTED = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     /** The node of {@code pair} ("a/b") that is not {@code node}, or null when {@code node} is not in it. */
     private static String other(String pair, String node) {
@@ -260,7 +331,10 @@ final class RepairPlanner {
     /** One target's part of a streamed plan. */
     private static final class Streamed {
         final TargetPlan plan;
-        /** The source's rows of the pair not yet matched with the target's, by key id, in key order. */
+        /**
+         * The source's rows of the pair not yet matched with the target's, by key id, in key order;
+         * {@link #TARGET_LISTED} for a key the target's list gave once the source's was complete.
+         */
         final LinkedHashMap<String, List<String>> sourceRows;
         /** The target's rows read before the source's list was complete, in key order. */
         final LinkedHashMap<String, List<String>> targetRows = new LinkedHashMap<>();

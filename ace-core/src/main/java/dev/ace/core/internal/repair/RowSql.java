@@ -138,7 +138,7 @@ public final class RowSql {
      * way its type allows:
      * <ul>
      *   <li>types whose equality holds only for values that print alike (integers, boolean, dates
-     *       and timestamps, uuid, bytea, inet, enums, ...; {@link ColumnRules#hashesExactly}) by
+     *       and timestamps, uuid, bytea, inet, enums, ...; {@link ColumnRules#equalsExactly}) by
      *       their equality, strings byte for byte ({@code COLLATE "C"}, so a nondeterministic
      *       collation cannot equate different texts);</li>
      *   <li>types whose cast to text is their output function (numeric, floats, interval, json,
@@ -158,7 +158,7 @@ public final class RowSql {
                 terms.add("(" + actual + "::text IS NOT DISTINCT FROM " + expected + " COLLATE \"C\")");
             } else if (type.startsWith("character") || type.equals("name")) {
                 terms.add("(" + actual + " IS NOT DISTINCT FROM " + cast(expected, i) + " COLLATE \"C\")");
-            } else if (ColumnRules.hashesExactly(column)) {
+            } else if (ColumnRules.equalsExactly(column)) {
                 terms.add("(" + actual + " IS NOT DISTINCT FROM " + cast(expected, i) + ")");
             } else if (PRINTED_BY_TEXT_CAST.matcher(type).matches()) {
                 terms.add("(" + actual + "::text IS NOT DISTINCT FROM " + expected + ")");
