@@ -48,10 +48,6 @@ final class RequestBodies {
                 .quiet(fields.bool("quiet"))
                 .maxDiffRows(fields.integer("max_diff_rows"))
                 .role(role);
-        String output = fields.value("output") instanceof String text ? text : null;
-        if (output != null && TableDiffRequest.Output.parse(output) == null) {
-            fields.problem("output must be json, csv or html, was " + DiffFilePaths.quote(output));
-        }
         fields.done();
         return builder.build();
     }

@@ -72,7 +72,7 @@ final class ServerTls {
             KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             managers.init(keys, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(managers.getKeyManagers(), new TrustManager[] {new AskEveryClient(authorities)},
+            context.init(managers.getKeyManagers(), new TrustManager[] {new AskEveryClient()},
                     new SecureRandom());
             return new ServerTls(context, authorities);
         } catch (GeneralSecurityException | IOException e) {
@@ -188,16 +188,12 @@ final class ServerTls {
     }
 
     /**
-     * Accepts any client certificate in the handshake (or none) and names the client CA as the
-     * issuer clients should pick a certificate for; {@link ClientCertificates} judges the
-     * certificate on every request.
+     * Accepts any client certificate in the handshake (or none); {@link ClientCertificates} judges
+     * the certificate on every request. It names no accepted issuer: a client such as the JDK's
+     * offers only certificates of the issuers named, so a certificate of another CA would not be
+     * sent at all and its owner would be told "no certificate" instead of what is wrong with it.
      */
     private static final class AskEveryClient extends X509ExtendedTrustManager {
-        private final X509Certificate[] issuers;
-
-        AskEveryClient(List<X509Certificate> issuers) {
-            this.issuers = issuers.toArray(new X509Certificate[0]);
-        }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
@@ -233,7 +229,7 @@ final class ServerTls {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return issuers.clone();
+            return new X509Certificate[0];
         }
     }
 }
