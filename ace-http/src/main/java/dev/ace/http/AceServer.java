@@ -75,6 +75,7 @@ public final class AceServer implements AutoCloseable {
      * @throws AceException ({@code IO_ERROR}) when the address cannot be listened on
      */
     public static AceServer start(Ace ace, ServerSettings settings) {
+        limitTheJdkServer();
         ServerTls tls = ServerTls.load(settings);
         DiffFilePaths diffFiles = new DiffFilePaths(ace.config().outputDirectory());
         Router router = routes(ace, new RequestBodies(diffFiles), new DiffReports(diffFiles.root()));
@@ -107,6 +108,19 @@ public final class AceServer implements AutoCloseable {
         }
         LOG.info("ACE API listening on {}", started.uri());
         return started;
+    }
+
+    /**
+     * The JDK's server reads its limits from system properties once, when the first server of the
+     * process starts; unless set already, they become: an unread request body is never read (the
+     * server would otherwise read up to 64 KiB of a body it refused, holding a thread while a
+     * client that announced a large body sends nothing) and the connection is closed instead; a
+     * request must arrive whole, body included, within 60 s, and its answer be taken within 60 s.
+     */
+    private static void limitTheJdkServer() {
+        System.getProperties().putIfAbsent("sun.net.httpserver.drainAmount", "0");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "60");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
     }
 
     /** Every route of the API and the methods it takes: what {@code docs/openapi.json} describes. */

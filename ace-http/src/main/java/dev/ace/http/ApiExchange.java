@@ -40,6 +40,7 @@ final class ApiExchange {
     private Map<String, String> pathParameters = Map.of();
     private int status;
     private String taskId;
+    private boolean bodyRead;
 
     ApiExchange(HttpExchange exchange) {
         this.exchange = exchange;
@@ -189,6 +190,7 @@ final class ApiExchange {
             if (body.length > limit) {
                 throw tooLarge();
             }
+            bodyRead = true;
             return body;
         } catch (IOException e) {
             throw ApiError.badRequest("the body could not be read: " + e.getMessage());
@@ -215,6 +217,11 @@ final class ApiExchange {
     void respond(int code, byte[] body, String mediaType, Map<String, String> headers) throws IOException {
         this.status = code;
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        if (!bodyRead && hasBody()) {
+            // The JDK's server would read the rest of the body after the answer, and could take in the
+            // client's next request with it, then wait for bytes that never come: no second request here.
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
         exchange.getResponseHeaders().set("Content-Type", mediaType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -225,6 +232,12 @@ final class ApiExchange {
                 out.write(body);
             }
         }
+    }
+
+    private boolean hasBody() {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return "chunked".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Transfer-Encoding"))
+                || (length != null && !length.trim().equals("0"));
     }
 
     /** Whether an answer was sent. */
