@@ -1,19 +1,21 @@
 package dev.ace.core;
 
 import dev.ace.core.error.InvalidConfigurationException;
-import dev.ace.core.internal.config.ConfigFileReader;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.Option;
+import dev.ace.core.option.OptionValues;
+import dev.ace.core.option.Options;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * ACE's settings: where cluster definitions live, where diffs and reports go, the defaults of
- * diff options, timeouts, client-certificate authentication to the nodes, and how tasks are run and kept.
+ * diff options, timeouts, client-certificate authentication to the nodes, and how tasks are run
+ * and kept. The settings, their
+ * defaults and ranges are those of the table of options ({@link Options}, operation
+ * {@link Operation#CONFIG}).
  *
  * <pre>{@code
  * AceConfig config = AceConfig.builder().clusterDirectory(Path.of("cluster")).build();
@@ -22,76 +24,32 @@ import java.util.Optional;
  *
  * Building validates every setting and reports all problems at once
  * ({@link InvalidConfigurationException}); nothing out of range is clamped. Immutable and
- * thread-safe. {@link #toString()} never shows the key password.
+ * thread-safe. {@link #toString()} and {@link #options()} never show the key password.
  */
 public final class AceConfig {
 
-    public static final int DEFAULT_BLOCK_ROWS = 10_000;
-    public static final int MIN_BLOCK_ROWS = 1_000;
-    public static final int MAX_BLOCK_ROWS = 100_000;
-    public static final double DEFAULT_MAX_CPU_RATIO = 0.6;
-    public static final int DEFAULT_BATCH_SIZE = 1;
-    public static final int MAX_BATCH_SIZE = 1_000;
-    public static final int DEFAULT_MAX_DIFF_ROWS = 10_000;
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
-    public static final int DEFAULT_MAX_QUEUED_TASKS = 100;
-    public static final int MAX_QUEUED_TASKS = 10_000;
-    public static final Duration DEFAULT_TASK_RETENTION = Duration.ofDays(7);
-    /**
-     * Sections of {@code ace.yaml} that belong to a front-end and that {@link #load} leaves to it:
-     * {@code http}, the settings of the HTTPS API (read by {@code ace-http}).
-     */
-    public static final java.util.Set<String> FRONT_END_SECTIONS = java.util.Set.of("http");
+    private final OptionValues values;
 
-    private final Path clusterDirectory;
-    private final Path pgServiceFile;
-    private final Path outputDirectory;
-    private final boolean useCertAuth;
-    private final Path userCertFile;
-    private final Path userKeyFile;
-    private final String userKeyPassword;
-    private final Path caCertFile;
-    private final int blockRows;
-    private final double maxCpuRatio;
-    private final int batchSize;
-    private final int maxDiffRows;
-    private final Duration connectTimeout;
-    private final Duration statementTimeout;
-    private final int maxConnectionsPerNode;
-    private final String applicationName;
-    private final Path taskStore;
-    private final Integer maxRunningTasks;
-    private final int maxQueuedTasks;
-    private final Duration taskRetention;
-    private final boolean purgeTaskFiles;
-
-    private AceConfig(Builder builder) {
-        this.clusterDirectory = builder.clusterDirectory;
-        this.pgServiceFile = builder.pgServiceFile;
-        this.outputDirectory = builder.outputDirectory;
-        this.useCertAuth = builder.useCertAuth;
-        this.userCertFile = builder.userCertFile;
-        this.userKeyFile = builder.userKeyFile;
-        this.userKeyPassword = builder.userKeyPassword;
-        this.caCertFile = builder.caCertFile;
-        this.blockRows = builder.blockRows;
-        this.maxCpuRatio = builder.maxCpuRatio;
-        this.batchSize = builder.batchSize;
-        this.maxDiffRows = builder.maxDiffRows;
-        this.connectTimeout = builder.connectTimeout;
-        this.statementTimeout = builder.statementTimeout;
-        this.maxConnectionsPerNode = builder.maxConnectionsPerNode;
-        this.applicationName = builder.applicationName;
-        this.taskStore = builder.taskStore;
-        this.maxRunningTasks = builder.maxRunningTasks;
-        this.maxQueuedTasks = builder.maxQueuedTasks;
-        this.taskRetention = builder.taskRetention;
-        this.purgeTaskFiles = builder.purgeTaskFiles;
+    private AceConfig(OptionValues values) {
+        this.values = values;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding parsed settings ({@link Options#parse} or {@link Options#parseText} with {@link Operation#CONFIG}). */
+    public static Builder builder(OptionValues settings) {
+        if (settings.operation() != Operation.CONFIG) {
+            throw new IllegalArgumentException("options of " + settings.operation().apiName() + ", not settings");
+        }
+        Builder builder = new Builder();
+        settings.options().forEach(option -> copy(option, settings, builder.values));
+        return builder;
+    }
+
+    private static <T> void copy(Option<T> option, OptionValues from, OptionValues.Builder to) {
+        to.set(option, from.get(option).orElse(null));
     }
 
     /** Every setting at its default. */
@@ -102,43 +60,29 @@ public final class AceConfig {
     /**
      * Reads a YAML configuration file ({@code ace.yaml}). Keys are the snake_case names of the
      * API text ({@code use_cert_auth}, {@code ace_user_cert_file}, {@code block_rows}, ...);
-     * relative paths are taken relative to the file's directory; an unknown key is an error. The
-     * sections of {@link #FRONT_END_SECTIONS} are left to their front-ends. See
-     * {@code docs/configuration.md}.
+     * relative paths are taken relative to the file's directory; an unknown key is an error.
+     * See {@code docs/configuration.md}.
+     *
+     * @throws InvalidConfigurationException naming the file, listing every problem
      */
     public static AceConfig load(Path file) {
-        return ConfigFileReader.read(file);
+        return builder(Options.parseYaml(Operation.CONFIG, file)).build();
     }
 
     public Builder toBuilder() {
         Builder builder = new Builder();
-        builder.clusterDirectory = clusterDirectory;
-        builder.pgServiceFile = pgServiceFile;
-        builder.outputDirectory = outputDirectory;
-        builder.useCertAuth = useCertAuth;
-        builder.userCertFile = userCertFile;
-        builder.userKeyFile = userKeyFile;
-        builder.userKeyPassword = userKeyPassword;
-        builder.caCertFile = caCertFile;
-        builder.blockRows = blockRows;
-        builder.maxCpuRatio = maxCpuRatio;
-        builder.batchSize = batchSize;
-        builder.maxDiffRows = maxDiffRows;
-        builder.connectTimeout = connectTimeout;
-        builder.statementTimeout = statementTimeout;
-        builder.maxConnectionsPerNode = maxConnectionsPerNode;
-        builder.applicationName = applicationName;
-        builder.taskStore = taskStore;
-        builder.maxRunningTasks = maxRunningTasks;
-        builder.maxQueuedTasks = maxQueuedTasks;
-        builder.taskRetention = taskRetention;
-        builder.purgeTaskFiles = purgeTaskFiles;
+        values.options().forEach(option -> copy(option, values, builder.values));
         return builder;
+    }
+
+    /** The settings given, by their snake_case names, as the JSON API writes them; the key password is left out. Immutable. */
+    public Map<String, Object> options() {
+        return values.toMap();
     }
 
     /** Where pgEdge cluster files live: {@code <cluster_dir>/<name>/<name>.json}. Default {@code cluster}. */
     public Path clusterDirectory() {
-        return clusterDirectory;
+        return values.getOrDefault(Options.CLUSTER_DIR);
     }
 
     /**
@@ -147,73 +91,73 @@ public final class AceConfig {
      * {@code ~/.pg_service.conf}, {@code /etc/pg_service.conf}).
      */
     public Optional<Path> pgServiceFile() {
-        return Optional.ofNullable(pgServiceFile);
+        return values.get(Options.PG_SERVICE_FILE);
     }
 
     /** Where diff files and reports are written ({@code diffs/<date>/...}). Default: the working directory. */
     public Path outputDirectory() {
-        return outputDirectory;
+        return values.getOrDefault(Options.OUTPUT_DIR);
     }
 
     /** Whether connections to the nodes authenticate with ACE's client certificate. */
     public boolean useCertAuth() {
-        return useCertAuth;
+        return values.getOrDefault(Options.USE_CERT_AUTH);
     }
 
     public Optional<Path> userCertFile() {
-        return Optional.ofNullable(userCertFile);
+        return values.get(Options.ACE_USER_CERT_FILE);
     }
 
     public Optional<Path> userKeyFile() {
-        return Optional.ofNullable(userKeyFile);
+        return values.get(Options.ACE_USER_KEY_FILE);
     }
 
     /** Password of an encrypted private key; never logged or shown. */
     public Optional<String> userKeyPassword() {
-        return Optional.ofNullable(userKeyPassword);
+        return values.get(Options.ACE_USER_KEY_PASSWORD);
     }
 
     public Optional<Path> caCertFile() {
-        return Optional.ofNullable(caCertFile);
+        return values.get(Options.CA_CERT_FILE);
     }
 
     /** Default rows per diff block, 1,000 to 100,000 (default 10,000). */
     public int blockRows() {
-        return blockRows;
+        return values.getOrDefault(Options.BLOCK_ROWS);
     }
 
     /** Default share of the cores diff workers may use, above 0 and at most 1 (default 0.6). */
     public double maxCpuRatio() {
-        return maxCpuRatio;
+        return values.getOrDefault(Options.MAX_CPU_RATIO);
     }
 
-    /** Default number of blocks per database round trip (default 1). */
+    /** Default number of blocks per database round trip, 1 to 1,000 (default 1). */
     public int batchSize() {
-        return batchSize;
+        return values.getOrDefault(Options.BATCH_SIZE);
     }
 
     /** Default cap on differing rows collected per node pair; 0 lifts the cap (default 10,000). */
     public int maxDiffRows() {
-        return maxDiffRows;
+        return values.getOrDefault(Options.MAX_DIFF_ROWS);
     }
 
     public Duration connectTimeout() {
-        return connectTimeout;
+        return values.getOrDefault(Options.CONNECT_TIMEOUT);
     }
 
     /** Longest a single statement may run on a node; zero means no limit (default 60 s). */
     public Duration statementTimeout() {
-        return statementTimeout;
+        return values.getOrDefault(Options.STATEMENT_TIMEOUT);
     }
 
-    /** Upper bound of each node's connection pool. */
+    /** Upper bound of each node's connection pool (default 16). */
     public int maxConnectionsPerNode() {
-        return maxConnectionsPerNode;
+        return values.getOrDefault(Options.MAX_CONNECTIONS_PER_NODE);
     }
 
-    /** The {@code application_name} ACE's connections show in {@code pg_stat_activity}. */
+    /** The {@code application_name} ACE's connections show in {@code pg_stat_activity} (default {@code ace}). */
     public String applicationName() {
-        return applicationName;
+        return values.getOrDefault(Options.APPLICATION_NAME);
     }
 
     /**
@@ -221,7 +165,7 @@ public final class AceConfig {
      * It is created with mode 0600 on first use of {@code Ace.tasks()}.
      */
     public Path taskStore() {
-        return taskStore != null ? taskStore : outputDirectory.resolve("tasks.db");
+        return values.get(Options.TASK_STORE).orElseGet(() -> outputDirectory().resolve("tasks.db"));
     }
 
     /**
@@ -231,22 +175,22 @@ public final class AceConfig {
      * connection to every node; a repair holds one per node), at least 1.
      */
     public int maxRunningTasks() {
-        return maxRunningTasks != null ? maxRunningTasks : defaultMaxRunningTasks(maxConnectionsPerNode);
+        return values.get(Options.MAX_RUNNING_TASKS).orElseGet(() -> defaultMaxRunningTasks(maxConnectionsPerNode()));
     }
 
     /** How many submitted tasks may wait for a free slot ({@code max_queued_tasks}, default 100); beyond, submissions are refused. */
     public int maxQueuedTasks() {
-        return maxQueuedTasks;
+        return values.getOrDefault(Options.MAX_QUEUED_TASKS);
     }
 
     /** How long finished tasks are kept before they are purged ({@code task_retention}, default 7 days). */
     public Duration taskRetention() {
-        return taskRetention;
+        return values.getOrDefault(Options.TASK_RETENTION);
     }
 
     /** Whether purging a task also deletes the files it wrote, its diff file or report ({@code purge_task_files}, default false). */
     public boolean purgeTaskFiles() {
-        return purgeTaskFiles;
+        return values.getOrDefault(Options.PURGE_TASK_FILES);
     }
 
     /**
@@ -261,128 +205,112 @@ public final class AceConfig {
 
     @Override
     public String toString() {
-        return "AceConfig{clusterDirectory=" + clusterDirectory + ", pgServiceFile=" + pgServiceFile
-                + ", outputDirectory=" + outputDirectory + ", useCertAuth=" + useCertAuth
-                + ", userCertFile=" + userCertFile + ", userKeyFile=" + userKeyFile
-                + ", userKeyPassword=" + (userKeyPassword == null ? "none" : "***") + ", caCertFile=" + caCertFile
-                + ", blockRows=" + blockRows + ", maxCpuRatio=" + maxCpuRatio + ", batchSize=" + batchSize
-                + ", maxDiffRows=" + maxDiffRows + ", connectTimeout=" + connectTimeout
-                + ", statementTimeout=" + statementTimeout + ", maxConnectionsPerNode=" + maxConnectionsPerNode
-                + ", applicationName=" + applicationName + ", taskStore=" + taskStore()
-                + ", maxRunningTasks=" + maxRunningTasks() + ", maxQueuedTasks=" + maxQueuedTasks
-                + ", taskRetention=" + taskRetention + ", purgeTaskFiles=" + purgeTaskFiles + "}";
+        return "AceConfig{clusterDirectory=" + clusterDirectory() + ", pgServiceFile=" + pgServiceFile().orElse(null)
+                + ", outputDirectory=" + outputDirectory() + ", useCertAuth=" + useCertAuth()
+                + ", userCertFile=" + userCertFile().orElse(null) + ", userKeyFile=" + userKeyFile().orElse(null)
+                + ", userKeyPassword=" + (userKeyPassword().isEmpty() ? "none" : "***")
+                + ", caCertFile=" + caCertFile().orElse(null) + ", blockRows=" + blockRows()
+                + ", maxCpuRatio=" + maxCpuRatio() + ", batchSize=" + batchSize() + ", maxDiffRows=" + maxDiffRows()
+                + ", connectTimeout=" + connectTimeout() + ", statementTimeout=" + statementTimeout()
+                + ", maxConnectionsPerNode=" + maxConnectionsPerNode() + ", applicationName=" + applicationName()
+                + ", taskStore=" + taskStore() + ", maxRunningTasks=" + maxRunningTasks()
+                + ", maxQueuedTasks=" + maxQueuedTasks() + ", taskRetention=" + taskRetention()
+                + ", purgeTaskFiles=" + purgeTaskFiles() + "}";
     }
 
-    /** Mutable builder; {@link #build()} validates every setting. Not thread-safe. */
+    /**
+     * Mutable builder; a setting left unset (or set to null) takes its default. {@link #build()}
+     * validates every setting. Not thread-safe.
+     */
     public static final class Builder {
-        private Path clusterDirectory = Path.of("cluster");
-        private Path pgServiceFile;
-        private Path outputDirectory = Path.of(".");
-        private boolean useCertAuth;
-        private Path userCertFile;
-        private Path userKeyFile;
-        private String userKeyPassword;
-        private Path caCertFile;
-        private int blockRows = DEFAULT_BLOCK_ROWS;
-        private double maxCpuRatio = DEFAULT_MAX_CPU_RATIO;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private int maxDiffRows = DEFAULT_MAX_DIFF_ROWS;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
-        private int maxConnectionsPerNode = 16;
-        private String applicationName = "ace";
-        private Path taskStore;
-        private Integer maxRunningTasks;
-        private int maxQueuedTasks = DEFAULT_MAX_QUEUED_TASKS;
-        private Duration taskRetention = DEFAULT_TASK_RETENTION;
-        private boolean purgeTaskFiles;
+        private final OptionValues.Builder values = OptionValues.builder(Operation.CONFIG);
 
         private Builder() {
         }
 
         public Builder clusterDirectory(Path directory) {
-            this.clusterDirectory = directory;
+            values.set(Options.CLUSTER_DIR, directory);
             return this;
         }
 
         public Builder pgServiceFile(Path file) {
-            this.pgServiceFile = file;
+            values.set(Options.PG_SERVICE_FILE, file);
             return this;
         }
 
         public Builder outputDirectory(Path directory) {
-            this.outputDirectory = directory;
+            values.set(Options.OUTPUT_DIR, directory);
             return this;
         }
 
         public Builder useCertAuth(boolean enabled) {
-            this.useCertAuth = enabled;
+            values.set(Options.USE_CERT_AUTH, enabled);
             return this;
         }
 
         public Builder userCertFile(Path file) {
-            this.userCertFile = file;
+            values.set(Options.ACE_USER_CERT_FILE, file);
             return this;
         }
 
         public Builder userKeyFile(Path file) {
-            this.userKeyFile = file;
+            values.set(Options.ACE_USER_KEY_FILE, file);
             return this;
         }
 
         public Builder userKeyPassword(String password) {
-            this.userKeyPassword = password;
+            values.set(Options.ACE_USER_KEY_PASSWORD, password);
             return this;
         }
 
         public Builder caCertFile(Path file) {
-            this.caCertFile = file;
+            values.set(Options.CA_CERT_FILE, file);
             return this;
         }
 
         public Builder blockRows(int rows) {
-            this.blockRows = rows;
+            values.set(Options.BLOCK_ROWS, rows);
             return this;
         }
 
         public Builder maxCpuRatio(double ratio) {
-            this.maxCpuRatio = ratio;
+            values.set(Options.MAX_CPU_RATIO, ratio);
             return this;
         }
 
         public Builder batchSize(int size) {
-            this.batchSize = size;
+            values.set(Options.BATCH_SIZE, size);
             return this;
         }
 
         public Builder maxDiffRows(int rows) {
-            this.maxDiffRows = rows;
+            values.set(Options.MAX_DIFF_ROWS, rows);
             return this;
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            values.set(Options.CONNECT_TIMEOUT, timeout);
             return this;
         }
 
         public Builder statementTimeout(Duration timeout) {
-            this.statementTimeout = timeout;
+            values.set(Options.STATEMENT_TIMEOUT, timeout);
             return this;
         }
 
         public Builder maxConnectionsPerNode(int connections) {
-            this.maxConnectionsPerNode = connections;
+            values.set(Options.MAX_CONNECTIONS_PER_NODE, connections);
             return this;
         }
 
         public Builder applicationName(String name) {
-            this.applicationName = name;
+            values.set(Options.APPLICATION_NAME, name);
             return this;
         }
 
         /** The task store's file ({@code task_store}); null means {@code <output_dir>/tasks.db}. */
         public Builder taskStore(Path file) {
-            this.taskStore = file;
+            values.set(Options.TASK_STORE, file);
             return this;
         }
 
@@ -391,135 +319,41 @@ public final class AceConfig {
          * null derives it from the pool size (see {@link AceConfig#maxRunningTasks()}).
          */
         public Builder maxRunningTasks(Integer tasks) {
-            this.maxRunningTasks = tasks;
+            values.set(Options.MAX_RUNNING_TASKS, tasks);
             return this;
         }
 
         /** Tasks that may wait for a slot ({@code max_queued_tasks}), 0 to 10,000. */
         public Builder maxQueuedTasks(int tasks) {
-            this.maxQueuedTasks = tasks;
+            values.set(Options.MAX_QUEUED_TASKS, tasks);
             return this;
         }
 
         /** How long finished tasks are kept ({@code task_retention}); more than 0. */
         public Builder taskRetention(Duration retention) {
-            this.taskRetention = retention;
+            values.set(Options.TASK_RETENTION, retention);
             return this;
         }
 
         /** Whether purging a task deletes its diff file or report too ({@code purge_task_files}). */
         public Builder purgeTaskFiles(boolean delete) {
-            this.purgeTaskFiles = delete;
+            values.set(Options.PURGE_TASK_FILES, delete);
             return this;
         }
 
         /** Validates every setting; throws {@link InvalidConfigurationException} listing all problems. */
         public AceConfig build() {
-            List<String> problems = new ArrayList<>();
-            if (clusterDirectory == null) {
-                problems.add("cluster_dir must be set");
-            }
-            if (outputDirectory == null) {
-                problems.add("output_dir must be set");
-            }
-            if (blockRows < MIN_BLOCK_ROWS || blockRows > MAX_BLOCK_ROWS) {
-                problems.add("block_rows must be between " + MIN_BLOCK_ROWS + " and " + MAX_BLOCK_ROWS + ", was " + blockRows);
-            }
-            if (!(maxCpuRatio > 0 && maxCpuRatio <= 1)) {
-                problems.add("max_cpu_ratio must be above 0 and at most 1, was " + maxCpuRatio);
-            }
-            if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-                problems.add("batch_size must be between 1 and " + MAX_BATCH_SIZE + ", was " + batchSize);
-            }
-            if (maxDiffRows < 0) {
-                problems.add("max_diff_rows must be 0 (no cap) or more, was " + maxDiffRows);
-            }
-            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
-                problems.add("connect_timeout must be more than 0, was " + connectTimeout);
-            }
-            if (statementTimeout == null || statementTimeout.isNegative()) {
-                problems.add("statement_timeout must be 0 (no limit) or more, was " + statementTimeout);
-            }
-            if (maxConnectionsPerNode < 1) {
-                problems.add("max_connections_per_node must be at least 1, was " + maxConnectionsPerNode);
-            }
-            if (applicationName == null || applicationName.isBlank()) {
-                problems.add("application_name must not be empty");
-            }
-            if (maxRunningTasks != null && (maxRunningTasks < 1 || maxRunningTasks > Math.max(1, maxConnectionsPerNode))) {
-                problems.add("max_running_tasks must be between 1 and max_connections_per_node (" + maxConnectionsPerNode
-                        + "), was " + maxRunningTasks);
-            }
-            if (maxQueuedTasks < 0 || maxQueuedTasks > MAX_QUEUED_TASKS) {
-                problems.add("max_queued_tasks must be between 0 and " + MAX_QUEUED_TASKS + ", was " + maxQueuedTasks);
-            }
-            if (taskRetention == null || taskRetention.isNegative() || taskRetention.isZero()) {
-                problems.add("task_retention must be more than 0, was " + taskRetention);
-            }
-            if (useCertAuth) {
-                checkReadable("ace_user_cert_file", userCertFile, problems);
-                checkReadable("ca_cert_file", caCertFile, problems);
-                if (checkReadable("ace_user_key_file", userKeyFile, problems)) {
-                    checkKeyFormat(userKeyFile, problems);
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new InvalidConfigurationException("the configuration", problems);
-            }
-            return new AceConfig(this);
-        }
-
-        private static boolean checkReadable(String setting, Path file, List<String> problems) {
-            if (file == null || file.toString().isEmpty()) {
-                problems.add(setting + " must be set when use_cert_auth is true");
-                return false;
-            }
-            if (!Files.isRegularFile(file)) {
-                problems.add(setting + " " + file + " does not exist or is not a file");
-                return false;
-            }
-            if (!Files.isReadable(file)) {
-                problems.add(setting + " " + file + " is not readable");
-                return false;
-            }
-            return true;
-        }
-
-        private void checkKeyFormat(Path keyFile, List<String> problems) {
-            String head;
-            try {
-                head = Files.readString(keyFile).strip();
-            } catch (IOException | RuntimeException e) {
-                problems.add("ace_user_key_file " + keyFile + " cannot be read: " + e.getMessage());
-                return;
-            }
-            if (head.startsWith("-----BEGIN RSA PRIVATE KEY-----") || head.startsWith("-----BEGIN EC PRIVATE KEY-----")) {
-                problems.add("ace_user_key_file " + keyFile + " is a traditional (PKCS#1/SEC1) PEM key, which the "
-                        + "PostgreSQL JDBC driver cannot read; convert it once with: openssl pkcs8 -topk8 -nocrypt -in "
-                        + keyFile + " -out " + pkcs8Name(keyFile));
-            } else if (head.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----") && userKeyPassword == null) {
-                problems.add("ace_user_key_file " + keyFile + " is encrypted; set ace_user_key_password");
-            } else if (!head.startsWith("-----BEGIN PRIVATE KEY-----")
-                    && !head.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-                problems.add("ace_user_key_file " + keyFile + " is not a PEM private key (it should start with "
-                        + "-----BEGIN PRIVATE KEY-----)");
-            }
-        }
-
-        private static String pkcs8Name(Path keyFile) {
-            String name = keyFile.toString();
-            return (name.endsWith(".key") ? name.substring(0, name.length() - 4) : name) + "-pkcs8.key";
+            return new AceConfig(values.build());
         }
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof AceConfig && toString().equals(other.toString())
-                && Objects.equals(userKeyPassword, ((AceConfig) other).userKeyPassword);
+        return other instanceof AceConfig that && values.equals(that.values);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return values.hashCode();
     }
 }

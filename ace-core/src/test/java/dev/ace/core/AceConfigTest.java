@@ -61,9 +61,6 @@ class AceConfigTest {
                 "statement_timeout: 2m",
                 "use_cert_auth: false",
                 "ace_user_cert_file: \"\"",
-                "http:",
-                "  port: 5443",
-                "  anything: the HTTPS API reads this section itself",
                 ""));
         AceConfig config = AceConfig.load(file);
         assertThat(config.clusterDirectory()).isEqualTo(dir.resolve("conf").resolve("clusters").toAbsolutePath());
@@ -82,6 +79,7 @@ class AceConfigTest {
         Path file = dir.resolve("ace.yaml");
         Files.writeString(file, String.join("\n",
                 "blok_rows: 5000",
+                "colour: red",
                 "block_rows: lots",
                 "use_cert_auth: maybe",
                 "connect_timeout: 10",
@@ -90,15 +88,18 @@ class AceConfigTest {
         assertThatThrownBy(() -> AceConfig.load(file))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
-                        "unknown setting 'blok_rows'; the settings are: cluster_dir, pg_service_file, output_dir, "
-                                + "use_cert_auth, ace_user_cert_file, ace_user_key_file, ace_user_key_password, "
-                                + "ca_cert_file, block_rows, max_cpu_ratio, batch_size, max_diff_rows, "
-                                + "max_connections_per_node, connect_timeout, statement_timeout, application_name, "
-                                + "task_store, max_running_tasks, max_queued_tasks, task_retention, purge_task_files",
-                        "block_rows must be a whole number, was 'lots'",
-                        "use_cert_auth must be true or false, was 'maybe'",
-                        "connect_timeout must be a duration with a unit, such as 500ms, 10s, 2m or 1h, was '10'"))
-                .hasMessageStartingWith("configuration file " + file + " has 4 problems:");
+                        "unknown setting \"blok_rows\"; did you mean block_rows?",
+                        "unknown setting \"colour\"; the settings of ace.yaml are: cluster_dir, pg_service_file, "
+                                + "output_dir, use_cert_auth, ace_user_cert_file, ace_user_key_file, "
+                                + "ace_user_key_password, ca_cert_file, block_rows, max_cpu_ratio, batch_size, "
+                                + "max_diff_rows, max_connections_per_node, connect_timeout, statement_timeout, "
+                                + "application_name, task_store, max_running_tasks, max_queued_tasks, task_retention, "
+                                + "purge_task_files",
+                        "use_cert_auth must be true or false, was \"maybe\"",
+                        "block_rows must be an integer, was \"lots\"",
+                        "max_cpu_ratio must be above 0 and at most 1, was 3.0",
+                        "connect_timeout must be a duration with a unit, such as 500ms, 10s, 2m or 1h, was 10"))
+                .hasMessageStartingWith("configuration file " + file + " has 6 problems:");
     }
 
     @Test
@@ -163,9 +164,10 @@ class AceConfigTest {
         assertThatThrownBy(() -> AceConfig.builder().maxConnectionsPerNode(8).maxRunningTasks(9).maxQueuedTasks(-1)
                 .taskRetention(Duration.ZERO).build())
                 .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
-                        "max_running_tasks must be between 1 and max_connections_per_node (8), was 9",
                         "max_queued_tasks must be between 0 and 10000, was -1",
-                        "task_retention must be more than 0, was PT0S"));
+                        "task_retention must be more than 0, was PT0S",
+                        // a rule across two settings comes after the settings' own checks
+                        "max_running_tasks must be between 1 and max_connections_per_node (8), was 9"));
         assertThatThrownBy(() -> AceConfig.builder().maxRunningTasks(0).build())
                 .hasMessage("max_running_tasks must be between 1 and max_connections_per_node (16), was 0");
     }

@@ -25,7 +25,7 @@ final class TaskSubmissionEndpoints {
 
     void diff(ApiExchange exchange) throws IOException {
         TableDiffRequest request = bodies.diff(exchange.jsonBody(), exchange.caller().role());
-        DiffFollowUp report = reports.forOutput(TableDiffRequest.Output.parse(request.output()));
+        DiffFollowUp report = reports.forOutput(request.output());
         answer(exchange, report == null ? ace.tasks().submit(request) : ace.tasks().submit(request, report));
     }
 

@@ -103,8 +103,8 @@ public final class HtmlDiffRenderer implements ReportRenderer<DiffFile> {
         model.put("maxCpuRatio", summary.maxCpuRatio());
         model.put("batchSize", summary.batchSize());
         model.put("tableFilter", summary.tableFilter() == null ? "" : summary.tableFilter());
-        model.put("start", summary.startTime());
-        model.put("end", summary.endTime());
+        model.put("start", summary.startedAt() == null ? "" : summary.startedAt().toString());
+        model.put("end", summary.finishedAt() == null ? "" : summary.finishedAt().toString());
         model.put("timeTaken", summary.timeTaken());
         model.put("rowsChecked", summary.rowsChecked());
         model.put("diffCount", summary.diffCount());

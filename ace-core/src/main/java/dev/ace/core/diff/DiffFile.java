@@ -14,6 +14,8 @@ import dev.ace.core.error.InvalidRequestException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -345,6 +347,8 @@ public final class DiffFile {
         if (filterProblem != null) {
             problems.add("summary." + filterProblem);
         }
+        Instant started = time(node, "start_time", problems);
+        Instant finished = time(node, "end_time", problems);
         if (!problems.isEmpty()) {
             throw invalid(path, String.join("; ", problems));
         }
@@ -352,11 +356,24 @@ public final class DiffFile {
                 node.path("dbname").asText(""), new TableName(node.path("schema_name").asText(),
                 node.path("table_name").asText()), nodes, columns, key, node.path("block_rows").asInt(),
                 node.path("max_cpu_ratio").asDouble(), node.path("batch_size").asInt(),
-                filter,
-                node.path("start_time").asText(""), node.path("end_time").asText(""),
+                filter, started, finished,
                 node.path("time_taken").asDouble(), longs(node.path("rows_checked")), longs(node.path("diff_count")),
                 node.path("ranges_planned").asInt(), node.path("ranges_mismatched").asInt(),
                 node.path("truncated").asBoolean());
+    }
+
+    /** A time of the summary (ISO-8601, as ACE writes it); null when the file has none. */
+    private static Instant time(JsonNode summary, String field, List<String> problems) {
+        JsonNode value = summary.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            problems.add("summary." + field + " must be a time such as 2024-03-15T12:34:56.789Z, was " + value);
+            return null;
+        }
     }
 
     private static List<String> strings(JsonNode array) {

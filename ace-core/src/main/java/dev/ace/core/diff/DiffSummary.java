@@ -2,6 +2,7 @@ package dev.ace.core.diff;
 
 import dev.ace.core.catalog.Column;
 import dev.ace.core.catalog.TableName;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +10,13 @@ import java.util.Map;
  * The {@code summary} of a diff file: what was compared, how, and what differed. Besides the
  * reference's fields it records the cluster, database, column types and primary key, so that a
  * repair or rerun can check the file belongs to the table it is asked to fix.
+ *
+ * @param startedAt when the diff began ({@code start_time}); null when the file does not say
+ * @param finishedAt when it ended ({@code end_time}); null when the file does not say
  */
 public record DiffSummary(String format, String taskId, String clusterName, String dbname, TableName table,
                           List<String> nodes, List<Column> columns, List<String> primaryKey, int blockRows,
-                          double maxCpuRatio, int batchSize, String tableFilter, String startTime, String endTime,
+                          double maxCpuRatio, int batchSize, String tableFilter, Instant startedAt, Instant finishedAt,
                           double timeTaken, Map<String, Long> rowsChecked, Map<String, Long> diffCount,
                           int rangesPlanned, int rangesMismatched, boolean truncated) {
 

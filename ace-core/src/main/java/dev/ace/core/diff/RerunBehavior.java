@@ -9,19 +9,7 @@ public enum RerunBehavior {
     /** The keys go into a temporary table on each node and are joined there; nothing is left behind. */
     HOSTDB;
 
-    /** Parses {@code multiprocessing} or {@code hostdb}, case-insensitively; null when it is neither. */
-    public static RerunBehavior parse(String text) {
-        if (text == null) {
-            return null;
-        }
-        for (RerunBehavior behavior : values()) {
-            if (behavior.name().equalsIgnoreCase(text.trim())) {
-                return behavior;
-            }
-        }
-        return null;
-    }
-
+    /** The API's name: {@code multiprocessing} or {@code hostdb}. */
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

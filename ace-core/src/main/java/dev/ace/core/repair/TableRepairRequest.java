@@ -2,8 +2,12 @@ package dev.ace.core.repair;
 
 import dev.ace.core.CallerRole;
 import dev.ace.core.Cancellation;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.OptionValues;
+import dev.ace.core.option.Options;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,8 +20,9 @@ import java.util.Objects;
  *         .diffFile(diff.diffFile()).sourceOfTruth("n1").dryRun(true).build();
  * }</pre>
  *
- * Immutable and thread-safe. Nothing is checked when it is built: the repair validates every
- * option before any database work and lists every problem at once.
+ * Building checks every option against the table of options ({@link Options}), the modes'
+ * conflicts included, and lists every problem at once ({@link dev.ace.core.error.InvalidRequestException});
+ * the repair checks the diff file before any database work. Immutable and thread-safe.
  *
  * @param clusterName the cluster ({@code cluster_name}); required
  * @param tableName {@code schema.table} ({@code table_name}); required, and must be the diff file's table
@@ -33,9 +38,10 @@ import java.util.Objects;
  * @param bidirectional with {@code insert_only}: each node gets the rows only the others have ({@code bidirectional})
  * @param fixNulls fill a NULL from the node that has a value ({@code fix_nulls})
  * @param fireTriggers let the table's triggers fire ({@code fire_triggers})
- * @param atomic all target nodes commit or none does (two-phase commit with prepared transactions)
+ * @param atomic all target nodes commit or none does (two-phase commit with prepared transactions; {@code atomic}, ours)
  * @param role the role the data changes are made as
- * @param lockTimeout how long to wait for another repair of the same table to finish
+ * @param lockTimeout how long to wait for another repair of the same table to finish ({@code lock_timeout}, ours);
+ *        default 10 s
  * @param taskId the id recorded in the result and report; generated when null
  * @param progress told of rows planned and applied per node
  * @param cancellation lets the caller stop the repair; nodes not yet committed roll back
@@ -46,14 +52,15 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
                                  boolean fireTriggers, boolean atomic, CallerRole role, Duration lockTimeout,
                                  String taskId, RepairProgressListener progress, Cancellation cancellation) {
 
-    /** How long a repair waits by default for another repair of the same table. */
-    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
-
     public TableRepairRequest {
         Objects.requireNonNull(role, "role");
-        Objects.requireNonNull(lockTimeout, "lockTimeout");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(cancellation, "cancellation");
+        sourceOfTruth = sourceOfTruth == null || sourceOfTruth.isBlank() ? null : sourceOfTruth.trim();
+        dbname = dbname == null || dbname.isBlank() ? null : dbname;
+        lockTimeout = lockTimeout == null ? Options.LOCK_TIMEOUT.defaultValue().orElseThrow() : lockTimeout;
+        values(clusterName, tableName, diffFile, sourceOfTruth, dbname, dryRun, quiet, generateReport, upsertOnly,
+                insertOnly, bidirectional, fixNulls, fireTriggers, atomic, lockTimeout);
     }
 
     /** A request for {@code cluster_name} and {@code table_name}; set at least the diff file. */
@@ -61,7 +68,56 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
         return new Builder(clusterName, tableName);
     }
 
-    /** The mode the flags select (they are checked for conflicts when the repair runs). */
+    /** A request of parsed options ({@link Options#parse}); add the role, progress and so on before building. */
+    public static Builder builder(OptionValues values) {
+        if (values.operation() != Operation.TABLE_REPAIR) {
+            throw new IllegalArgumentException("options of " + values.operation().apiName() + ", not of table-repair");
+        }
+        return new Builder(values.get(Options.CLUSTER_NAME).orElse(null), values.get(Options.TABLE_NAME).orElse(null))
+                .diffFile(values.get(Options.DIFF_FILE).orElse(null))
+                .sourceOfTruth(values.get(Options.SOURCE_OF_TRUTH).orElse(null))
+                .dbname(values.get(Options.DBNAME).orElse(null)).dryRun(values.getOrDefault(Options.DRY_RUN))
+                .quiet(values.getOrDefault(Options.QUIET)).generateReport(values.getOrDefault(Options.GENERATE_REPORT))
+                .upsertOnly(values.getOrDefault(Options.UPSERT_ONLY)).insertOnly(values.getOrDefault(Options.INSERT_ONLY))
+                .bidirectional(values.getOrDefault(Options.BIDIRECTIONAL)).fixNulls(values.getOrDefault(Options.FIX_NULLS))
+                .fireTriggers(values.getOrDefault(Options.FIRE_TRIGGERS)).atomic(values.getOrDefault(Options.ATOMIC))
+                .lockTimeout(values.getOrDefault(Options.LOCK_TIMEOUT));
+    }
+
+    /** The request of parsed options, as ACE's own user. */
+    public static TableRepairRequest from(OptionValues values) {
+        return builder(values).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(clusterName, tableName).diffFile(diffFile).sourceOfTruth(sourceOfTruth).dbname(dbname)
+                .dryRun(dryRun).quiet(quiet).generateReport(generateReport).upsertOnly(upsertOnly)
+                .insertOnly(insertOnly).bidirectional(bidirectional).fixNulls(fixNulls).fireTriggers(fireTriggers)
+                .atomic(atomic).role(role).lockTimeout(lockTimeout).taskId(taskId).progress(progress)
+                .cancellation(cancellation);
+    }
+
+    /** The options, by their API names, as the JSON API writes them; unset ones are left out. Immutable. */
+    public Map<String, Object> options() {
+        return values(clusterName, tableName, diffFile, sourceOfTruth, dbname, dryRun, quiet, generateReport,
+                upsertOnly, insertOnly, bidirectional, fixNulls, fireTriggers, atomic, lockTimeout).toMap();
+    }
+
+    private static OptionValues values(String clusterName, String tableName, Path diffFile, String sourceOfTruth,
+                                       String dbname, boolean dryRun, boolean quiet, boolean generateReport,
+                                       boolean upsertOnly, boolean insertOnly, boolean bidirectional,
+                                       boolean fixNulls, boolean fireTriggers, boolean atomic, Duration lockTimeout) {
+        return OptionValues.builder(Operation.TABLE_REPAIR).set(Options.CLUSTER_NAME, clusterName)
+                .set(Options.TABLE_NAME, tableName).set(Options.DIFF_FILE, diffFile)
+                .set(Options.SOURCE_OF_TRUTH, sourceOfTruth).set(Options.DBNAME, dbname).set(Options.DRY_RUN, dryRun)
+                .set(Options.QUIET, quiet).set(Options.GENERATE_REPORT, generateReport)
+                .set(Options.UPSERT_ONLY, upsertOnly).set(Options.INSERT_ONLY, insertOnly)
+                .set(Options.BIDIRECTIONAL, bidirectional).set(Options.FIX_NULLS, fixNulls)
+                .set(Options.FIRE_TRIGGERS, fireTriggers).set(Options.ATOMIC, atomic)
+                .set(Options.LOCK_TIMEOUT, lockTimeout).build();
+    }
+
+    /** The mode the flags select (conflicting flags are refused when the request is built). */
     public RepairMode mode() {
         if (fixNulls) {
             return RepairMode.FIX_NULLS;
@@ -95,7 +151,7 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
         private boolean fireTriggers;
         private boolean atomic;
         private CallerRole role = CallerRole.SERVICE;
-        private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+        private Duration lockTimeout;
         private String taskId;
         private RepairProgressListener progress = RepairProgressListener.NONE;
         private Cancellation cancellation = new Cancellation();
@@ -110,19 +166,13 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
             return this;
         }
 
-        /** The diff file as the API gives it, a path; blank means unset. */
-        public Builder diffFile(String value) {
-            this.diffFile = value == null || value.isBlank() ? null : Path.of(value);
-            return this;
-        }
-
         public Builder sourceOfTruth(String value) {
-            this.sourceOfTruth = value == null || value.isBlank() ? null : value.trim();
+            this.sourceOfTruth = value;
             return this;
         }
 
         public Builder dbname(String value) {
-            this.dbname = value == null || value.isBlank() ? null : value;
+            this.dbname = value;
             return this;
         }
 
@@ -161,6 +211,18 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
             return this;
         }
 
+        /**
+         * Sets the flags that select a mode, clearing the others: {@code upsert_only},
+         * {@code insert_only}, {@code insert_only} with {@code bidirectional}, or {@code fix_nulls}.
+         */
+        public Builder mode(RepairMode value) {
+            upsertOnly = value == RepairMode.UPSERT_ONLY;
+            insertOnly = value == RepairMode.INSERT_ONLY || value == RepairMode.BIDIRECTIONAL;
+            bidirectional = value == RepairMode.BIDIRECTIONAL;
+            fixNulls = value == RepairMode.FIX_NULLS;
+            return this;
+        }
+
         public Builder fireTriggers(boolean value) {
             this.fireTriggers = value;
             return this;
@@ -178,9 +240,9 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
             return this;
         }
 
-        /** How long to wait for another repair of the same table (default 10 s); zero tries once. */
+        /** How long to wait for another repair of the same table (default 10 s); zero tries once; null: the default. */
         public Builder lockTimeout(Duration value) {
-            this.lockTimeout = Objects.requireNonNull(value, "lockTimeout");
+            this.lockTimeout = value;
             return this;
         }
 
@@ -199,6 +261,7 @@ public record TableRepairRequest(String clusterName, String tableName, Path diff
             return this;
         }
 
+        /** @throws dev.ace.core.error.InvalidRequestException listing every problem of the options */
         public TableRepairRequest build() {
             return new TableRepairRequest(clusterName, tableName, diffFile, sourceOfTruth, dbname, dryRun, quiet,
                     generateReport, upsertOnly, insertOnly, bidirectional, fixNulls, fireTriggers, atomic, role,

@@ -1,6 +1,5 @@
 package dev.ace.core.spock;
 
-import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.error.SpockNotInstalledException;
@@ -25,9 +24,9 @@ import dev.ace.core.error.SpockNotInstalledException;
 public interface ExceptionService {
 
     /**
-     * Sets the status of an exception (or of one of its commands) on the node.
+     * Sets the status of an exception (or of one of its commands) on the node. The request checked
+     * its fields when it was built ({@link ExceptionUpdateRequest}); invalid fields never get here.
      *
-     * @throws InvalidRequestException listing every invalid field, before touching the node
      * @throws NotFoundException when no exception (or command) matches; nothing is changed
      * @throws SpockNotInstalledException when the node has no {@code spock.exception_log}
      * @throws PermissionDeniedException when the role may not update the spock tables, or may not

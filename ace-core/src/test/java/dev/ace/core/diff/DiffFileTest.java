@@ -63,6 +63,20 @@ class DiffFileTest {
     }
 
     @Test
+    void theSummarysTimesAreInstantsAndATimeThatIsNotOneIsAProblemOfTheFile() throws Exception {
+        String timed = SUMMARY.substring(0, SUMMARY.length() - 1)
+                + ", \"start_time\": \"2026-11-24T01:02:03.456Z\", \"end_time\": \"2026-11-24T01:02:04Z\"}";
+        DiffSummary summary = DiffFile.open(write("{\"summary\": " + timed + ", \"diffs\": {}}")).summary();
+        assertThat(summary.startedAt()).isEqualTo(java.time.Instant.parse("2026-11-24T01:02:03.456Z"));
+        assertThat(summary.finishedAt()).isEqualTo(java.time.Instant.parse("2026-11-24T01:02:04Z"));
+        assertThat(DiffFile.open(write("{\"summary\": " + SUMMARY + "}")).summary().startedAt()).isNull();
+        assertThatThrownBy(() -> DiffFile.open(write("{\"summary\": " + timed.replace("2026-11-24T01:02:04Z",
+                "yesterday") + "}")))
+                .hasMessage("diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: summary.end_time "
+                        + "must be a time such as 2024-03-15T12:34:56.789Z, was \"yesterday\"");
+    }
+
+    @Test
     void aSummaryWhoseFilterIsNotOneExpressionIsRefusedQuotingTheFilter() throws Exception {
         String prefix = "diff_file " + dir.resolve("d.json") + " is not a usable ACE diff file: ";
         Path escaping = write("{\"summary\": " + SUMMARY.replace("}]", "}], \"table_filter\": \"true) OR (true\"")

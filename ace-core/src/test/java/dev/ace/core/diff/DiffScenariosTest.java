@@ -10,6 +10,8 @@ import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.NodeUnreachableException;
 import dev.ace.core.error.PermissionDeniedException;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.Options;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Files;
@@ -204,7 +206,7 @@ class DiffScenariosTest {
     void everyOptionProblemIsListedBeforeAnyDatabaseWork(TestDatabase db) {
         try (Ace ace = ace(db, dir)) {
             assertThatThrownBy(() -> ace.diff().diff(TableDiffRequest.builder(" ", "users").blockRows(10).maxCpuRatio(2.0)
-                    .batchSize(0).output("xml").nodes("n1").maxDiffRows(-1).build()))
+                    .batchSize(0).nodes("n1").maxDiffRows(-1).build()))
                     .isInstanceOf(InvalidRequestException.class)
                     .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
                             "cluster_name is required",
@@ -213,9 +215,13 @@ class DiffScenariosTest {
                             "block_rows must be between 1000 and 100000, was 10",
                             "max_cpu_ratio must be above 0 and at most 1, was 2.0",
                             "batch_size must be between 1 and 1000, was 0",
-                            "output must be json, csv or html, was 'xml'",
                             "max_diff_rows must be 0 (no cap) or more, was -1",
-                            "nodes must name at least 2 nodes, was 'n1'"));
+                            "nodes must name at least 2 nodes, was \"n1\""));
+            // output is typed in Java; as text it is checked where the API's JSON is read
+            assertThatThrownBy(() -> Options.parse(Operation.TABLE_DIFF, Map.of("cluster_name", "acetest",
+                    "table_name", "public.t", "output", "xml")))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("output must be json, csv or html, was \"xml\"");
             assertThatThrownBy(() -> ace.diff().diff(TableDiffRequest.builder("nope", "public.t").build()))
                     .isInstanceOf(ClusterNotFoundException.class);
             assertThatThrownBy(() -> ace.diff().diff(request("public.t").nodes("n1,n9").build()))

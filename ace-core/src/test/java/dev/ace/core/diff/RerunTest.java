@@ -1,5 +1,7 @@
 package dev.ace.core.diff;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.diff.DiffFile;
@@ -9,6 +11,7 @@ import dev.ace.core.diff.DiffSummary;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.repair.RepairConflict;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.testkit.TestDatabase;
@@ -148,5 +151,40 @@ class RerunTest {
             assertThat(db.queryValue(node, "SELECT count(*) FROM pg_class WHERE relname LIKE 'ace_rerun%'")).isEqualTo("0");
         }
         assertThat(files()).isEqualTo(files);
+    }
+
+    @Test
+    void aDiffFileWithSettingsOutOfRangeIsRefusedNotRunWithDefaults(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+        db.execute("n2", "UPDATE t SET v = 'x' WHERE id = 1");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult diff = ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").build());
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode file = (ObjectNode) json.readTree(diff.diffFile().toFile());
+            Path tooSmall = dir.resolve("block_rows_5.json");
+            ((ObjectNode) file.get("summary")).put("block_rows", 5);
+            json.writeValue(tooSmall.toFile(), file);
+            Path tooFast = dir.resolve("ratio_7.json");
+            ((ObjectNode) file.get("summary")).put("block_rows", 10_000).put("max_cpu_ratio", 7).put("batch_size", 0);
+            json.writeValue(tooFast.toFile(), file);
+            long before = files();
+            for (RerunBehavior behavior : RerunBehavior.values()) {
+                assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.t")
+                        .diffFile(tooSmall).behavior(behavior).build()))
+                        .isInstanceOf(InvalidRequestException.class)
+                        .hasMessage("diff_file " + tooSmall + " has an unusable summary: block_rows must be between 1000 "
+                                + "and 100000, was 5");
+                assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.t")
+                        .diffFile(tooFast).behavior(behavior).build()))
+                        .isInstanceOf(InvalidRequestException.class)
+                        .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
+                                "diff_file " + tooFast + " has an unusable summary: max_cpu_ratio must be above 0 and "
+                                        + "at most 1, was 7.0",
+                                "diff_file " + tooFast + " has an unusable summary: batch_size must be between 1 and "
+                                        + "1000, was 0"));
+            }
+            assertThat(files()).isEqualTo(before);
+            assertThat(allKeys(rerun(ace, "public.t", diff, RerunBehavior.MULTIPROCESSING))).containsExactly("1");
+        }
     }
 }

@@ -173,11 +173,15 @@ class TableFilterContainmentTest {
                     .isInstanceOf(NodeUnreachableException.class);
             for (Arguments escape : TableFilterTest.escapes().toList()) {
                 String filter = (String) escape.get()[0];
+                // a request's text is checked for control characters by the table of options, which
+                // shows the value escaped; TableFilter's own words remain for filters in diff files
+                String message = filter.indexOf('\0') >= 0 ? "table_filter must not contain control characters "
+                        + "such as NUL, was \"" + filter.replace("\0", "\\u0000") + "\"" : (String) escape.get()[1];
                 assertThatThrownBy(() -> ace.diff().diff(TableDiffRequest.builder("down", "public.t")
                         .tableFilter(filter).build()))
                         .as(filter)
                         .isInstanceOf(InvalidRequestException.class)
-                        .hasMessage((String) escape.get()[1]);
+                        .hasMessage(message);
             }
         }
         assertThat(Files.exists(dir.resolve("out"))).isFalse();

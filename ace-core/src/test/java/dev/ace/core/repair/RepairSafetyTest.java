@@ -7,6 +7,8 @@ import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.SchemaMismatchException;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.Options;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Files;
@@ -129,27 +131,28 @@ class RepairSafetyTest {
         seed(db);
         try (Ace ace = ace(db, dir)) {
             DiffResult result = diff(ace, "public.t", "all");
-            Map<TableRepairRequest, List<String>> rules = Map.of(
-                    repair("public.t", result).insertOnly(true).upsertOnly(true).sourceOfTruth("n1").build(),
+            // built inside the assertions: a request with conflicting modes is refused when it is built
+            Map<TableRepairRequest.Builder, List<String>> rules = Map.of(
+                    repair("public.t", result).insertOnly(true).upsertOnly(true).sourceOfTruth("n1"),
                     List.of("upsert_only and insert_only cannot be used together"),
-                    repair("public.t", result).bidirectional(true).build(),
+                    repair("public.t", result).bidirectional(true),
                     List.of("bidirectional requires insert_only"),
                     // bidirectional needs insert_only, which upsert_only excludes: both rules speak
-                    repair("public.t", result).bidirectional(true).insertOnly(true).upsertOnly(true).build(),
+                    repair("public.t", result).bidirectional(true).insertOnly(true).upsertOnly(true),
                     List.of("bidirectional and upsert_only cannot be used together",
                             "upsert_only and insert_only cannot be used together"),
-                    repair("public.t", result).bidirectional(true).insertOnly(true).fixNulls(true).build(),
+                    repair("public.t", result).bidirectional(true).insertOnly(true).fixNulls(true),
                     List.of("bidirectional and fix_nulls cannot be used together",
                             "fix_nulls and insert_only cannot be used together"),
-                    repair("public.t", result).fixNulls(true).insertOnly(true).build(),
+                    repair("public.t", result).fixNulls(true).insertOnly(true),
                     List.of("fix_nulls and insert_only cannot be used together"),
-                    repair("public.t", result).fixNulls(true).upsertOnly(true).build(),
+                    repair("public.t", result).fixNulls(true).upsertOnly(true),
                     List.of("fix_nulls and upsert_only cannot be used together"),
-                    repair("public.t", result).build(),
+                    repair("public.t", result),
                     List.of("source_of_truth is required unless fix_nulls or bidirectional is set"),
-                    repair("public.t", result).sourceOfTruth("n9").build(),
+                    repair("public.t", result).sourceOfTruth("n9"),
                     List.of("source_of_truth n9 is not one of the diff file's nodes (n1, n2, n3)"));
-            rules.forEach((request, problems) -> assertThatThrownBy(() -> ace.repair().repair(request))
+            rules.forEach((request, problems) -> assertThatThrownBy(() -> ace.repair().repair(request.build()))
                     .isInstanceOf(InvalidRequestException.class)
                     .satisfies(e -> assertThat(((AceException) e).problems()).isEqualTo(problems)));
 
@@ -160,13 +163,13 @@ class RepairSafetyTest {
                             "cluster_name is required",
                             "table_name must be schema.table (quote parts that hold a dot: \"my.schema\".\"my table\"), "
                                     + "was 'users': the schema is missing",
+                            "diff_file is required",
+                            "lock_timeout must be 0 or more, was PT-1S",
                             "bidirectional and upsert_only cannot be used together",
                             "bidirectional and fix_nulls cannot be used together",
                             "fix_nulls and insert_only cannot be used together",
                             "fix_nulls and upsert_only cannot be used together",
-                            "upsert_only and insert_only cannot be used together",
-                            "lock_timeout must be 0 or more, was PT-1S",
-                            "diff_file is required"))
+                            "upsert_only and insert_only cannot be used together"))
                     .hasMessageStartingWith("the table-repair request has 9 problems:\n- cluster_name is required\n");
             assertThat(diff(ace, "public.t", "all").diffCounts()).isEqualTo(result.diffCounts());
         }
@@ -191,12 +194,15 @@ class RepairSafetyTest {
                     .diffFile(dir.resolve("gone.json")).sourceOfTruth("n1").build()))
                     .isInstanceOf(InvalidRequestException.class)
                     .hasMessage("diff_file " + dir.resolve("gone.json") + " does not exist");
-            assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.other")
-                    .diffFile(file).behavior("threads").build()))
+            assertThatThrownBy(() -> TableRerunRequest.from(Options.parse(Operation.TABLE_RERUN, Map.of(
+                    "cluster_name", "acetest", "table_name", "public.other", "diff_file", file.toString(),
+                    "behavior", "threads"))))
                     .isInstanceOf(InvalidRequestException.class)
-                    .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
-                            "behavior must be multiprocessing or hostdb, was 'threads'",
-                            "diff_file " + file + " is a diff of table public.t, not of public.other"));
+                    .hasMessage("behavior must be multiprocessing or hostdb, was \"threads\"");
+            assertThatThrownBy(() -> ace.rerun().rerun(TableRerunRequest.builder("acetest", "public.other")
+                    .diffFile(file).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("diff_file " + file + " is a diff of table public.t, not of public.other");
         }
     }
 

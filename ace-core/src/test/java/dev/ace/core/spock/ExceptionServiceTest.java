@@ -11,12 +11,15 @@ import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.error.SpockNotInstalledException;
 import dev.ace.core.error.UnknownNodeException;
-import dev.ace.core.internal.spock.SpockExceptions;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.Options;
 import dev.ace.testkit.SpockStandIn;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +33,7 @@ class ExceptionServiceTest {
     private static final String TS_A = "2024-03-15 12:34:56.123456+00";
     private static final String TS_B = "2024-03-16 08:00:00+00";
     /** n2's {@code spock.node.node_id}, from its name, as Spock computes it (Spock's own docs show n2 as 26863). */
-    private static final String N2 = "26863";
+    private static final long N2 = 26863;
 
     @TempDir
     Path dir;
@@ -65,9 +68,16 @@ class ExceptionServiceTest {
                 + "retry_errored_at, command_counter) FROM spock.exception_status_detail");
     }
 
+    /** Exception A's update as the API's JSON body gives it: the key as text, the status as written. */
     private static ExceptionUpdateRequest.Builder update(String status) {
-        return ExceptionUpdateRequest.builder("acetest", "n1").exception(N2, "2024-03-15T12:34:56.123456Z", "1001")
-                .status(status);
+        return ExceptionUpdateRequest.builder(Options.parse(Operation.SPOCK_EXCEPTION_UPDATE, Map.of(
+                "cluster_name", "acetest", "node_name", "n1", "exception_details", Map.of("remote_origin", "" + N2,
+                        "remote_commit_ts", "2024-03-15T12:34:56.123456Z", "remote_xid", "1001", "status", status))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> details(String json) throws Exception {
+        return JSON.readValue(json, Map.class);
     }
 
     @Test
@@ -75,7 +85,7 @@ class ExceptionServiceTest {
         seed(db);
         try (Ace ace = ace(db)) {
             ExceptionUpdateResult result = ace.exceptions().update(update("RESOLVED")
-                    .resolutionDetails(JSON.readTree("{\"details\": \"Issue fixed\", \"by\": [\"alice\"]}")).build());
+                    .resolutionDetails(details("{\"details\": \"Issue fixed\", \"by\": [\"alice\"]}")).build());
             assertThat(result.statusRows()).isEqualTo(4);
             assertThat(result.detailRows()).isEqualTo(4);
             assertThat(result.message()).isEqualTo("Exception status updated successfully");
@@ -98,13 +108,14 @@ class ExceptionServiceTest {
                 + "to_regclass('spock.exception_status_detail') IS NULL";
         assertThat(db.queryValue("n1", absent)).isEqualTo("t");
         try (Ace ace = ace(db)) {
-            ExceptionPage before = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1"));
+            ExceptionPage before = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1").build());
             assertThat(before.exceptions()).extracting(ExceptionRecord::status).containsOnly(ExceptionStatus.PENDING)
                     .hasSize(5);
             assertThat(db.queryValue("n1", absent)).as("listing creates nothing").isEqualTo("t");
 
             ExceptionUpdateResult result = ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                    .exception(N2, "2024-03-16T08:00:00Z", "1002").status("RESOLVED").build());
+                    .exception(N2, Instant.parse("2024-03-16T08:00:00Z"), 1002)
+                    .status(ExceptionStatus.RESOLVED).build());
             assertThat(result.statusRows()).isEqualTo(1);
             assertThat(result.detailRows()).isEqualTo(1);
             assertThat(statuses(db)).isEqualTo("1002:RESOLVED:true:null | 1002.1:RESOLVED:true");
@@ -127,7 +138,7 @@ class ExceptionServiceTest {
                             + "remote_xid bigint not null, status text not null, resolved_at timestamp with time zone, "
                             + "resolution_details jsonb");
 
-            ace.exceptions().update(update("RESOLVED").commandCounter("1").build());
+            ace.exceptions().update(update("RESOLVED").commandCounter(1).build());
             assertThat(statuses(db)).isEqualTo("1001:PENDING:false:null 1001:PENDING:false:null "
                     + "1001:PENDING:false:null 1001:PENDING:false:null 1002:RESOLVED:true:null | 1001.1:RESOLVED:true "
                     + "1001.2:PENDING:false 1001.1:RESOLVED:true 1001.2:PENDING:false 1002.1:RESOLVED:true");
@@ -149,7 +160,8 @@ class ExceptionServiceTest {
                 + "WHERE remote_xid = 1003";
         try (Ace ace = ace(db)) {
             ExceptionUpdateRequest.Builder command2 = ExceptionUpdateRequest.builder("acetest", "n1")
-                    .exception(N2, "2024-03-17T00:00:00Z", "1003").status("RESOLVED").commandCounter("2");
+                    .exception(N2, Instant.parse("2024-03-17T00:00:00Z"), 1003)
+                    .status(ExceptionStatus.RESOLVED).commandCounter(2);
             ExceptionUpdateResult one = ace.exceptions().update(command2.build());
             assertThat(one.statusRows()).isZero();
             assertThat(one.detailRows()).isEqualTo(1);
@@ -157,7 +169,8 @@ class ExceptionServiceTest {
             assertThat(db.queryValue("n1", statusRows)).isEqualTo("3 PENDING");
 
             ExceptionUpdateResult all = ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                    .exception(N2, "2024-03-17T00:00:00Z", "1003").status("RESOLVED").build());
+                    .exception(N2, Instant.parse("2024-03-17T00:00:00Z"), 1003)
+                    .status(ExceptionStatus.RESOLVED).build());
             assertThat(all.statusRows()).isEqualTo(3);
             assertThat(all.detailRows()).isEqualTo(3);
             assertThat(db.queryValue("n1", details)).isEqualTo("1:RESOLVED 2:RESOLVED 3:RESOLVED");
@@ -165,7 +178,7 @@ class ExceptionServiceTest {
             assertThat(db.queryValue("n1", "SELECT count(*) FROM spock.exception_log l JOIN spock.exception_status s "
                     + "USING (remote_origin, remote_commit_ts, retry_errored_at) WHERE l.remote_xid = 1003"))
                     .as("one status row per logged command, keyed by its retry_errored_at").isEqualTo("3");
-            assertThat(ace.exceptions().list(ExceptionListRequest.of("acetest", "n1")).exceptions())
+            assertThat(ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1").build()).exceptions())
                     .extracting(ExceptionRecord::status).containsOnly(ExceptionStatus.RESOLVED).hasSize(3);
         }
     }
@@ -182,7 +195,8 @@ class ExceptionServiceTest {
                 .containsExactly("INSERT NULL NULL NULL",
                         "UPDATE 49708 2024-03-16 07:00:00+00 [{\"value\": 1, \"attname\": \"id\"}]");
         try (Ace ace = ace(db)) {
-            List<ExceptionRecord> logged = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1")).exceptions();
+            List<ExceptionRecord> logged = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1")
+                    .build()).exceptions();
             assertThat(logged).extracting(ExceptionRecord::operation).containsExactly("UPDATE", "INSERT");
             assertThat(logged.get(1).localOrigin()).isNull();
             assertThat(logged.get(1).localCommitTs()).isNull();
@@ -200,11 +214,11 @@ class ExceptionServiceTest {
         assertThat(db.queryValue("n1", "SELECT string_agg(DISTINCT remote_origin::text, ',') FROM spock.exception_log"))
                 .isEqualTo(db.queryValue("n1", "SELECT node_id::text FROM spock.node WHERE node_name = 'n2'"));
         try (Ace ace = ace(db)) {
-            assertThat(ace.exceptions().list(ExceptionListRequest.of("acetest", "n1")).exceptions())
+            assertThat(ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1").build()).exceptions())
                     .extracting(ExceptionRecord::remoteOrigin).containsOnly(26863L);
             assertThat(ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                    .exception(SpockStandIn.nodeId(db, "n1", "n2") + "", "2024-03-16T08:00:00Z", "1002")
-                    .status("RESOLVED").build()).detailRows()).isEqualTo(1);
+                    .exception(SpockStandIn.nodeId(db, "n1", "n2"), Instant.parse("2024-03-16T08:00:00Z"), 1002)
+                    .status(ExceptionStatus.RESOLVED).build()).detailRows()).isEqualTo(1);
         }
     }
 
@@ -212,7 +226,7 @@ class ExceptionServiceTest {
     void withCommandCounterOnlyThatDetailRowChanges(TestDatabase db) {
         seed(db);
         try (Ace ace = ace(db)) {
-            ExceptionUpdateResult result = ace.exceptions().update(update("resolved").commandCounter("2").build());
+            ExceptionUpdateResult result = ace.exceptions().update(update("resolved").commandCounter(2).build());
             assertThat(result.statusRows()).isZero();
             assertThat(result.detailRows()).isEqualTo(2);
             assertThat(statuses(db)).isEqualTo("1001:PENDING:false:null ".repeat(4).trim()
@@ -224,7 +238,7 @@ class ExceptionServiceTest {
     void resolvedThenUnresolvedAgainClearsResolvedAtAndStoresOmittedDetailsAsNull(TestDatabase db) throws Exception {
         seed(db);
         try (Ace ace = ace(db)) {
-            ace.exceptions().update(update("RESOLVED").resolutionDetails(JSON.readTree("{\"details\": \"x\"}")).build());
+            ace.exceptions().update(update("RESOLVED").resolutionDetails(details("{\"details\": \"x\"}")).build());
             ExceptionUpdateResult again = ace.exceptions().update(update("UNRESOLVED").build());
             assertThat(again.resolvedAt()).isNull();
             assertThat(statuses(db)).isEqualTo("1001:UNRESOLVED:false:null ".repeat(4).trim() + " | "
@@ -238,10 +252,12 @@ class ExceptionServiceTest {
         try (Ace ace = ace(db)) {
             Runnable[] misses = {
                 () -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                        .exception(N2, "2024-03-15T12:34:56Z", "1001").status("RESOLVED").build()),
-                () -> ace.exceptions().update(update("RESOLVED").commandCounter("9").build()),
+                        .exception(N2, Instant.parse("2024-03-15T12:34:56Z"), 1001)
+                        .status(ExceptionStatus.RESOLVED).build()),
+                () -> ace.exceptions().update(update("RESOLVED").commandCounter(9).build()),
                 () -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                        .exception("16385", "2024-03-15T12:34:56.123456Z", "1001").status("RESOLVED").build())};
+                        .exception(16385, Instant.parse("2024-03-15T12:34:56.123456Z"), 1001)
+                        .status(ExceptionStatus.RESOLVED).build())};
             for (int round = 0; round < 2; round++) {
                 String before = statuses(db);
                 assertThatThrownBy(misses[0]::run).isInstanceOf(NotFoundException.class)
@@ -256,7 +272,8 @@ class ExceptionServiceTest {
                 if (round == 0) {
                     assertThat(before).as("a miss creates no table").isEqualTo("no status tables");
                     ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                            .exception(N2, "2024-03-16T08:00:00Z", "1002").status("RESOLVED").build());
+                            .exception(N2, Instant.parse("2024-03-16T08:00:00Z"), 1002)
+                            .status(ExceptionStatus.RESOLVED).build());
                 }
             }
         }
@@ -265,18 +282,21 @@ class ExceptionServiceTest {
     @Test
     void everyInvalidFieldIsListedInOneError(TestDatabase db) throws Exception {
         try (Ace ace = ace(db)) {
-            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "")
-                    .exception("origin1", "yesterday", "12a").commandCounter("-1").status("DONE")
-                    .resolutionDetails(JSON.readTree("[\"not\", \"an object\"]")).build()))
+            Map<String, Object> body = Map.of("cluster_name", "acetest", "node_name", "", "exception_details", Map.of(
+                    "remote_origin", "origin1", "remote_commit_ts", "yesterday", "remote_xid", "12a",
+                    "command_counter", "-1", "status", "DONE", "resolution_details", List.of("not", "an object")));
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.from(
+                    Options.parse(Operation.SPOCK_EXCEPTION_UPDATE, body))))
                     .isInstanceOf(InvalidRequestException.class)
                     .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
                             "node_name is required",
-                            "exception_details.remote_origin must be the numeric OID of the origin node, was 'origin1'",
+                            "exception_details.remote_origin must be the numeric OID of the origin node, was \"origin1\"",
                             "exception_details.remote_commit_ts must be a timestamp with a time zone such as "
-                                    + "2024-03-15T12:34:56Z or 2024-03-15 12:34:56.123456+00, was 'yesterday'",
-                            "exception_details.remote_xid must be a transaction id (a whole number of 0 or more), was '12a'",
-                            "exception_details.command_counter must be a whole number of 0 or more, was '-1'",
-                            "exception_details.status must be PENDING, RESOLVED or UNRESOLVED, was 'DONE'",
+                                    + "2024-03-15T12:34:56Z or 2024-03-15 12:34:56.123456+00, was \"yesterday\"",
+                            "exception_details.remote_xid must be a transaction id (a whole number of 0 or more), "
+                                    + "was \"12a\"",
+                            "exception_details.command_counter must be a whole number of 0 or more, was -1",
+                            "exception_details.status must be PENDING, RESOLVED or UNRESOLVED, was \"DONE\"",
                             "exception_details.resolution_details must be a JSON object such as {\"details\": \"...\"}, "
                                     + "was [\"not\",\"an object\"]"));
             assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1").build()))
@@ -285,11 +305,12 @@ class ExceptionServiceTest {
                             "exception_details.remote_commit_ts is required",
                             "exception_details.remote_xid is required",
                             "exception_details.status is required (PENDING, RESOLVED or UNRESOLVED)"));
-            assertThatThrownBy(() -> ace.exceptions().update(update("RESOLVED")
-                    .exception("16385", "2024-03-15T12:34:56", "1").build()))
+            assertThatThrownBy(() -> Options.parse(Operation.SPOCK_EXCEPTION_UPDATE, Map.of("cluster_name", "acetest",
+                    "node_name", "n1", "exception_details", Map.of("remote_origin", "16385", "remote_commit_ts",
+                            "2024-03-15T12:34:56", "remote_xid", "1", "status", "RESOLVED"))))
                     .hasMessageContaining("remote_commit_ts must be a timestamp with a time zone");
             assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n7")
-                    .exception("1", "2024-03-15T12:34:56Z", "1").status("RESOLVED").build()))
+                    .exception(1, Instant.parse("2024-03-15T12:34:56Z"), 1).status(ExceptionStatus.RESOLVED).build()))
                     .isInstanceOf(UnknownNodeException.class).hasMessage("cluster acetest has no node n7; its nodes are n1, n2");
         }
     }
@@ -298,12 +319,12 @@ class ExceptionServiceTest {
     void aNodeWithoutSpockSaysSo(TestDatabase db) {
         try (Ace ace = ace(db)) {
             assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n2")
-                    .exception("1", "2024-03-15T12:34:56Z", "1").status("RESOLVED").build()))
+                    .exception(1, Instant.parse("2024-03-15T12:34:56Z"), 1).status(ExceptionStatus.RESOLVED).build()))
                     .isInstanceOf(SpockNotInstalledException.class)
                     .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.SPOCK_NOT_INSTALLED))
                     .hasMessage("Spock is not installed on node n2 (127.0.0.1:" + db.node("n2").port() + ", database "
                             + db.name() + "): the spock schema with exception_log is missing");
-            assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.of("acetest", "n2")))
+            assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.builder("acetest", "n2").build()))
                     .isInstanceOf(SpockNotInstalledException.class);
         }
     }
@@ -327,7 +348,8 @@ class ExceptionServiceTest {
                             + "CREATE ON SCHEMA spock TO \"auditor\", or run that first update as a role that may; "
                             + "nothing was changed");
             assertThat(statuses(db)).isEqualTo("no status tables");
-            assertThat(ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withRole(CallerRole.of("auditor")))
+            assertThat(ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1")
+                    .role(CallerRole.of("auditor")).build())
                     .total()).isEqualTo(5);
 
             db.execute("n1", "GRANT CREATE ON SCHEMA spock TO auditor");
@@ -343,7 +365,8 @@ class ExceptionServiceTest {
         seed(db);
         try (Ace ace = ace(db)) {
             ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
-                    .exception(N2, "2024-03-16T08:00:00Z", "1002").status("RESOLVED").build());
+                    .exception(N2, Instant.parse("2024-03-16T08:00:00Z"), 1002)
+                    .status(ExceptionStatus.RESOLVED).build());
         }
         auditor(db);
         String before = statuses(db);
@@ -353,7 +376,8 @@ class ExceptionServiceTest {
                     .hasMessage("permission denied on node n1 (127.0.0.1:" + db.node("n1").port() + ", database "
                             + db.name() + ") while updating a Spock exception: permission denied for table "
                             + "exception_status [SQLSTATE 42501]");
-            assertThat(ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withRole(CallerRole.of("auditor")))
+            assertThat(ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1")
+                    .role(CallerRole.of("auditor")).build())
                     .total()).isEqualTo(5);
         }
         assertThat(statuses(db)).isEqualTo(before);
@@ -363,8 +387,8 @@ class ExceptionServiceTest {
     void listShowsNewestFirstFiltersByStatusAndTableAndPages(TestDatabase db) {
         seed(db);
         try (Ace ace = ace(db)) {
-            ace.exceptions().update(update("RESOLVED").commandCounter("1").build());
-            ExceptionPage all = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1"));
+            ace.exceptions().update(update("RESOLVED").commandCounter(1).build());
+            ExceptionPage all = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1").build());
             assertThat(all.total()).isEqualTo(5);
             assertThat(all.hasMore()).isFalse();
             assertThat(all.exceptions()).extracting(ExceptionRecord::remoteXid).containsExactly(1002L, 1001L, 1001L,
@@ -376,28 +400,32 @@ class ExceptionServiceTest {
             assertThat(first.errorMessage()).isEqualTo("duplicate key value violates unique constraint");
             assertThat(first.remoteNewTuple()).isEqualTo("[{\"value\": 1, \"attname\": \"id\"}]");
 
-            ExceptionPage resolved = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withStatus("resolved"));
+            ExceptionPage resolved = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1")
+                    .status(ExceptionStatus.RESOLVED).build());
             assertThat(resolved.exceptions()).extracting(ExceptionRecord::commandCounter).containsExactly(1, 1);
             assertThat(resolved.exceptions()).allSatisfy(r -> assertThat(r.resolvedAt()).isNotNull());
 
-            ExceptionPage orders = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1")
-                    .withTable("public.orders").withStatus("PENDING"));
+            ExceptionPage orders = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1")
+                    .tableName("public.orders").status(ExceptionStatus.PENDING).build());
             assertThat(orders.total()).isEqualTo(2);
             assertThat(orders.exceptions()).extracting(ExceptionRecord::commandCounter).containsExactly(2, 2);
 
-            ExceptionPage second = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withPage(2, 2));
+            ExceptionPage second = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1").page(2, 2)
+                    .build());
             assertThat(second.exceptions()).hasSize(2);
             assertThat(second.hasMore()).isTrue();
-            ExceptionPage beyond = ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withPage(2, 10));
+            ExceptionPage beyond = ace.exceptions().list(ExceptionListRequest.builder("acetest", "n1").page(2, 10)
+                    .build());
             assertThat(beyond.exceptions()).isEmpty();
             assertThat(beyond.total()).isEqualTo(5);
 
-            assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.of("acetest", "n1").withStatus("gone")
-                    .withTable("orders").withPage(0, -1)))
+            assertThatThrownBy(() -> ace.exceptions().list(ExceptionListRequest.from(Options.parse(
+                    Operation.SPOCK_EXCEPTION_LIST, Map.of("cluster_name", "acetest", "node_name", "n1", "status", "gone",
+                            "table_name", "orders", "limit", 0, "offset", -1)))))
                     .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
-                            "status must be PENDING, RESOLVED or UNRESOLVED, was 'gone'",
                             "table_name must be schema.table (quote parts that hold a dot: \"my.schema\".\"my table\"), "
                                     + "was 'orders': the schema is missing",
+                            "status must be PENDING, RESOLVED or UNRESOLVED, was \"gone\"",
                             "limit must be between 1 and 1000, was 0",
                             "offset must be 0 or more, was -1"));
         }
@@ -405,11 +433,13 @@ class ExceptionServiceTest {
 
     @Test
     void timestampsAreAcceptedInIsoAndPostgresFormsToTheMicrosecond() {
-        assertThat(SpockExceptions.timestamp("2024-03-15T12:34:56Z")).isNotNull();
-        assertThat(SpockExceptions.timestamp("2024-03-15 12:34:56.123456+05:30").getNano()).isEqualTo(123_456_000);
-        assertThat(SpockExceptions.timestamp("2024-03-15 12:34:56-08")).isNotNull();
-        assertThat(SpockExceptions.timestamp("2024-03-15 12:34:56.1234567+00")).isNull();
-        assertThat(SpockExceptions.timestamp("2024-03-15 12:34:56")).isNull();
+        assertThat(Options.REMOTE_COMMIT_TS.valueOf("2024-03-15T12:34:56Z")).isEqualTo("2024-03-15T12:34:56Z");
+        assertThat(Options.REMOTE_COMMIT_TS.valueOf("2024-03-15 12:34:56.123456+05:30").getNano()).isEqualTo(123_456_000);
+        assertThat(Options.REMOTE_COMMIT_TS.valueOf("2024-03-15 12:34:56-08")).isEqualTo("2024-03-15T20:34:56Z");
+        assertThatThrownBy(() -> Options.REMOTE_COMMIT_TS.valueOf("2024-03-15 12:34:56.1234567+00"))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> Options.REMOTE_COMMIT_TS.valueOf("2024-03-15 12:34:56"))
+                .isInstanceOf(InvalidRequestException.class);
         assertThat(List.of(ExceptionStatus.values())).hasSize(3);
     }
 }

@@ -13,6 +13,8 @@ import dev.ace.core.error.TooManyTasksException;
 import dev.ace.core.internal.task.SqliteTaskStore;
 import dev.ace.core.internal.task.TaskManager;
 import dev.ace.core.internal.task.TaskStore;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.Options;
 import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.TableRepairRequest;
@@ -137,7 +139,7 @@ class TaskServiceTest {
             assertThat(submitted.role()).isEqualTo(SERVICE);
             assertThat(submitted.options()).containsExactly(Map.entry("cluster_name", "acetest"),
                     Map.entry("table_name", "public.t"), Map.entry("block_rows", 1000), Map.entry("output", "json"),
-                    Map.entry("nodes", "all"), Map.entry("quiet", false), Map.entry("max_diff_rows", 0));
+                    Map.entry("max_diff_rows", 0), Map.entry("nodes", "all"), Map.entry("quiet", false));
 
             done = finished(ace, submitted.id(), SERVICE);
             assertThat(done.state()).isEqualTo(TaskState.COMPLETED);
@@ -173,7 +175,7 @@ class TaskServiceTest {
             assertThat(repair.id()).startsWith("tr_");
             assertThat(repair.options()).containsEntry("diff_file", before.diffFile().toString())
                     .containsEntry("source_of_truth", "n1").containsEntry("generate_report", true)
-                    .containsEntry("lock_timeout", "PT10S");
+                    .containsEntry("lock_timeout", "10s");
             Task repaired = finished(ace, repair.id(), SERVICE);
             assertThat(repaired.state()).as(repaired.toString()).isEqualTo(TaskState.COMPLETED);
             RepairResult result = repaired.repairResult().orElseThrow();
@@ -362,17 +364,25 @@ class TaskServiceTest {
             String notFound = "cluster nowhere not found: there is no cluster file "
                     + dir.resolve("cluster").resolve("nowhere").resolve("nowhere.json") + lookup;
 
+            // a request's own options are checked when it is built (or its JSON body parsed), before any submission
             assertProblems(() -> ace.tasks().submit(TableDiffRequest.builder("nowhere", "public.t").blockRows(5)
-                    .build()), "block_rows must be between 1000 and 100000, was 5", notFound);
+                    .build()), "block_rows must be between 1000 and 100000, was 5");
+            assertProblems(() -> ace.tasks().submit(TableDiffRequest.builder("nowhere", "public.t").build()),
+                    notFound);
             assertProblems(() -> ace.tasks().submit(diff().nodes("n1,n9").build()),
                     "cluster acetest has no node n9; its nodes are n1, n2");
             assertProblems(() -> ace.tasks().submit(TableRepairRequest.builder("acetest", "public.t")
                     .diffFile(missing).build()),
-                    "source_of_truth is required unless fix_nulls or bidirectional is set",
+                    "source_of_truth is required unless fix_nulls or bidirectional is set");
+            assertProblems(() -> ace.tasks().submit(TableRepairRequest.builder("acetest", "public.t")
+                    .diffFile(missing).sourceOfTruth("n1").build()),
                     "diff_file " + missing + " does not exist");
+            assertProblems(() -> ace.tasks().submit(TableRerunRequest.from(Options.parse(Operation.TABLE_RERUN,
+                    Map.of("cluster_name", "acetest", "table_name", "public.other", "diff_file", file.toString(),
+                            "behavior", "fast")))),
+                    "behavior must be multiprocessing or hostdb, was \"fast\"");
             assertProblems(() -> ace.tasks().submit(TableRerunRequest.builder("acetest", "public.other")
-                    .diffFile(file).behavior("fast").build()),
-                    "behavior must be multiprocessing or hostdb, was 'fast'",
+                    .diffFile(file).build()),
                     "diff_file " + file + " is a diff of table public.t, not of public.other");
 
             // the diff file's cluster is resolved too, without connecting to its nodes

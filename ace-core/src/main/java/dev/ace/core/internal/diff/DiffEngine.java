@@ -85,87 +85,51 @@ public final class DiffEngine implements DiffService {
     @Override
     public DiffResult diff(TableDiffRequest request) {
         java.util.Objects.requireNonNull(request, "request");
-        Options options = checkRequest(request);
+        Options options = withDefaults(request);
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
-        List<NodeDefinition> nodes = cluster.select(request.nodes(), 2);
+        List<NodeDefinition> nodes = cluster.select(nodesOption(request), 2);
         TableSchema schema = checker.check(nodes, options.table(), options.role());
         TableSql sql = new TableSql(schema, options.filter() == null ? null : TableFilter.forJdbc(options.filter()));
-        String taskId = request.taskId().orElseGet(() -> "td_" + STAMP.format(started) + "_"
-                + String.format("%04x", RANDOM.nextInt(0x10000)));
+        String taskId = request.taskId() != null ? request.taskId() : "td_" + STAMP.format(started) + "_"
+                + String.format("%04x", RANDOM.nextInt(0x10000));
         Run run = new Run(request, options, nodes, schema, sql, taskId, started);
         return run.execute();
     }
 
     /**
-     * Every problem the diff would find before its first database statement, at once: the options,
-     * the cluster and the nodes (cluster definitions are read; no node is connected to).
+     * Every problem the diff would find before its first database statement, at once. The request
+     * checked its options when it was built; what is left is the cluster and the nodes (cluster
+     * definitions are read; no node is connected to).
      */
     @Override
     public void validate(TableDiffRequest request) {
-        java.util.Set<String> problems = new java.util.LinkedHashSet<>();
-        try {
-            checkRequest(request);
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
-        if (request.clusterName() != null && !request.clusterName().isBlank()) {
-            List<String> found = new ArrayList<>();
-            clusters.select(request.clusterName(), request.dbname().orElse(null), request.nodes(), 2, found);
-            problems.addAll(found);
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the table-diff request", List.copyOf(problems));
-        }
-    }
-
-    private Options checkRequest(TableDiffRequest request) {
         List<String> problems = new ArrayList<>();
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
-        int blockRows = request.blockRows().orElse(config.blockRows());
-        if (blockRows < AceConfig.MIN_BLOCK_ROWS || blockRows > AceConfig.MAX_BLOCK_ROWS) {
-            problems.add("block_rows must be between " + AceConfig.MIN_BLOCK_ROWS + " and " + AceConfig.MAX_BLOCK_ROWS
-                    + ", was " + blockRows);
-        }
-        double ratio = request.maxCpuRatio().orElse(config.maxCpuRatio());
-        if (!(ratio > 0 && ratio <= 1)) {
-            problems.add("max_cpu_ratio must be above 0 and at most 1, was " + ratio);
-        }
-        int batchSize = request.batchSize().orElse(config.batchSize());
-        if (batchSize < 1 || batchSize > AceConfig.MAX_BATCH_SIZE) {
-            problems.add("batch_size must be between 1 and " + AceConfig.MAX_BATCH_SIZE + ", was " + batchSize);
-        }
-        if (TableDiffRequest.Output.parse(request.output()) == null) {
-            problems.add("output must be json, csv or html, was '" + request.output() + "'");
-        }
-        int maxDiffRows = request.maxDiffRows().orElse(config.maxDiffRows());
-        if (maxDiffRows < 0) {
-            problems.add("max_diff_rows must be 0 (no cap) or more, was " + maxDiffRows);
-        }
-        String filter = request.tableFilter().orElse(null);
-        if (filter != null) {
-            String problem = TableFilter.problem(filter);
-            if (problem != null) {
-                problems.add(problem);
-            }
-        }
-        if (request.nodes() != null && !request.nodes().isBlank() && !request.nodes().trim().equalsIgnoreCase("all")
-                && request.nodes().split(",").length < 2) {
-            problems.add("nodes must name at least 2 nodes, was '" + request.nodes() + "'");
-        }
+        clusters.select(request.clusterName(), request.dbname(), nodesOption(request), 2, problems);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-diff request", problems);
         }
-        return new Options(request.clusterName(), table, request.dbname().orElse(null), blockRows, ratio, batchSize,
-                filter, maxDiffRows, request.role());
+    }
+
+    /** The {@code nodes} option as cluster definitions select by it: {@code all} or {@code n1,n2}. */
+    private static String nodesOption(TableDiffRequest request) {
+        return request.nodes().isEmpty() ? "all" : String.join(",", request.nodes());
+    }
+
+    /**
+     * The request's options with the configuration's defaults for those it leaves unset. The
+     * request checked every option when it was built (dev.ace.core.option.Options), and the
+     * configuration checked its defaults with the same checks; nothing is checked again here.
+     */
+    private Options withDefaults(TableDiffRequest request) {
+        return new Options(request.clusterName(), TableName.parse(request.tableName()), request.dbname(),
+                orDefault(request.blockRows(), config.blockRows()), orDefault(request.maxCpuRatio(), config.maxCpuRatio()),
+                orDefault(request.batchSize(), config.batchSize()), request.tableFilter(),
+                orDefault(request.maxDiffRows(), config.maxDiffRows()), request.role());
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     /** Digests of one range on one node: per partition, the row count and the XOR of row digests. */

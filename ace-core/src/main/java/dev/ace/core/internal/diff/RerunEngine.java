@@ -26,6 +26,7 @@ import dev.ace.core.internal.diff.BoundDiff;
 import dev.ace.core.internal.diff.DiffFileWriter;
 import dev.ace.core.internal.diff.DiffOutput;
 import dev.ace.core.internal.repair.RowSql;
+import dev.ace.core.option.Options;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,53 +86,60 @@ public final class RerunEngine implements RerunService {
         java.util.Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         List<String> problems = new ArrayList<>();
-        Checked checked = checkRequest(request, problems, false);
+        DiffFile file = openDiffFile(request, problems, false);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
-        BoundDiff bound = BoundDiff.bind(checked.file(), clusters, checker, request.dbname(), request.role());
+        BoundDiff bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
         String taskId = request.taskId() != null ? request.taskId() : DiffOutput.taskId("rr", started);
-        return new Run(request, checked.behavior(), bound, taskId, started).execute();
+        return new Run(request, request.behavior(), bound, taskId, started).execute();
     }
 
     /**
-     * Every problem the rerun would find before its first database statement, at once: the options,
-     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
-     * node is connected to). The rows of the file are read when the rerun runs.
+     * Every problem the rerun would find before its first database statement, at once: the diff
+     * file's summary, and the file's cluster and nodes (cluster definitions are read; no node is
+     * connected to). The request checked its options when it was built; the rows of the file are
+     * read when the rerun runs.
      */
     @Override
     public void validate(TableRerunRequest request) {
         List<String> problems = new ArrayList<>();
-        Checked checked = checkRequest(request, problems, true);
-        if (checked.file() != null) {
-            BoundDiff.resolve(checked.file(), clusters, request.dbname(), problems);
+        DiffFile file = openDiffFile(request, problems, true);
+        if (file != null) {
+            BoundDiff.resolve(file, clusters, request.dbname(), problems);
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the table-rerun request", problems);
         }
     }
 
-    /** The options as the rerun uses them; the file is null when it could not be opened. */
-    private record Checked(RerunBehavior behavior, DiffFile file) {
-    }
-
-    private static Checked checkRequest(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
-        RerunBehavior behavior = RerunBehavior.parse(request.behavior());
-        if (behavior == null) {
-            problems.add("behavior must be multiprocessing or hostdb, was '" + request.behavior() + "'");
-        }
+    /**
+     * The diff file, checked against the request and for the settings the rerun uses; null when it
+     * cannot be used. The request checked its own options when it was built.
+     */
+    private static DiffFile openDiffFile(TableRerunRequest request, List<String> problems, boolean summaryOnly) {
+        TableName table = TableName.parse(request.tableName());
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
                 summaryOnly);
-        return new Checked(behavior, file);
+        if (file != null) {
+            problems.addAll(settingProblems(file));
+        }
+        return file;
+    }
+
+    /**
+     * The rerun works with the diff's own block_rows and max_cpu_ratio and writes them, with its
+     * batch_size, into the new file; a file whose values are out of the options' ranges (edited,
+     * or written by something else) is refused rather than run with other values.
+     */
+    private static List<String> settingProblems(DiffFile file) {
+        DiffSummary summary = file.summary();
+        List<String> problems = new ArrayList<>();
+        problems.addAll(Options.BLOCK_ROWS.problems(summary.blockRows()));
+        problems.addAll(Options.MAX_CPU_RATIO.problems(summary.maxCpuRatio()));
+        problems.addAll(Options.BATCH_SIZE.problems(summary.batchSize()));
+        return problems.stream().map(problem -> "diff_file " + file.path() + " has an unusable summary: " + problem)
+                .toList();
     }
 
     /** State of one rerun while it runs. */
@@ -163,7 +171,7 @@ public final class RerunEngine implements RerunService {
             this.what = "rerunning the diff of table " + schema.table();
             this.filter = summary.tableFilter() == null || summary.tableFilter().isBlank() ? null
                     : TableFilter.forJdbc(summary.tableFilter());
-            this.chunkSize = summary.blockRows() > 0 ? summary.blockRows() : config.blockRows();
+            this.chunkSize = summary.blockRows();
             this.keyPositions = summary.keyPositions();
             List<NodeDefinition> nodes = bound.nodes();
             for (NodeDefinition node : nodes) {
@@ -339,8 +347,7 @@ public final class RerunEngine implements RerunService {
         // ------------------------------------------------------------------ multiprocessing
 
         private void multiprocessing(List<List<String>> keys, int chunks, DiffFileWriter writer) {
-            double ratio = summary.maxCpuRatio() > 0 && summary.maxCpuRatio() <= 1 ? summary.maxCpuRatio()
-                    : config.maxCpuRatio();
+            double ratio = summary.maxCpuRatio();
             int workers = Math.max(1, Math.min(Math.min(config.maxConnectionsPerNode(), Math.max(1, chunks)),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * ratio))));
             ExecutorService threads = Executors.newFixedThreadPool(workers, daemon("worker"));

@@ -150,9 +150,9 @@ public final class RepairEngine implements RepairService {
     }
 
     /**
-     * Every problem the repair would find before its first database statement, at once: the options,
-     * the diff file's summary, and the file's cluster and nodes (cluster definitions are read; no
-     * node is connected to).
+     * Every problem the repair would find before its first database statement, at once: the diff
+     * file's summary, and the file's cluster and nodes (cluster definitions are read; no node is
+     * connected to). The request checked its options, the modes' conflicts included, when it was built.
      */
     @Override
     public void validate(TableRepairRequest request) {
@@ -166,7 +166,7 @@ public final class RepairEngine implements RepairService {
         }
     }
 
-    /** Every problem of the options and of the diff file, at once, before any database work. */
+    /** Every problem of the diff file, at once, before any database work. */
     static DiffFile checkRequest(TableRepairRequest request) {
         List<String> problems = new ArrayList<>();
         DiffFile file = checkRequest(request, problems);
@@ -176,41 +176,12 @@ public final class RepairEngine implements RepairService {
         return file;
     }
 
-    /** Adds every problem of the options and of the diff file's summary to {@code problems}; the file, if it opened. */
+    /**
+     * Adds every problem of the diff file's summary to {@code problems}; the file, if it opened. The
+     * request checked its options, the modes' conflicts included, when it was built.
+     */
     private static DiffFile checkRequest(TableRepairRequest request, List<String> problems) {
-        if (request.clusterName() == null || request.clusterName().isBlank()) {
-            problems.add("cluster_name is required");
-        }
-        TableName table = null;
-        try {
-            table = TableName.parse(request.tableName());
-        } catch (InvalidRequestException e) {
-            problems.addAll(e.problems());
-        }
-        if (request.bidirectional() && !request.insertOnly()) {
-            problems.add("bidirectional requires insert_only");
-        }
-        if (request.bidirectional() && request.upsertOnly()) {
-            problems.add("bidirectional and upsert_only cannot be used together");
-        }
-        if (request.bidirectional() && request.fixNulls()) {
-            problems.add("bidirectional and fix_nulls cannot be used together");
-        }
-        if (request.fixNulls() && request.insertOnly()) {
-            problems.add("fix_nulls and insert_only cannot be used together");
-        }
-        if (request.fixNulls() && request.upsertOnly()) {
-            problems.add("fix_nulls and upsert_only cannot be used together");
-        }
-        if (request.upsertOnly() && request.insertOnly()) {
-            problems.add("upsert_only and insert_only cannot be used together");
-        }
-        if (request.sourceOfTruth() == null && !request.fixNulls() && !request.bidirectional()) {
-            problems.add("source_of_truth is required unless fix_nulls or bidirectional is set");
-        }
-        if (request.lockTimeout().isNegative()) {
-            problems.add("lock_timeout must be 0 or more, was " + request.lockTimeout());
-        }
+        TableName table = TableName.parse(request.tableName());
         // the rows are read (and a damaged file found) while the repair runs, before anything is committed
         DiffFile file = BoundDiff.open(request.diffFile(), table, request.clusterName(), request.dbname(), problems,
                 true);

@@ -1,10 +1,12 @@
 package dev.ace.core.internal.spock;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ace.core.CallerRole;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.cluster.NodeDefinition;
-import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.error.SpockNotInstalledException;
@@ -27,7 +29,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -71,6 +73,8 @@ public final class SpockExceptions implements ExceptionService {
             + "  FOREIGN KEY (remote_origin, remote_commit_ts, retry_errored_at) REFERENCES spock.exception_status\n"
             + ") WITH (user_catalog_table = true)";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ClusterResolver clusters;
     private final NodePools pools;
 
@@ -87,7 +91,7 @@ public final class SpockExceptions implements ExceptionService {
     @Override
     public ExceptionUpdateResult update(ExceptionUpdateRequest request) {
         Objects.requireNonNull(request, "request");
-        Update update = validate(request);
+        Update update = bound(request);
         NodeDefinition node = clusters.resolve(request.clusterName(), request.dbname()).node(request.nodeName());
         String what = "updating a Spock exception";
         try (NodeSession session = pools.open(node, request.role(), what)) {
@@ -265,105 +269,18 @@ public final class SpockExceptions implements ExceptionService {
         }
     }
 
-    private static Update validate(ExceptionUpdateRequest request) {
-        List<String> problems = new ArrayList<>();
-        if (blank(request.clusterName())) {
-            problems.add("cluster_name is required");
-        }
-        if (blank(request.nodeName())) {
-            problems.add("node_name is required");
-        }
-        Long origin = null;
-        if (blank(request.remoteOrigin())) {
-            problems.add("exception_details.remote_origin is required");
-        } else {
-            origin = unsigned(request.remoteOrigin(), 4_294_967_295L);
-            if (origin == null) {
-                problems.add("exception_details.remote_origin must be the numeric OID of the origin node, was '"
-                        + request.remoteOrigin() + "'");
-            }
-        }
-        OffsetDateTime commitTs = null;
-        if (blank(request.remoteCommitTs())) {
-            problems.add("exception_details.remote_commit_ts is required");
-        } else {
-            commitTs = timestamp(request.remoteCommitTs());
-            if (commitTs == null) {
-                problems.add("exception_details.remote_commit_ts must be a timestamp with a time zone such as "
-                        + "2024-03-15T12:34:56Z or 2024-03-15 12:34:56.123456+00, was '" + request.remoteCommitTs() + "'");
-            }
-        }
-        Long xid = null;
-        if (blank(request.remoteXid())) {
-            problems.add("exception_details.remote_xid is required");
-        } else {
-            xid = unsigned(request.remoteXid(), Long.MAX_VALUE);
-            if (xid == null) {
-                problems.add("exception_details.remote_xid must be a transaction id (a whole number of 0 or more), was '"
-                        + request.remoteXid() + "'");
-            }
-        }
-        Integer counter = null;
-        if (!blank(request.commandCounter())) {
-            Long parsed = unsigned(request.commandCounter(), Integer.MAX_VALUE);
-            if (parsed == null) {
-                problems.add("exception_details.command_counter must be a whole number of 0 or more, was '"
-                        + request.commandCounter() + "'");
-            } else {
-                counter = parsed.intValue();
-            }
-        }
-        ExceptionStatus status = null;
-        if (blank(request.status())) {
-            problems.add("exception_details.status is required (PENDING, RESOLVED or UNRESOLVED)");
-        } else {
-            status = ExceptionStatus.parse(request.status());
-            if (status == null) {
-                problems.add("exception_details.status must be PENDING, RESOLVED or UNRESOLVED, was '"
-                        + request.status() + "'");
-            }
-        }
-        JsonNode details = request.resolutionDetails();
-        if (details != null && !details.isNull() && !details.isObject()) {
-            problems.add("exception_details.resolution_details must be a JSON object such as {\"details\": \"...\"}, was "
-                    + details);
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the update-spock-exception request", problems);
-        }
-        return new Update(origin, commitTs, xid, counter, status,
-                details == null || details.isNull() ? null : details.toString());
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
-    }
-
-    private static Long unsigned(String text, long max) {
-        String trimmed = text.trim();
-        if (!trimmed.matches("\\d{1,19}")) {
-            return null;
-        }
+    /** The request's values as the statements bind them; the request checked them when it was built. */
+    private static Update bound(ExceptionUpdateRequest request) {
+        String details;
         try {
-            long value = Long.parseLong(trimmed);
-            return value <= max ? value : null;
-        } catch (NumberFormatException e) {
-            return null;
+            details = request.resolutionDetails() == null ? null : JSON.writeValueAsString(request.resolutionDetails());
+        } catch (JsonProcessingException e) {
+            // the request holds JSON values only; this is a bug
+            throw new AceException(ErrorCode.INTERNAL, "exception_details.resolution_details could not be written as "
+                    + "JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    /** ISO-8601 ({@code 2024-03-15T12:34:56Z}) or PostgreSQL's form ({@code 2024-03-15 12:34:56.5+00}); offset required. */
-    public static OffsetDateTime timestamp(String text) {
-        String value = text.trim().replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T");
-        if (value.matches(".*[+-]\\d{2}$")) {
-            value = value + ":00";
-        }
-        try {
-            OffsetDateTime parsed = OffsetDateTime.parse(value);
-            return parsed.getNano() % 1000 == 0 ? parsed : null;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return new Update(request.remoteOrigin(), request.remoteCommitTs().atOffset(ZoneOffset.UTC),
+                request.remoteXid(), request.commandCounter(), request.status(), details);
     }
 
     /** Which of Spock's exception tables a node has. */
@@ -399,37 +316,9 @@ public final class SpockExceptions implements ExceptionService {
     @Override
     public ExceptionPage list(ExceptionListRequest request) {
         Objects.requireNonNull(request, "request");
-        List<String> problems = new ArrayList<>();
-        if (blank(request.clusterName())) {
-            problems.add("cluster_name is required");
-        }
-        if (blank(request.nodeName())) {
-            problems.add("node_name is required");
-        }
-        ExceptionStatus status = null;
-        if (request.status() != null) {
-            status = ExceptionStatus.parse(request.status());
-            if (status == null) {
-                problems.add("status must be PENDING, RESOLVED or UNRESOLVED, was '" + request.status() + "'");
-            }
-        }
-        TableName table = null;
-        if (request.table() != null) {
-            try {
-                table = TableName.parse(request.table());
-            } catch (InvalidRequestException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (request.limit() < 1 || request.limit() > ExceptionListRequest.MAX_LIMIT) {
-            problems.add("limit must be between 1 and " + ExceptionListRequest.MAX_LIMIT + ", was " + request.limit());
-        }
-        if (request.offset() < 0) {
-            problems.add("offset must be 0 or more, was " + request.offset());
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("the exception list request", problems);
-        }
+        // the request checked its options when it was built
+        ExceptionStatus status = request.status();
+        TableName table = request.tableName() == null ? null : TableName.parse(request.tableName());
         NodeDefinition node = clusters.resolve(request.clusterName(), request.dbname()).node(request.nodeName());
         String what = "listing Spock exceptions";
         String current = "coalesce(d.status, s.status, 'PENDING')";

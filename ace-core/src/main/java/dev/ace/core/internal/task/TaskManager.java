@@ -153,16 +153,10 @@ public final class TaskManager implements TaskService, AutoCloseable {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(followUp, "followUp");
         diffs.validate(request);
-        return submit(TaskType.TABLE_DIFF, request.role(), TaskOptions.of(request), request.cancellation(),
+        return submit(TaskType.TABLE_DIFF, request.role(), request.options(), request.cancellation(),
                 (id, live) -> () -> {
                     DiffProgressListener caller = request.progress();
-                    TableDiffRequest.Builder copy = TableDiffRequest.builder(request.clusterName(), request.tableName())
-                            .dbname(request.dbname().orElse(null)).blockRows(request.blockRows().orElse(null))
-                            .maxCpuRatio(request.maxCpuRatio().orElse(null)).output(request.output())
-                            .nodes(request.nodes()).batchSize(request.batchSize().orElse(null))
-                            .tableFilter(request.tableFilter().orElse(null)).quiet(request.quiet())
-                            .maxDiffRows(request.maxDiffRows().orElse(null)).role(request.role())
-                            .cancellation(request.cancellation()).taskId(id)
+                    TableDiffRequest.Builder copy = request.toBuilder().taskId(id)
                             .progress((done, total) -> {
                                 live.ranges(done, total);
                                 tell(id, () -> caller.onProgress(done, total));
@@ -176,18 +170,14 @@ public final class TaskManager implements TaskService, AutoCloseable {
     public Task submit(TableRepairRequest request) {
         Objects.requireNonNull(request, "request");
         repairs.validate(request);
-        return submit(TaskType.TABLE_REPAIR, request.role(), TaskOptions.of(request), request.cancellation(),
+        return submit(TaskType.TABLE_REPAIR, request.role(), request.options(), request.cancellation(),
                 (id, live) -> () -> {
                     RepairProgressListener caller = request.progress();
                     RepairProgressListener listener = (node, planned, applied) -> {
                         live.rows(node, planned, applied);
                         tell(id, () -> caller.onProgress(node, planned, applied));
                     };
-                    TableRepairRequest copy = new TableRepairRequest(request.clusterName(), request.tableName(),
-                            request.diffFile(), request.sourceOfTruth(), request.dbname(), request.dryRun(),
-                            request.quiet(), request.generateReport(), request.upsertOnly(), request.insertOnly(),
-                            request.bidirectional(), request.fixNulls(), request.fireTriggers(), request.atomic(),
-                            request.role(), request.lockTimeout(), id, listener, request.cancellation());
+                    TableRepairRequest copy = request.toBuilder().taskId(id).progress(listener).build();
                     return new TaskResult.Repair(repairs.repair(copy));
                 });
     }
@@ -196,15 +186,13 @@ public final class TaskManager implements TaskService, AutoCloseable {
     public Task submit(TableRerunRequest request) {
         Objects.requireNonNull(request, "request");
         reruns.validate(request);
-        return submit(TaskType.TABLE_RERUN, request.role(), TaskOptions.of(request), request.cancellation(),
+        return submit(TaskType.TABLE_RERUN, request.role(), request.options(), request.cancellation(),
                 (id, live) -> () -> {
                     DiffProgressListener caller = request.progress();
-                    TableRerunRequest copy = new TableRerunRequest(request.clusterName(), request.tableName(),
-                            request.diffFile(), request.dbname(), request.quiet(), request.behavior(), request.role(),
-                            id, (done, total) -> {
-                                live.ranges(done, total);
-                                tell(id, () -> caller.onProgress(done, total));
-                            }, request.cancellation());
+                    TableRerunRequest copy = request.toBuilder().taskId(id).progress((done, total) -> {
+                        live.ranges(done, total);
+                        tell(id, () -> caller.onProgress(done, total));
+                    }).build();
                     return new TaskResult.Diff(reruns.rerun(copy));
                 });
     }
