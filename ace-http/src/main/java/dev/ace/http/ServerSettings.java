@@ -2,6 +2,9 @@ package dev.ace.http;
 
 import dev.ace.core.AceConfig;
 import dev.ace.core.error.InvalidConfigurationException;
+import dev.ace.core.option.Operation;
+import dev.ace.core.option.OptionValues;
+import dev.ace.core.option.Options;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -9,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,37 +43,43 @@ public record ServerSettings(String listenAddress, int port, boolean allowRemote
                              Path serverKeyFile, String serverKeyPassword, Path clientCaFile, Duration shutdownGrace,
                              Path outputDirectory, Path taskStore, Integer maxRunningTasks, Integer maxQueuedTasks) {
 
-    public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
-    public static final int DEFAULT_PORT = 5000;
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     /** The largest request body read, 1 MiB; a larger one is refused with 413. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
     public ServerSettings {
         List<String> problems = new ArrayList<>();
+        try {
+            // the table of options checks each value, as it does when they come from ace.yaml
+            OptionValues.builder(Operation.HTTP_SERVER).set(Options.LISTEN_ADDRESS, listenAddress)
+                    .set(Options.PORT, port).set(Options.ALLOW_REMOTE_CLIENTS, allowRemoteClients)
+                    .set(Options.SERVER_CERT_FILE, serverCertFile).set(Options.SERVER_KEY_FILE, serverKeyFile)
+                    .set(Options.SERVER_KEY_PASSWORD, serverKeyPassword).set(Options.CA_CERT_FILE, clientCaFile)
+                    .set(Options.SHUTDOWN_GRACE, shutdownGrace).set(Options.OUTPUT_DIR, outputDirectory)
+                    .set(Options.TASK_STORE, taskStore).set(Options.MAX_RUNNING_TASKS, maxRunningTasks)
+                    .set(Options.MAX_QUEUED_TASKS, maxQueuedTasks).build();
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
         if (listenAddress == null || listenAddress.isBlank()) {
-            problems.add("http.listen_address must not be empty");
+            problems.add("listen_address must be set");
         } else if (!allowRemoteClients && !isLoopback(listenAddress)) {
-            problems.add("http.listen_address " + listenAddress + " is not a loopback address; the API is meant to be "
-                    + "reached through an SSH tunnel. To listen there anyway, set http.allow_remote_clients: true");
+            problems.add("listen_address " + listenAddress + " is not a loopback address; the API is meant to be "
+                    + "reached through an SSH tunnel. To listen there anyway, set allow_remote_clients: true in the "
+                    + "http section");
         }
-        if (port < 0 || port > 65535) {
-            problems.add("http.port must be between 0 and 65535, was " + port);
-        }
-        checkFile("the server certificate (http.server_cert_file, or ace_user_cert_file)", serverCertFile, problems);
-        checkFile("the server's private key (http.server_key_file, or ace_user_key_file)", serverKeyFile, problems);
-        checkFile("the CA of the client certificates (ca_cert_file)", clientCaFile, problems);
-        if (shutdownGrace == null || shutdownGrace.isNegative()) {
-            problems.add("http.shutdown_grace must be 0s or more, was " + shutdownGrace);
+        if (shutdownGrace == null) {
+            problems.add("shutdown_grace must be set");
         }
         if (maxRunningTasks != null && maxRunningTasks < 1) {
-            problems.add("http.max_running_tasks must be at least 1, was " + maxRunningTasks);
+            problems.add("max_running_tasks must be at least 1, was " + maxRunningTasks);
         }
-        if (maxQueuedTasks != null && maxQueuedTasks < 0) {
-            problems.add("http.max_queued_tasks must be 0 or more, was " + maxQueuedTasks);
-        }
+        checkFile("the server certificate (server_cert_file in the http section, or ace_user_cert_file)",
+                serverCertFile, problems);
+        checkFile("the server's private key (server_key_file in the http section, or ace_user_key_file)",
+                serverKeyFile, problems);
+        checkFile("the CA of the client certificates (ca_cert_file)", clientCaFile, problems);
         if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException("the http settings", problems);
+            throw new InvalidConfigurationException(Operation.HTTP_SERVER.subject(), problems);
         }
     }
 
@@ -109,41 +117,37 @@ public record ServerSettings(String listenAddress, int port, boolean allowRemote
     }
 
     /**
-     * The {@code http} section of {@code file} ({@code ace.yaml}), over the defaults of
-     * {@link #builder(AceConfig)}; relative paths are taken relative to the file's directory.
-     * Every problem is listed at once, each naming the setting.
+     * The {@code http} section of {@code file} ({@code ace.yaml}), read through core's table of
+     * options ({@link Operation#HTTP_SERVER}), over the defaults of {@link #builder(AceConfig)};
+     * relative paths are taken relative to the file's directory.
      *
-     * @throws InvalidConfigurationException when the file cannot be read or the section is wrong
+     * @throws InvalidConfigurationException listing every problem of the section, or of the settings together
      */
     public static ServerSettings load(Path file, AceConfig config) {
-        Map<String, Object> section = SettingsFile.section(file, "http");
-        Builder builder = builder(config);
-        SettingsFile values = new SettingsFile(file, "http", section, List.of("listen_address", "port",
-                "allow_remote_clients", "server_cert_file", "server_key_file", "server_key_password", "shutdown_grace",
-                "output_dir", "task_store", "max_running_tasks", "max_queued_tasks"));
-        values.text("listen_address").ifPresent(builder::listenAddress);
-        values.whole("port").ifPresent(builder::port);
-        values.flag("allow_remote_clients").ifPresent(builder::allowRemoteClients);
-        Optional<Path> cert = values.path("server_cert_file");
-        Optional<Path> key = values.path("server_key_file");
-        Optional<String> password = values.text("server_key_password");
-        if (cert.isPresent() || key.isPresent()) {
-            builder.serverCertificate(cert.orElse(null), key.orElse(null), password.orElse(null));
+        return builder(config, Options.parseYaml(Operation.HTTP_SERVER, file)).build();
+    }
+
+    /**
+     * Settings from parsed {@link Operation#HTTP_SERVER} options (the {@code http} section, or the
+     * command line's flags), over the defaults of {@link #builder(AceConfig)}.
+     */
+    public static Builder builder(AceConfig config, OptionValues http) {
+        if (http.operation() != Operation.HTTP_SERVER) {
+            throw new IllegalArgumentException("options of " + http.operation().apiName() + ", not http settings");
         }
-        values.duration("shutdown_grace").ifPresent(builder::shutdownGrace);
-        values.path("output_dir").ifPresent(builder::outputDirectory);
-        values.path("task_store").ifPresent(builder::taskStore);
-        values.whole("max_running_tasks").ifPresent(builder::maxRunningTasks);
-        values.whole("max_queued_tasks").ifPresent(builder::maxQueuedTasks);
-        List<String> problems = new ArrayList<>(values.problems());
-        if (problems.isEmpty()) {
-            try {
-                return builder.build();
-            } catch (InvalidConfigurationException e) {
-                problems.addAll(e.problems());
-            }
+        Builder builder = builder(config).listenAddress(http.getOrDefault(Options.LISTEN_ADDRESS))
+                .port(http.getOrDefault(Options.PORT)).allowRemoteClients(http.getOrDefault(Options.ALLOW_REMOTE_CLIENTS))
+                .shutdownGrace(http.getOrDefault(Options.SHUTDOWN_GRACE))
+                .outputDirectory(http.get(Options.OUTPUT_DIR).orElse(null))
+                .taskStore(http.get(Options.TASK_STORE).orElse(null))
+                .maxRunningTasks(http.get(Options.MAX_RUNNING_TASKS).orElse(null))
+                .maxQueuedTasks(http.get(Options.MAX_QUEUED_TASKS).orElse(null));
+        http.get(Options.CA_CERT_FILE).ifPresent(builder::clientCaFile);
+        if (http.isSet(Options.SERVER_CERT_FILE) || http.isSet(Options.SERVER_KEY_FILE)) {
+            builder.serverCertificate(http.get(Options.SERVER_CERT_FILE).orElse(null),
+                    http.get(Options.SERVER_KEY_FILE).orElse(null), http.get(Options.SERVER_KEY_PASSWORD).orElse(null));
         }
-        throw new InvalidConfigurationException("configuration file " + file, problems);
+        return builder;
     }
 
     /** Settings with no certificate yet: set the server's pair and the client CA. */
@@ -192,14 +196,14 @@ public record ServerSettings(String listenAddress, int port, boolean allowRemote
 
     /** Options of the server; not thread-safe. */
     public static final class Builder {
-        private String listenAddress = DEFAULT_LISTEN_ADDRESS;
-        private int port = DEFAULT_PORT;
+        private String listenAddress = Options.LISTEN_ADDRESS.defaultValue().orElseThrow();
+        private int port = Options.PORT.defaultValue().orElseThrow();
         private boolean allowRemoteClients;
         private Path serverCertFile;
         private Path serverKeyFile;
         private String serverKeyPassword;
         private Path clientCaFile;
-        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private Duration shutdownGrace = Options.SHUTDOWN_GRACE.defaultValue().orElseThrow();
         private Path outputDirectory;
         private Path taskStore;
         private Integer maxRunningTasks;
