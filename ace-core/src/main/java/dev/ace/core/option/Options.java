@@ -7,6 +7,7 @@ import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.InvalidConfigurationException;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.spock.ExceptionStatus;
+import dev.ace.core.spock.RemoteOrigin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,11 +165,11 @@ public final class Options {
 
     // ------------------------------------------------------------------ Spock exceptions
 
-    public static final Option<Long> REMOTE_ORIGIN = Option.define("exception_details.remote_origin",
-                    Kind.longInteger())
-            .help("the exception's origin node, as the OID Spock records")
-            .requiredIn(SPOCK_EXCEPTION_UPDATE).textNumbers().expecting("the numeric OID of the origin node")
-            .range(0, 4_294_967_295L, "the numeric OID of the origin node").build();
+    public static final Option<RemoteOrigin> REMOTE_ORIGIN = Option.define("exception_details.remote_origin",
+                    Kind.remoteOrigin(MAX_NAME))
+            .help("the exception's origin node: its spock.node.node_id, which Spock records in exception_log, or its "
+                    + "node name, resolved on the node")
+            .requiredIn(SPOCK_EXCEPTION_UPDATE).build();
 
     public static final Option<Instant> REMOTE_COMMIT_TS = Option.define("exception_details.remote_commit_ts",
                     Kind.timestamp())

@@ -158,7 +158,8 @@ class OptionsTest {
         cases.put(() -> list("limit", 1001), "limit must be between 1 and 1000, was 1001");
         cases.put(() -> list("offset", -1), "offset must be 0 or more, was -1");
         cases.put(() -> update("remote_origin", 4_294_967_296L),
-                "exception_details.remote_origin must be the numeric OID of the origin node, was 4294967296");
+                "exception_details.remote_origin must be the origin node's spock.node.node_id (0 to 4294967295) or "
+                        + "its node name, was 4294967296");
         cases.put(() -> update("remote_xid", -1), "exception_details.remote_xid must be a transaction id (a whole "
                 + "number of 0 or more), was -1");
         cases.put(() -> update("command_counter", -1),
