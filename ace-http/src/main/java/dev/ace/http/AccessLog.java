@@ -28,25 +28,7 @@ final class AccessLog {
 
     static String line(Instant time, String commonName, String method, String path, int status, long millis,
                        String taskId) {
-        return TaskResponses.time(time) + " cn=" + quote(commonName) + " " + quote(method) + " " + quote(path) + " "
-                + status + " " + millis + "ms task=" + quote(taskId);
-    }
-
-    private static String quote(String text) {
-        if (text == null) {
-            return "-";
-        }
-        StringBuilder quoted = new StringBuilder("\"");
-        String shown = text.length() > 500 ? text.substring(0, 500) + "..." : text;
-        for (char c : shown.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                quoted.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                quoted.append(String.format("\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        return quoted.append('"').toString();
+        return TaskResponses.time(time) + " cn=" + ApiExchange.quote(commonName) + " " + ApiExchange.quote(method) + " " + ApiExchange.quote(path) + " "
+                + status + " " + millis + "ms task=" + ApiExchange.quote(taskId);
     }
 }

@@ -240,6 +240,29 @@ final class ApiExchange {
                 || (length != null && !length.trim().equals("0"));
     }
 
+    /**
+     * Text a client sent, for a message or a log line: in double quotes, cut to 200 characters,
+     * with quotes, backslashes and control characters escaped, so it can neither forge a line nor
+     * end the quote.
+     */
+    static String quote(String text) {
+        if (text == null) {
+            return "-";
+        }
+        StringBuilder quoted = new StringBuilder("\"");
+        String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        for (char c : shown.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                quoted.append(String.format("\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
     /** Whether an answer was sent. */
     boolean answered() {
         return status != 0;

@@ -42,7 +42,7 @@ final class DiffFilePaths {
         Path resolved = realPath(given);
         if (resolved == null || !resolved.startsWith(root) || resolved.equals(root)) {
             problems.add("diff_file must name a diff file inside the server's output directory " + root
-                    + " (an absolute path there, or a path relative to it); " + quote(given) + " does not");
+                    + " (an absolute path there, or a path relative to it)");
             return null;
         }
         return resolved;
@@ -64,19 +64,5 @@ final class DiffFilePaths {
         } catch (InvalidPathException | IOException e) {
             return null;
         }
-    }
-
-    /** The path as given, quoted and cut short, with control characters shown as escapes. */
-    static String quote(String given) {
-        StringBuilder text = new StringBuilder("'");
-        String shown = given.length() > 200 ? given.substring(0, 200) + "..." : given;
-        for (char c : shown.toCharArray()) {
-            if (c < 0x20 || c == 0x7f) {
-                text.append(String.format("\\u%04x", (int) c));
-            } else {
-                text.append(c);
-            }
-        }
-        return text.append("'").toString();
     }
 }

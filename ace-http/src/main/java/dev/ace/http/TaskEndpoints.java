@@ -57,7 +57,7 @@ final class TaskEndpoints {
             problems.add("task_id must be a string, was " + id);
         }
         body.keySet().stream().filter(name -> !name.equals("task_id"))
-                .forEach(name -> problems.add("unknown option " + DiffFilePaths.quote(name)
+                .forEach(name -> problems.add("unknown option " + ApiExchange.quote(name)
                         + "; the options of task-cancel are: task_id"));
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the task-cancel request", problems);
@@ -88,7 +88,7 @@ final class TaskEndpoints {
             TaskState state = TaskState.parse(name);
             if (state == null) {
                 problems.add("status must be QUEUED, RUNNING, COMPLETED, FAILED or CANCELLED, was "
-                        + DiffFilePaths.quote(name));
+                        + ApiExchange.quote(name));
             } else {
                 builder.states(state);
             }
@@ -97,7 +97,7 @@ final class TaskEndpoints {
             TaskType type = TaskType.parse(name);
             if (type == null) {
                 problems.add("task_type must be table-diff, table-repair or table-rerun, was "
-                        + DiffFilePaths.quote(name));
+                        + ApiExchange.quote(name));
             } else {
                 builder.types(type);
             }
@@ -127,7 +127,7 @@ final class TaskEndpoints {
         try {
             return Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number, was " + DiffFilePaths.quote(text));
+            problems.add(name + " must be a whole number, was " + ApiExchange.quote(text));
             return fallback;
         }
     }
@@ -135,7 +135,7 @@ final class TaskEndpoints {
     private static void onlyParameters(Map<String, String> query, Set<String> allowed, String endpoint) {
         List<String> unknown = query.keySet().stream().filter(name -> !allowed.contains(name)).toList();
         if (!unknown.isEmpty()) {
-            throw ApiError.badRequest("unknown query parameter " + DiffFilePaths.quote(unknown.get(0)) + " of "
+            throw ApiError.badRequest("unknown query parameter " + ApiExchange.quote(unknown.get(0)) + " of "
                     + endpoint + (allowed.isEmpty() ? ", which takes none" : "; it takes " + String.join(", ",
                     allowed.stream().sorted().toList())));
         }

@@ -23,8 +23,17 @@ final class TaskSubmissionEndpoints {
         this.reports = reports;
     }
 
+    /**
+     * Besides the checks every submission makes, a diff checks the table on the nodes first (it
+     * exists with the same columns and a primary key on each; a catalog read, as the caller's
+     * role, that needs no privilege on the table): a table that is not there is a 400 now rather
+     * than a failed task later. Whether the role may read the table is the task's to find out.
+     */
     void diff(ApiExchange exchange) throws IOException {
         TableDiffRequest request = bodies.diff(exchange.jsonBody(), exchange.caller().role());
+        ace.diff().validate(request);
+        ace.catalog().checkTable(request.clusterName(), request.tableName(), request.dbname(),
+                request.nodes().isEmpty() ? "all" : String.join(",", request.nodes()), request.role());
         DiffFollowUp report = reports.forOutput(request.output());
         answer(exchange, report == null ? ace.tasks().submit(request) : ace.tasks().submit(request, report));
     }
