@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The settings of the HTTPS API: where it listens, the certificate it shows, the CA whose client
@@ -178,10 +177,6 @@ public record ServerSettings(String listenAddress, int port, boolean allowRemote
             builder.maxQueuedTasks(maxQueuedTasks);
         }
         return builder.build();
-    }
-
-    public Optional<String> serverKeyPasswordValue() {
-        return Optional.ofNullable(serverKeyPassword);
     }
 
     @Override
