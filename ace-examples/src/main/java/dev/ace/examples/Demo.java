@@ -31,7 +31,9 @@ import java.util.Map;
  * diverge as real clusters do (a paused subscription, a write on one node), writes the cluster
  * file and an {@code ace.yaml}, shows what ACE sees, runs table-diff before and after the
  * paused subscriber catches up, repairs from n1 (dry run, then live with reports), and
- * confirms with table-rerun and a full table-diff that nothing differs any more.
+ * confirms with table-rerun and a full table-diff that nothing differs any more. Then it starts
+ * the HTTPS API on generated certificates, submits a table-diff over HTTPS with a client
+ * certificate, polls task-status until the task completes, prints the answer and stops the server.
  *
  * <p>With {@code ACE_CONFIG} (an {@code ace.yaml}) and {@code ACE_CLUSTER} set it checks that
  * cluster instead: every node reachable, and with {@code ACE_TABLE} the table's shape agreed on
@@ -135,8 +137,20 @@ public final class Demo {
                 out.println(rerun.describe());
                 out.println(ace.diff().diff(TableDiffRequest.builder("demo", "public.customers").build()).describe());
             }
+
+            out.println();
+            out.println("== The HTTPS API: a table-diff over HTTPS with a client certificate (docs/api.md)");
+            n2WritesAgain(db);
+            ApiExample.diffOverHttps(AceConfig.load(configFile), workDirectory.resolve("tls").toAbsolutePath(), "demo",
+                    "public.customers", "postgres", out);
             out.println("Done: the nodes stop now. Point ACE_CONFIG and ACE_CLUSTER at your own cluster to check it.");
         }
+    }
+
+    /** One more write on n2 alone, so that the API's diff has something to find. */
+    private void n2WritesAgain(TestDatabase db) {
+        out.println("  (n2 takes one more write of its own first)");
+        db.execute("n2", "UPDATE public.customers SET name = 'renamed on n2' WHERE id = 1234");
     }
 
     /** Checks a cluster the user configured. */

@@ -45,6 +45,15 @@ class DemoTest {
                 .containsPattern("CSV report:  .*/reports/\\d{4}-\\d{2}-\\d{2}/public_customers_diff-.*\\.csv")
                 .containsPattern("diff file: .*/diffs/\\d{4}-\\d{2}-\\d{2}/public_customers_diffs-td_.*\\.json");
         assertThat(dir.resolve("ace.yaml")).exists();
+        assertThat(output).contains("== The HTTPS API: a table-diff over HTTPS with a client certificate")
+                .containsPattern("API listening on https://127\\.0\\.0\\.1:\\d+; client certificates of "
+                        + "\\[CN=ACE demo CA\\]; this client's CN \\(its database role\\): postgres")
+                .containsPattern("POST /ace/table-diff .*\n  -> \\{\"task_id\":\"td_\\d{8}_\\d{9}_[0-9a-f]{20}\","
+                        + "\"submitted_at\":\"[-0-9T:.]+Z\"\\}")
+                .contains("  \"task_type\" : \"table-diff\",\n  \"status\" : \"COMPLETED\"")
+                .contains("\"mismatched_rows\" : 2,")
+                .containsPattern("\"html_report\" : \".*/reports/.*/public_customers_diffs-td_.*\\.html\"")
+                .contains("API server stopped");
     }
 
     @Test

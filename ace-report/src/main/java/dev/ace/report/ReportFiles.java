@@ -84,6 +84,39 @@ public final class ReportFiles {
         }
     }
 
+    /**
+     * Renders {@code source} into the report of a task: {@code <output dir>/reports/<YYYY-MM-DD>/
+     * <schema>_<table>_<kind>-<taskId>.<ext>} (or {@code ...-2.<ext>} and so on if that is taken),
+     * written under a hidden temporary name that carries the task id too, so that what a task that
+     * died left half-written can be found. Returns its path.
+     */
+    public <T> Path writeForTask(TableName table, String kind, String taskId, ReportRenderer<T> renderer, T source) {
+        Path directory = outputDirectory.resolve("reports").resolve(DAY.format(clock.instant()));
+        String name = (table.schema() + "_" + table.table()).replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + kind + "-"
+                + taskId.replaceAll("[^A-Za-z0-9_.-]", "_") + "." + renderer.fileExtension();
+        Path partial = null;
+        try {
+            partial = OutputFiles.partial(directory, name);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
+                renderer.render(source, out);
+            }
+            return OutputFiles.claimFree(partial, directory.resolve(name));
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (partial != null) {
+                    Files.deleteIfExists(partial);
+                }
+            } catch (IOException ignored) {
+                // the original failure is what matters
+            }
+            if (e instanceof AceException) {
+                throw (AceException) e;
+            }
+            throw new AceException(ErrorCode.IO_ERROR, "could not write the " + renderer.fileExtension()
+                    + " report of " + table + " under " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     private String hex() {
         return String.format("%08x", random.getAsInt());
     }

@@ -220,4 +220,22 @@ class DiffReportsTest {
             }
         }
     }
+
+    @Test
+    void aTasksReportIsNamedForTheTaskAndNeverReplacesAnother(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY)");
+        try (Ace ace = ace(db)) {
+            DiffFile file = DiffFile.open(ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").build()).diffFile());
+            ReportFiles reports = new ReportFiles(dir.resolve("out"), Clock.fixed(Instant.parse("2026-11-24T01:02:03Z"),
+                    ZoneOffset.UTC), new SecureRandom()::nextInt);
+            Path first = reports.writeForTask(file.summary().table(), "diffs", "td_1", new HtmlDiffRenderer(10), file);
+            Path second = reports.writeForTask(file.summary().table(), "diffs", "td_1", new HtmlDiffRenderer(10), file);
+            assertThat(first).isEqualTo(dir.resolve("out/reports/2026-11-24/public_t_diffs-td_1.html"));
+            assertThat(second).isEqualTo(dir.resolve("out/reports/2026-11-24/public_t_diffs-td_1-2.html"));
+            assertThat(first).isNotEmptyFile();
+            try (var listing = Files.list(dir.resolve("out/reports/2026-11-24"))) {
+                assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("."));
+            }
+        }
+    }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Writes a cluster's description in the two formats ACE reads: pgEdge cluster JSON and pg_service.conf. */
 public final class ClusterFiles {
@@ -17,6 +19,19 @@ public final class ClusterFiles {
 
     /** {@code <clusterDirectory>/<clusterName>/<clusterName>.json}, pgEdge "json_version 1.0". */
     public static Path writeClusterJson(Path clusterDirectory, String clusterName, String database, List<PgNode> nodes) {
+        Map<String, PgNode> named = new LinkedHashMap<>();
+        nodes.forEach(node -> named.put(node.name(), node));
+        return writeClusterJson(clusterDirectory, clusterName, database, named);
+    }
+
+    /**
+     * As {@link #writeClusterJson(Path, String, String, List)}, with the nodes under names of the
+     * test's choosing (the keys, in order): a cluster whose nodes are called {@code primary} and
+     * {@code node1}, as in the API text's examples.
+     */
+    public static Path writeClusterJson(Path clusterDirectory, String clusterName, String database,
+                                        Map<String, PgNode> nodesByName) {
+        List<PgNode> nodes = List.copyOf(nodesByName.values());
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("json_version", "1.0");
@@ -33,10 +48,11 @@ public final class ClusterFiles {
         db.put("db_user", nodes.get(0).superuser());
         db.put("db_password", nodes.get(0).password().orElse(""));
         ArrayNode groups = root.putArray("node_groups");
-        for (PgNode node : nodes) {
+        for (Map.Entry<String, PgNode> entry : nodesByName.entrySet()) {
+            PgNode node = entry.getValue();
             ObjectNode group = groups.addObject();
             group.put("ssh", "");
-            group.put("name", node.name());
+            group.put("name", entry.getKey());
             group.put("is_active", "on");
             group.put("public_ip", node.host());
             group.put("private_ip", node.host());

@@ -68,9 +68,18 @@ public final class SpockStandIn {
      * where each node subscribes to every other.
      */
     public static void install(TestDatabase db, String node) {
+        install(db, node, db.nodes().stream().map(PgNode::name).toList());
+    }
+
+    /**
+     * As {@link #install(TestDatabase, String)}, registering {@code nodeNames} in {@code spock.node}
+     * instead of the test nodes' own names: for a cluster file that names its nodes otherwise
+     * ({@code node1}, {@code origin1}).
+     */
+    public static void install(TestDatabase db, String node, List<String> nodeNames) {
         List<String> statements = new ArrayList<>(List.of(DDL));
         statements.add("INSERT INTO spock.node (node_id, node_name) SELECT " + String.format(NODE_ID, "n::text")
-                + ", n FROM unnest(ARRAY[" + db.nodes().stream().map(n -> literal(n.name()))
+                + ", n FROM unnest(ARRAY[" + nodeNames.stream().map(SpockStandIn::literal)
                 .collect(Collectors.joining(", ")) + "]::name[]) AS n");
         db.execute(node, statements.toArray(new String[0]));
     }

@@ -17,6 +17,8 @@ import java.util.Base64;
 import java.util.Date;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -40,6 +42,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * TestCertificates.Authority ca = TestCertificates.authority("ACE test CA");
  * node.enableCertificateAuthentication(ca.issueServer(), ca);
  * TestCertificates.Issued alice = ca.issueClient("alice");
+ * TestCertificates.Issued old = ca.issueExpiredClient("alice");    // and issueNotYetValidClient, issueClientWithoutCommonName
  * alice.writeCertificate(dir.resolve("alice.crt"));
  * alice.writePrivateKey(dir.resolve("alice.key"));   // PKCS#8 PEM, mode 0600
  * }</pre>
@@ -144,14 +147,46 @@ public final class TestCertificates {
             return new Issued(certificate, keys);
         }
 
-        /** A client certificate whose CN is {@code user}, as PostgreSQL's {@code cert} authentication expects. */
+        /**
+         * A client certificate whose CN is {@code user}, as PostgreSQL's {@code cert} authentication
+         * expects; any text is taken as it is (quotes, commas, any case), valid from an hour ago for 30 days.
+         */
         public Issued issueClient(String user) {
+            Instant now = Instant.now();
+            return issueClient(commonName(user), now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+        }
+
+        /** A client certificate for {@code user} that expired yesterday (valid for the 30 days before). */
+        public Issued issueExpiredClient(String user) {
+            Instant now = Instant.now();
+            return issueClient(commonName(user), now.minus(Duration.ofDays(31)), now.minus(Duration.ofDays(1)));
+        }
+
+        /** A client certificate for {@code user} that becomes valid tomorrow. */
+        public Issued issueNotYetValidClient(String user) {
+            Instant now = Instant.now();
+            return issueClient(commonName(user), now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(31)));
+        }
+
+        /** A client certificate whose subject has no CN ({@code O=ACE tests, OU=no common name}). */
+        public Issued issueClientWithoutCommonName() {
+            Instant now = Instant.now();
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "ACE tests")
+                    .addRDN(BCStyle.OU, "no common name").build();
+            return issueClient(subject, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+        }
+
+        private Issued issueClient(X500Name subject, Instant notBefore, Instant notAfter) {
             KeyPair keys = newKeyPair();
-            X509Certificate certificate = sign(new X500Name("CN=" + user), keys,
-                    new X500Name(self.certificate.getSubjectX500Principal().getName()), self.keys, builder ->
-                            builder.addExtension(Extension.extendedKeyUsage, false,
-                                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+            X509Certificate certificate = sign(subject, keys,
+                    new X500Name(self.certificate.getSubjectX500Principal().getName()), self.keys, notBefore, notAfter,
+                    builder -> builder.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
             return new Issued(certificate, keys);
+        }
+
+        private static X500Name commonName(String user) {
+            return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, user).build();
         }
     }
 
@@ -162,10 +197,15 @@ public final class TestCertificates {
     private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
                                         Extensions extensions) {
         Instant now = Instant.now();
+        return sign(subject, subjectKeys, issuer, issuerKeys, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)), extensions);
+    }
+
+    private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
+                                        Instant notBefore, Instant notAfter, Extensions extensions) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))),
+                    new BigInteger(64, RANDOM).abs().add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
                     subject, subjectKeys.getPublic());
             extensions.add(builder);
             return new JcaX509CertificateConverter().getCertificate(

@@ -2,6 +2,7 @@ package dev.ace.core.option;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ace.core.spock.RemoteOrigin;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
@@ -133,6 +134,10 @@ abstract class Kind<T> {
 
     static Kind<Map<String, Object>> object() {
         return new ObjectKind();
+    }
+
+    static Kind<RemoteOrigin> remoteOrigin(int maxName) {
+        return new RemoteOriginKind(maxName);
     }
 
     // ------------------------------------------------------------------ text
@@ -562,6 +567,65 @@ abstract class Kind<T> {
         @Override
         List<String> normalize(List<String> value) {
             return value == null ? null : List.copyOf(value);
+        }
+    }
+
+    /**
+     * A Spock origin: a whole number (JSON number or digits) is its {@code node_id}, any other
+     * text its node name.
+     */
+    private static final class RemoteOriginKind extends Kind<RemoteOrigin> {
+        private static final Pattern DIGITS = Pattern.compile("\\d{1,100}");
+        private final int maxName;
+
+        RemoteOriginKind(int maxName) {
+            super(OptionType.TEXT, RemoteOrigin.class, "the origin node's spock.node.node_id (0 to "
+                    + RemoteOrigin.MAX_NODE_ID + ") or its node name");
+            this.maxName = maxName;
+        }
+
+        @Override
+        RemoteOrigin fromJson(Option<RemoteOrigin> option, Object raw) throws Refused {
+            BigInteger id = null;
+            if (raw instanceof Integer || raw instanceof Long || raw instanceof BigInteger) {
+                id = new BigInteger(raw.toString());
+            } else if (raw instanceof BigDecimal decimal && decimal.stripTrailingZeros().scale() <= 0
+                    && decimal.precision() - decimal.scale() <= 100) {
+                id = decimal.toBigIntegerExact();
+            } else if (raw instanceof String text && DIGITS.matcher(text.trim()).matches()) {
+                id = new BigInteger(text.trim());
+            } else if (raw instanceof String text) {
+                if (text.isBlank()) {
+                    return null;
+                }
+                List<String> problems = textProblems(option.name(), text, maxName, false);
+                if (!problems.isEmpty()) {
+                    throw new Refused(problems.get(0));
+                }
+                return RemoteOrigin.named(text.trim());
+            }
+            if (id == null) {
+                throw option.refuse(raw);
+            }
+            if (id.signum() < 0 || id.compareTo(BigInteger.valueOf(RemoteOrigin.MAX_NODE_ID)) > 0) {
+                throw new Refused(option.name() + " must be " + expecting() + ", was " + id);
+            }
+            return RemoteOrigin.id(id.longValueExact());
+        }
+
+        @Override
+        List<String> problems(Option<RemoteOrigin> option, RemoteOrigin value) {
+            return value.byName() ? textProblems(option.name(), value.nodeName(), maxName, false) : List.of();
+        }
+
+        @Override
+        Object toJson(RemoteOrigin value) {
+            return value.byName() ? value.nodeName() : value.nodeId();
+        }
+
+        @Override
+        String show(RemoteOrigin value) {
+            return value.byName() ? Show.quote(value.nodeName()) : String.valueOf(value.nodeId());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ace.core.option;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** What a set of options is for: one of ACE's operations, or ACE's own configuration. Immutable and thread-safe. */
 public enum Operation {
@@ -10,7 +11,13 @@ public enum Operation {
     SPOCK_EXCEPTION_UPDATE("update-spock-exception"),
     SPOCK_EXCEPTION_LIST("list-spock-exceptions"),
     /** The settings of {@code ace.yaml} ({@code dev.ace.core.AceConfig}). */
-    CONFIG("ace.yaml");
+    CONFIG("ace.yaml"),
+    /**
+     * The settings of the HTTPS API ({@code ace-http}): the {@code http} section of
+     * {@code ace.yaml}. Those it shares with {@link #CONFIG} ({@code output_dir}, ...) override
+     * the top level's for the server.
+     */
+    HTTP_SERVER("http");
 
     private final String apiName;
 
@@ -25,12 +32,29 @@ public enum Operation {
 
     /** What an error says has the problems: {@code the table-diff request}, {@code the configuration}. */
     public String subject() {
-        return this == CONFIG ? "the configuration" : "the " + apiName + " request";
+        return switch (this) {
+            case CONFIG -> "the configuration";
+            case HTTP_SERVER -> "the http settings";
+            default -> "the " + apiName + " request";
+        };
     }
 
     /** What one option is called for this operation: {@code setting} in the configuration, {@code option} elsewhere. */
     public String noun() {
-        return this == CONFIG ? "setting" : "option";
+        return isSettings() ? "setting" : "option";
+    }
+
+    /** Whether the values are settings of {@code ace.yaml} ({@link #CONFIG}, {@link #HTTP_SERVER}), not a request's options. */
+    public boolean isSettings() {
+        return this == CONFIG || this == HTTP_SERVER;
+    }
+
+    /**
+     * The section of {@code ace.yaml} that holds the settings: {@code http} for
+     * {@link #HTTP_SERVER}; empty for the top level's ({@link #CONFIG}) and for requests.
+     */
+    public Optional<String> section() {
+        return this == HTTP_SERVER ? Optional.of(apiName) : Optional.empty();
     }
 
     @Override

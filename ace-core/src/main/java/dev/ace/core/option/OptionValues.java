@@ -161,7 +161,7 @@ public final class OptionValues {
     }
 
     static RuntimeException invalid(Operation operation, String subject, List<String> problems) {
-        return operation == Operation.CONFIG ? new InvalidConfigurationException(subject, problems)
+        return operation.isSettings() ? new InvalidConfigurationException(subject, problems)
                 : new InvalidRequestException(subject, problems);
     }
 

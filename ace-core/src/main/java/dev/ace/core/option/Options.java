@@ -7,6 +7,7 @@ import dev.ace.core.diff.TableFilter;
 import dev.ace.core.error.InvalidConfigurationException;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.spock.ExceptionStatus;
+import dev.ace.core.spock.RemoteOrigin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static dev.ace.core.option.Operation.CONFIG;
+import static dev.ace.core.option.Operation.HTTP_SERVER;
 import static dev.ace.core.option.Operation.SPOCK_EXCEPTION_LIST;
 import static dev.ace.core.option.Operation.SPOCK_EXCEPTION_UPDATE;
 import static dev.ace.core.option.Operation.TABLE_DIFF;
@@ -163,11 +165,11 @@ public final class Options {
 
     // ------------------------------------------------------------------ Spock exceptions
 
-    public static final Option<Long> REMOTE_ORIGIN = Option.define("exception_details.remote_origin",
-                    Kind.longInteger())
-            .help("the exception's origin node, as the OID Spock records")
-            .requiredIn(SPOCK_EXCEPTION_UPDATE).textNumbers().expecting("the numeric OID of the origin node")
-            .range(0, 4_294_967_295L, "the numeric OID of the origin node").build();
+    public static final Option<RemoteOrigin> REMOTE_ORIGIN = Option.define("exception_details.remote_origin",
+                    Kind.remoteOrigin(MAX_NAME))
+            .help("the exception's origin node: its spock.node.node_id, which Spock records in exception_log, or its "
+                    + "node name, resolved on the node")
+            .requiredIn(SPOCK_EXCEPTION_UPDATE).build();
 
     public static final Option<Instant> REMOTE_COMMIT_TS = Option.define("exception_details.remote_commit_ts",
                     Kind.timestamp())
@@ -222,7 +224,7 @@ public final class Options {
 
     public static final Option<Path> OUTPUT_DIR = Option.define("output_dir", Kind.path())
             .help("where diff files and reports are written (diffs/<YYYY-MM-DD>/...)")
-            .in(CONFIG).defaultValue(Path.of(".")).build();
+            .in(CONFIG, HTTP_SERVER).defaultValue(Path.of(".")).build();
 
     public static final Option<Boolean> USE_CERT_AUTH = Option.define("use_cert_auth", Kind.bool())
             .help("log in to the nodes with ACE's client certificate").in(CONFIG).defaultValue(false).build();
@@ -238,7 +240,8 @@ public final class Options {
             .help("password of an encrypted PKCS#8 key; never logged or shown").in(CONFIG).secret().build();
 
     public static final Option<Path> CA_CERT_FILE = Option.define("ca_cert_file", Kind.path())
-            .help("the CA that issued the nodes' server certificates (PEM)").in(CONFIG).build();
+            .help("the CA (PEM) that issued the certificates: the nodes' server certificates and the HTTPS API's "
+                    + "client certificates").in(CONFIG, HTTP_SERVER).build();
 
     public static final Option<Duration> CONNECT_TIMEOUT = Option.define("connect_timeout", Kind.duration())
             .help("longest wait for a connection to a node").in(CONFIG).defaultValue(Duration.ofSeconds(10))
@@ -258,17 +261,18 @@ public final class Options {
             .help("what ACE's sessions show in pg_stat_activity").in(CONFIG).defaultValue("ace").build();
 
     public static final Option<Path> TASK_STORE = Option.define("task_store", Kind.path())
-            .help("the SQLite file tasks are kept in; created with mode 0600").in(CONFIG)
+            .help("the SQLite file tasks are kept in; created with mode 0600").in(CONFIG, HTTP_SERVER)
             .shownDefault("<output_dir>/tasks.db").build();
 
     /** At most max_connections_per_node: a rule across the two, below. */
     public static final Option<Integer> MAX_RUNNING_TASKS = Option.define("max_running_tasks", Kind.integer())
             .help("tasks running at once; by default as many as the node pools can serve: max_connections_per_node / "
-                    + "min(max_connections_per_node, cores), at least 1").in(CONFIG)
+                    + "min(max_connections_per_node, cores), at least 1").in(CONFIG, HTTP_SERVER)
             .shownDefault("from the pool size").allowedText("between 1 and max_connections_per_node").build();
 
     public static final Option<Integer> MAX_QUEUED_TASKS = Option.define("max_queued_tasks", Kind.integer())
-            .help("tasks that may wait for a slot; beyond, submissions are refused (TOO_MANY_TASKS)").in(CONFIG)
+            .help("tasks that may wait for a slot; beyond, submissions are refused (TOO_MANY_TASKS)")
+            .in(CONFIG, HTTP_SERVER)
             .defaultValue(100).range(0, 10_000L, "between 0 and 10000").build();
 
     public static final Option<Duration> TASK_RETENTION = Option.define("task_retention", Kind.duration())
@@ -280,6 +284,38 @@ public final class Options {
             .help("whether purging a task also deletes the files it wrote, its diff file or report").in(CONFIG)
             .defaultValue(false).build();
 
+    // ------------------------------------------------------------------ the HTTPS API: ace.yaml's http section
+
+    public static final Option<String> LISTEN_ADDRESS = Option.define("listen_address", Kind.text(255, false))
+            .help("the address the HTTPS API listens on; one that is not loopback also needs allow_remote_clients")
+            .in(HTTP_SERVER).defaultValue("127.0.0.1").build();
+
+    public static final Option<Integer> PORT = Option.define("port", Kind.integer())
+            .help("the TCP port of the HTTPS API; 0 picks a free one").in(HTTP_SERVER).defaultValue(5000)
+            .range(0, 65_535L, "between 0 and 65535").build();
+
+    public static final Option<Boolean> ALLOW_REMOTE_CLIENTS = Option.define("allow_remote_clients", Kind.bool())
+            .help("let listen_address be an address other than loopback; the API is meant to be reached through "
+                    + "an SSH tunnel").in(HTTP_SERVER).defaultValue(false).build();
+
+    public static final Option<Path> SERVER_CERT_FILE = Option.define("server_cert_file", Kind.path())
+            .help("the HTTPS API's certificate (PEM; its chain may follow)").in(HTTP_SERVER)
+            .shownDefault("ace_user_cert_file").build();
+
+    public static final Option<Path> SERVER_KEY_FILE = Option.define("server_key_file", Kind.path())
+            .help("its private key: PEM, PKCS#8 (BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY)").in(HTTP_SERVER)
+            .shownDefault("ace_user_key_file").build();
+
+    public static final Option<String> SERVER_KEY_PASSWORD = Option.define("server_key_password",
+                    Kind.text(MAX_NAME, false))
+            .help("password of an encrypted server key; never logged or shown").in(HTTP_SERVER).secret()
+            .shownDefault("ace_user_key_password").build();
+
+    public static final Option<Duration> SHUTDOWN_GRACE = Option.define("shutdown_grace", Kind.duration())
+            .help("how long running tasks may go on once the server is told to stop (SIGINT, SIGTERM); then they are "
+                    + "cancelled and end FAILED (interrupted)").in(HTTP_SERVER).defaultValue(Duration.ofSeconds(30))
+            .check(grace -> !grace.isNegative(), "0s or more").build();
+
     /** The table's order: the order of documentation and of the problems of a request. */
     private static final List<Option<?>> ALL = List.of(CLUSTER_DIR, PG_SERVICE_FILE, OUTPUT_DIR, USE_CERT_AUTH,
             ACE_USER_CERT_FILE, ACE_USER_KEY_FILE, ACE_USER_KEY_PASSWORD, CA_CERT_FILE, CLUSTER_NAME, NODE_NAME,
@@ -288,7 +324,8 @@ public final class Options {
             FIRE_TRIGGERS, ATOMIC, LOCK_TIMEOUT, QUIET, REMOTE_ORIGIN, REMOTE_COMMIT_TS, REMOTE_XID, COMMAND_COUNTER,
             EXCEPTION_STATUS, RESOLUTION_DETAILS, STATUS, LIMIT, OFFSET, MAX_CONNECTIONS_PER_NODE, CONNECT_TIMEOUT,
             STATEMENT_TIMEOUT, APPLICATION_NAME, TASK_STORE, MAX_RUNNING_TASKS, MAX_QUEUED_TASKS, TASK_RETENTION,
-            PURGE_TASK_FILES);
+            PURGE_TASK_FILES, LISTEN_ADDRESS, PORT, ALLOW_REMOTE_CLIENTS, SERVER_CERT_FILE, SERVER_KEY_FILE,
+            SERVER_KEY_PASSWORD, SHUTDOWN_GRACE);
 
     // ------------------------------------------------------------------ rules across options
 
@@ -392,10 +429,13 @@ public final class Options {
     /**
      * Reads the options of an operation from a YAML file of {@code name: value} lines
      * ({@code ace.yaml} for {@link Operation#CONFIG}), as {@link #parse} reads a JSON body; relative
-     * paths are taken relative to the file's directory. Every problem names the file.
+     * paths are taken relative to the file's directory. Every problem names the file. An operation
+     * with a {@linkplain Operation#section() section} ({@link Operation#HTTP_SERVER}) reads only
+     * that section (none: no settings); {@link Operation#CONFIG} reads the top level and leaves the
+     * sections to their operations.
      *
-     * @throws InvalidConfigurationException for {@link Operation#CONFIG} when the file cannot be
-     *         read, is not YAML, or holds problems; {@link InvalidRequestException} for the others
+     * @throws InvalidConfigurationException for the settings ({@link Operation#isSettings()}) when the file cannot
+     *         be read, is not YAML, or holds problems; {@link InvalidRequestException} for the others
      */
     public static OptionValues parseYaml(Operation operation, Path file) {
         return YamlFile.parse(operation, file);

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads a YAML file of options ({@code ace.yaml}) as {@link Options#parse} reads a JSON body,
@@ -22,7 +25,8 @@ final class YamlFile {
     }
 
     static OptionValues parse(Operation operation, Path file) {
-        String subject = (operation == Operation.CONFIG ? "configuration file " : "options file ") + file;
+        String subject = (operation.isSettings() ? "configuration file " : "options file ") + file
+                + operation.section().map(section -> ", section " + section).orElse("");
         String text;
         try {
             text = Files.readString(file);
@@ -40,10 +44,25 @@ final class YamlFile {
         if (!(parsed instanceof Map)) {
             throw OptionValues.invalid(operation, List.of(subject + " must hold settings as 'name: value' lines"));
         }
+        Map<?, ?> settings = (Map<?, ?>) parsed;
+        if (operation.section().isPresent()) {
+            Object section = settings.get(operation.section().get());
+            if (section != null && !(section instanceof Map)) {
+                throw OptionValues.invalid(operation, List.of(subject + " must hold settings as 'name: value' lines, "
+                        + "was " + Show.raw(section)));
+            }
+            settings = section == null ? Map.of() : (Map<?, ?>) section;
+        }
+        Set<String> sections = Arrays.stream(Operation.values()).flatMap(other -> other.section().stream())
+                .collect(Collectors.toSet());
         Path base = file.toAbsolutePath().getParent();
         Map<String, Object> values = new LinkedHashMap<>();
-        ((Map<?, ?>) parsed).forEach((key, value) -> values.put(String.valueOf(key),
-                relativeTo(operation, base, String.valueOf(key), value)));
+        settings.forEach((key, value) -> {
+            if (operation.section().isEmpty() && sections.contains(String.valueOf(key))) {
+                return;   // another operation's section: read by it
+            }
+            values.put(String.valueOf(key), relativeTo(operation, base, String.valueOf(key), value));
+        });
         try {
             return Options.parse(operation, values);
         } catch (AceException e) {

@@ -21,7 +21,8 @@ import java.util.Objects;
  *         .resolutionDetails(Map.of("details", "Issue fixed")).build();
  * }</pre>
  *
- * @param remoteOrigin the OID of the origin node; required
+ * @param remoteOrigin the origin node: its {@code spock.node.node_id}, or its name, resolved on the node when the
+ *        update runs; required
  * @param remoteCommitTs the commit time on the origin, to the microsecond; required
  * @param remoteXid the transaction id on the origin; required
  * @param commandCounter only this failed command; null: the whole exception
@@ -29,7 +30,7 @@ import java.util.Objects;
  * @param resolutionDetails a JSON object (String, Number, Boolean, null, List and Map values), stored as jsonb; null
  *        stores SQL NULL
  */
-public record ExceptionUpdateRequest(String clusterName, String nodeName, String dbname, Long remoteOrigin,
+public record ExceptionUpdateRequest(String clusterName, String nodeName, String dbname, RemoteOrigin remoteOrigin,
                                      Instant remoteCommitTs, Long remoteXid, Integer commandCounter,
                                      ExceptionStatus status, Map<String, Object> resolutionDetails, CallerRole role) {
 
@@ -82,7 +83,7 @@ public record ExceptionUpdateRequest(String clusterName, String nodeName, String
                 resolutionDetails).toMap();
     }
 
-    private static OptionValues values(String clusterName, String nodeName, String dbname, Long remoteOrigin,
+    private static OptionValues values(String clusterName, String nodeName, String dbname, RemoteOrigin remoteOrigin,
                                        Instant remoteCommitTs, Long remoteXid, Integer commandCounter,
                                        ExceptionStatus status, Map<String, Object> resolutionDetails) {
         return OptionValues.builder(Operation.SPOCK_EXCEPTION_UPDATE).set(Options.CLUSTER_NAME, clusterName)
@@ -97,7 +98,7 @@ public record ExceptionUpdateRequest(String clusterName, String nodeName, String
         private final String clusterName;
         private final String nodeName;
         private String dbname;
-        private Long remoteOrigin;
+        private RemoteOrigin remoteOrigin;
         private Instant remoteCommitTs;
         private Long remoteXid;
         private Integer commandCounter;
@@ -115,8 +116,18 @@ public record ExceptionUpdateRequest(String clusterName, String nodeName, String
             return this;
         }
 
-        /** The exception's key, as in {@code exception_details}: origin OID, commit time, transaction id. */
+        /** The exception's key, as in {@code exception_details}: origin node_id, commit time, transaction id. */
         public Builder exception(long origin, Instant commitTs, long xid) {
+            return exception(RemoteOrigin.id(origin), commitTs, xid);
+        }
+
+        /** The exception's key with the origin by node name, resolved on the node when the update runs. */
+        public Builder exception(String originNodeName, Instant commitTs, long xid) {
+            return exception(originNodeName == null ? null : RemoteOrigin.named(originNodeName), commitTs, xid);
+        }
+
+        /** The exception's key: its origin, commit time and transaction id. */
+        public Builder exception(RemoteOrigin origin, Instant commitTs, long xid) {
             this.remoteOrigin = origin;
             this.remoteCommitTs = commitTs;
             this.remoteXid = xid;

@@ -2,6 +2,10 @@ package dev.ace.core.task;
 
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.repair.RepairResult;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,10 +18,22 @@ import java.util.Objects;
  */
 public sealed interface TaskResult permits TaskResult.Diff, TaskResult.Repair {
 
-    /** The result of a table-diff or table-rerun. */
-    record Diff(DiffResult result) implements TaskResult {
+    /**
+     * The result of a table-diff or table-rerun.
+     *
+     * @param result what the diff or rerun found, and its diff file
+     * @param reports the files the task's {@link DiffFollowUp} wrote, by what they are ({@code "html"}, {@code "csv"});
+     *        empty when it had none
+     */
+    record Diff(DiffResult result, Map<String, Path> reports) implements TaskResult {
         public Diff {
             Objects.requireNonNull(result, "result");
+            reports = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(reports, "reports")));
+        }
+
+        /** A result with no reports. */
+        public Diff(DiffResult result) {
+            this(result, Map.of());
         }
     }
 

@@ -41,6 +41,14 @@ public interface TaskService {
      */
     Task submit(TableDiffRequest request);
 
+    /**
+     * As {@link #submit(TableDiffRequest)}, with more work the task does after its diff file is
+     * written: a front-end renders a report of the diff, say. The files {@code followUp} returns
+     * are kept in the task's result ({@link TaskResult.Diff#reports()}); if it throws, the task
+     * fails with its error (the diff file stays).
+     */
+    Task submit(TableDiffRequest request, DiffFollowUp followUp);
+
     /** As {@link #submit(TableDiffRequest)} for a repair ({@link dev.ace.core.repair.RepairService#validate}). */
     Task submit(TableRepairRequest request);
 
@@ -78,4 +86,18 @@ public interface TaskService {
      * @throws dev.ace.core.error.NotFoundException when no task of that id belongs to {@code role}
      */
     Task awaitCompletion(String id, CallerRole role, Duration timeout);
+
+    /**
+     * Winds the service down for a process that is stopping (a server told to stop): from now on
+     * every submission is refused ({@link dev.ace.core.error.TooManyTasksException}, "shutting
+     * down"); queued tasks end {@link TaskState#FAILED} with
+     * {@link dev.ace.core.error.ErrorCode#INTERRUPTED} at once, without running; running tasks may
+     * finish within {@code grace}; those still running then are cancelled, waited for (up to
+     * 30 s) and end {@link TaskState#FAILED} with {@code INTERRUPTED}, keeping what their operation
+     * returned. Returns when no task of this process runs any more. Tasks can still be read until
+     * {@code Ace.close()}; calling it again waits again, without a new grace.
+     *
+     * @param grace how long running tasks may go on before they are cancelled; zero cancels them at once
+     */
+    void shutdown(Duration grace);
 }

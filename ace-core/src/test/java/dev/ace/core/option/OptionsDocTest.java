@@ -42,7 +42,8 @@ class OptionsDocTest {
         StringBuilder text = new StringBuilder();
         for (Operation operation : Operation.values()) {
             text.append('\n').append("### ").append(operation == Operation.CONFIG ? "`ace.yaml`"
-                    : operation.apiName()).append("\n\n");
+                    : operation.section().map(section -> "`ace.yaml`, section `" + section + "` (the HTTPS API)")
+                    .orElse(operation.apiName())).append("\n\n");
             text.append("| ").append(operation.noun()).append(" | command line | type | default | allowed | meaning |\n");
             text.append("|---|---|---|---|---|---|\n");
             for (Option<?> option : Options.forOperation(operation)) {
@@ -58,6 +59,9 @@ class OptionsDocTest {
     private static String defaultOf(Option<?> option, Operation operation) {
         if (option.isRequired(operation)) {
             return "required";
+        }
+        if (operation.section().isPresent() && option.appliesTo(Operation.CONFIG)) {
+            return "the top level's `" + option.name() + "`";
         }
         if (option.defaultText().isEmpty()) {
             return "";

@@ -158,7 +158,8 @@ class OptionsTest {
         cases.put(() -> list("limit", 1001), "limit must be between 1 and 1000, was 1001");
         cases.put(() -> list("offset", -1), "offset must be 0 or more, was -1");
         cases.put(() -> update("remote_origin", 4_294_967_296L),
-                "exception_details.remote_origin must be the numeric OID of the origin node, was 4294967296");
+                "exception_details.remote_origin must be the origin node's spock.node.node_id (0 to 4294967295) or "
+                        + "its node name, was 4294967296");
         cases.put(() -> update("remote_xid", -1), "exception_details.remote_xid must be a transaction id (a whole "
                 + "number of 0 or more), was -1");
         cases.put(() -> update("command_counter", -1),
@@ -226,6 +227,48 @@ class OptionsTest {
                 "max_diff_rows", "-1")))).isEqualTo(expected);
         assertThatThrownBy(() -> AceConfig.load(yaml)).hasMessageStartingWith("configuration file " + yaml
                 + " has 4 problems:");
+    }
+
+    @Test
+    void theHttpSectionOfAceYamlIsReadByItsOwnOperationAndLeftAloneByTheTopLevel() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("ace.yaml"), String.join("\n",
+                "output_dir: out",
+                "max_queued_tasks: 20",
+                "http:",
+                "  listen_address: 127.0.0.1",
+                "  port: 5443",
+                "  server_cert_file: tls/server.crt",
+                "  server_key_password: hunter2",
+                "  shutdown_grace: 2m",
+                "  max_queued_tasks: 5",
+                ""));
+        AceConfig config = AceConfig.load(yaml);
+        assertThat(config.maxQueuedTasks()).isEqualTo(20);
+        assertThat(config.options()).doesNotContainKey("http");
+        OptionValues http = Options.parseYaml(Operation.HTTP_SERVER, yaml);
+        assertThat(http.get(Options.PORT)).contains(5443);
+        assertThat(http.get(Options.SERVER_CERT_FILE)).contains(dir.resolve("tls/server.crt").toAbsolutePath());
+        assertThat(http.get(Options.SHUTDOWN_GRACE)).contains(Duration.ofMinutes(2));
+        assertThat(http.get(Options.MAX_QUEUED_TASKS)).contains(5);
+        assertThat(http.get(Options.OUTPUT_DIR)).isEmpty();
+        assertThat(http.getOrDefault(Options.LISTEN_ADDRESS)).isEqualTo("127.0.0.1");
+        assertThat(http.toString()).doesNotContain("hunter2");
+
+        Path wrong = Files.writeString(dir.resolve("wrong.yaml"), "http:\n  port: 70000\n  prot: 1\n"
+                + "  shutdown_grace: -1s\n");
+        assertThatThrownBy(() -> Options.parseYaml(Operation.HTTP_SERVER, wrong))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("configuration file " + wrong + ", section http has 3 problems:")
+                .satisfies(e -> assertThat(((AceException) e).problems()).containsExactlyInAnyOrder(
+                        "unknown setting \"prot\"; the settings of http are: output_dir, ca_cert_file, task_store, "
+                                + "max_running_tasks, max_queued_tasks, listen_address, port, allow_remote_clients, "
+                                + "server_cert_file, server_key_file, server_key_password, shutdown_grace",
+                        "port must be between 0 and 65535, was 70000",
+                        "shutdown_grace must be a duration with a unit, such as 500ms, 10s, 2m or 1h, was \"-1s\""));
+        // a file without the section has no http settings; the top level still refuses what it does not know
+        assertThat(Options.parseYaml(Operation.HTTP_SERVER, Files.writeString(dir.resolve("bare.yaml"), "port: 1\n"))
+                .options()).isEmpty();
+        assertThatThrownBy(() -> AceConfig.load(dir.resolve("bare.yaml"))).hasMessageContaining("unknown setting \"port\"");
     }
 
     @Test
@@ -314,7 +357,8 @@ class OptionsTest {
         assertThat(config.userKeyPassword()).contains("hunter2");
         assertThat(config.options()).isEqualTo(Map.of("block_rows", 5000));
         assertThat(Options.ACE_USER_KEY_PASSWORD.isSecret()).isTrue();
-        assertThat(Options.all()).filteredOn(Option::isSecret).containsExactly(Options.ACE_USER_KEY_PASSWORD);
+        assertThat(Options.all()).filteredOn(Option::isSecret).containsExactly(Options.ACE_USER_KEY_PASSWORD,
+                Options.SERVER_KEY_PASSWORD);
     }
 
     @Test

@@ -223,6 +223,35 @@ class ExceptionServiceTest {
     }
 
     @Test
+    void anOriginGivenByNodeNameIsResolvedInSpockNodeAndAnUnknownNameListsTheNamesThatWould(TestDatabase db) {
+        seed(db);
+        try (Ace ace = ace(db)) {
+            // as the API text's example sends it: "remote_origin": "origin1", a node name
+            ExceptionUpdateResult result = ace.exceptions().update(ExceptionUpdateRequest.builder(Options.parse(
+                    Operation.SPOCK_EXCEPTION_UPDATE, Map.of("cluster_name", "acetest", "node_name", "n1",
+                            "exception_details", Map.of("remote_origin", "n2", "remote_commit_ts",
+                                    "2024-03-16T08:00:00Z", "remote_xid", "1002", "status", "RESOLVED")))).build());
+            assertThat(result.detailRows()).isEqualTo(1);
+            assertThat(db.queryValue("n1", "SELECT remote_origin::text || ' ' || status FROM "
+                    + "spock.exception_status_detail WHERE remote_xid = 1002")).isEqualTo(N2 + " RESOLVED");
+
+            String before = statuses(db);
+            assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.builder("acetest", "n1")
+                    .exception("origin1", Instant.parse("2024-03-16T08:00:00Z"), 1002).status(ExceptionStatus.PENDING)
+                    .build())).isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("exception_details.remote_origin 'origin1' names no node in spock.node on node n1 "
+                            + "(127.0.0.1:" + db.node("n1").port() + ", database " + db.name() + "); the node names "
+                            + "there are: n1, n2");
+            assertThat(statuses(db)).isEqualTo(before);
+            // digits are a node_id, never a name
+            assertThat(ExceptionUpdateRequest.builder(Options.parse(Operation.SPOCK_EXCEPTION_UPDATE, Map.of(
+                    "cluster_name", "acetest", "node_name", "n1", "exception_details", Map.of("remote_origin", "26863",
+                            "remote_commit_ts", "2024-03-16T08:00:00Z", "remote_xid", 1002, "status", "RESOLVED"))))
+                    .build().remoteOrigin()).isEqualTo(RemoteOrigin.id(N2));
+        }
+    }
+
+    @Test
     void withCommandCounterOnlyThatDetailRowChanges(TestDatabase db) {
         seed(db);
         try (Ace ace = ace(db)) {
@@ -283,14 +312,15 @@ class ExceptionServiceTest {
     void everyInvalidFieldIsListedInOneError(TestDatabase db) throws Exception {
         try (Ace ace = ace(db)) {
             Map<String, Object> body = Map.of("cluster_name", "acetest", "node_name", "", "exception_details", Map.of(
-                    "remote_origin", "origin1", "remote_commit_ts", "yesterday", "remote_xid", "12a",
+                    "remote_origin", -5, "remote_commit_ts", "yesterday", "remote_xid", "12a",
                     "command_counter", "-1", "status", "DONE", "resolution_details", List.of("not", "an object")));
             assertThatThrownBy(() -> ace.exceptions().update(ExceptionUpdateRequest.from(
                     Options.parse(Operation.SPOCK_EXCEPTION_UPDATE, body))))
                     .isInstanceOf(InvalidRequestException.class)
                     .satisfies(e -> assertThat(((AceException) e).problems()).containsExactly(
                             "node_name is required",
-                            "exception_details.remote_origin must be the numeric OID of the origin node, was \"origin1\"",
+                            "exception_details.remote_origin must be the origin node's spock.node.node_id (0 to "
+                                    + "4294967295) or its node name, was -5",
                             "exception_details.remote_commit_ts must be a timestamp with a time zone such as "
                                     + "2024-03-15T12:34:56Z or 2024-03-15 12:34:56.123456+00, was \"yesterday\"",
                             "exception_details.remote_xid must be a transaction id (a whole number of 0 or more), "

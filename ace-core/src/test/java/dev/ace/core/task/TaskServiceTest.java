@@ -214,6 +214,63 @@ class TaskServiceTest {
         }
     }
 
+    @Test
+    void aRepairThatFailsOnSomeNodeIsFailedAndKeepsEveryNodesOutcome(TestDatabase db) {
+        diverge(db);
+        // n2 refuses the repair's updates; its transaction rolls back as a whole
+        db.execute("n2", "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "RAISE EXCEPTION 'no updates today'; END $$",
+                "CREATE TRIGGER refuse BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION refuse()",
+                "ALTER TABLE t ENABLE ALWAYS TRIGGER refuse");
+        try (Ace ace = ace(db, settings -> settings)) {
+            DiffResult before = ace.diff().diff(diff().build());
+            Task repair = ace.tasks().submit(TableRepairRequest.builder("acetest", "public.t")
+                    .diffFile(before.diffFile()).sourceOfTruth("n1").build());
+            Task failed = finished(ace, repair.id(), SERVICE);
+            assertThat(failed.state()).as(failed.toString()).isEqualTo(TaskState.FAILED);
+            NodeRepairResult n2 = failed.repairResult().orElseThrow().node("n2");
+            assertThat(n2.status()).isEqualTo(NodeRepairResult.Status.FAILED);
+            assertThat(failed.errorCode()).isEqualTo(n2.errorCode()).isNotNull();
+            assertThat(failed.errorMessage()).isEqualTo("table-repair of public.t failed on n2 (n2: " + n2.error()
+                    + "); committed on no node");
+            assertThat(n2.error()).contains("no updates today");
+        }
+        assertThat(db.queryValue("n2", "SELECT count(*) FROM t")).isEqualTo("2001");
+    }
+
+    @Test
+    void aDiffTaskRunsItsFollowUpAndKeepsTheFilesItWrote(TestDatabase db) throws Exception {
+        diverge(db);
+        Path report = dir.resolve("out").resolve("report.txt");
+        Task done;
+        try (Ace ace = ace(db, settings -> settings)) {
+            Task submitted = ace.tasks().submit(diff().build(), result -> {
+                try {
+                    Files.writeString(report, result.taskId() + " " + result.totalDiffs());
+                } catch (java.io.IOException e) {
+                    throw new AceException(ErrorCode.IO_ERROR, e.getMessage(), e);
+                }
+                return Map.of("txt", report);
+            });
+            done = finished(ace, submitted.id(), SERVICE);
+            assertThat(done.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(done.result()).isEqualTo(new TaskResult.Diff(done.diffResult().orElseThrow(),
+                    Map.of("txt", report)));
+            assertThat(Files.readString(report)).isEqualTo(submitted.id() + " 4");
+
+            Task broken = ace.tasks().submit(diff().build(), result -> {
+                throw new AceException(ErrorCode.IO_ERROR, "the disk is full");
+            });
+            Task failed = finished(ace, broken.id(), SERVICE);
+            assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+            assertThat(failed.errorCode()).isEqualTo(ErrorCode.IO_ERROR);
+            assertThat(failed.errorMessage()).isEqualTo("the disk is full");
+        }
+        try (Ace ace = ace(db, settings -> settings)) {
+            assertThat(ace.tasks().get(done.id(), SERVICE)).isEqualTo(done);
+        }
+    }
+
     /** The SQLite store, counting the progress writes. */
     private static final class CountingStore implements TaskStore {
         private final TaskStore store;
@@ -525,6 +582,66 @@ class TaskServiceTest {
             assertThat(wasQueued.startedAt()).isNull();
         }
         assertThat(diffFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void shutdownLetsARunningTaskFinishWithinTheGrace(TestDatabase db) throws Exception {
+        diverge(db);
+        try (Ace ace = ace(db, settings -> settings.maxRunningTasks(1))) {
+            Task running;
+            Task queued;
+            Connection lock = lockTable(db);
+            try {
+                running = ace.tasks().submit(diff().build());
+                awaitBlocked(db, ace, running.id(), SERVICE);
+                queued = ace.tasks().submit(diff().build());
+            } finally {
+                Thread release = new Thread(() -> {
+                    try {
+                        Thread.sleep(500);
+                        lock.rollback();
+                        lock.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                release.start();
+                ace.tasks().shutdown(WAIT);
+                release.join();
+            }
+            assertThat(ace.tasks().get(running.id(), SERVICE).state()).isEqualTo(TaskState.COMPLETED);
+            Task wasQueued = ace.tasks().get(queued.id(), SERVICE);
+            assertThat(wasQueued.state()).isEqualTo(TaskState.FAILED);
+            assertThat(wasQueued.errorCode()).isEqualTo(ErrorCode.INTERRUPTED);
+            assertThat(wasQueued.startedAt()).isNull();
+            assertThatThrownBy(() -> ace.tasks().submit(diff().build())).isInstanceOf(TooManyTasksException.class)
+                    .hasMessage("the task service is shutting down (ACE is stopping); submit the table-diff again "
+                            + "once ACE runs again");
+        }
+    }
+
+    @Test
+    void shutdownCancelsWhatStillRunsAfterTheGraceAndRecordsItInterrupted(TestDatabase db) throws Exception {
+        diverge(db);
+        try (Ace ace = ace(db, settings -> settings)) {
+            try (Connection lock = lockTable(db)) {
+                Task running = ace.tasks().submit(diff().build());
+                awaitBlocked(db, ace, running.id(), SERVICE);
+                long start = System.nanoTime();
+                ace.tasks().shutdown(Duration.ofMillis(700));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), STOP);
+                Task stopped = ace.tasks().get(running.id(), SERVICE);
+                assertThat(stopped.state()).isEqualTo(TaskState.FAILED);
+                assertThat(stopped.errorCode()).isEqualTo(ErrorCode.INTERRUPTED);
+                assertThat(stopped.errorMessage()).startsWith("interrupted: ACE was closed while the task was running "
+                        + "(table-diff of public.t was cancelled after 0 of ");
+                lock.rollback();
+            }
+            assertThat(diffFiles(dir)).isEmpty();
+            try (var files = Files.walk(dir.resolve("out").resolve("diffs"))) {
+                assertThat(files.filter(Files::isRegularFile).toList()).as("spool and partial files").isEmpty();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ retention

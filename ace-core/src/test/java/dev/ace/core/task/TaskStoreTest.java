@@ -115,6 +115,17 @@ class TaskStoreTest {
                     submitted, submitted.plusSeconds(2), null, null, null, null));
             // the process "dies": the store is closed without finishing them
         }
+        // ... leaving half-written files; complete files and other tasks' files stay
+        Path diffs = dir.resolve("out").resolve("diffs").resolve("2026-01-01");
+        Path reports = dir.resolve("out").resolve("reports").resolve("2026-01-01");
+        List<Path> leftovers = List.of(diffs.resolve(".ace-spool-tr_running-123.tmp"),
+                diffs.resolve(".public_t_diffs-td_queued.json-456.partial"),
+                reports.resolve(".public_t_repair-tr_running.json-789.partial"));
+        List<Path> kept = List.of(diffs.resolve("public_t_diffs-td_done.json"),
+                diffs.resolve(".ace-spool-td_other-1.tmp"), reports.resolve("public_t_repair-tr_running.json"));
+        for (Path leftover : concat(leftovers, kept)) {
+            write(leftover);
+        }
         AceConfig config = AceConfig.builder().outputDirectory(dir.resolve("out")).clusterDirectory(dir).build();
         try (Ace ace = Ace.create(config)) {
             Task queued = ace.tasks().get("td_queued", ALICE);
@@ -137,6 +148,23 @@ class TaskStoreTest {
             assertThat(ace.tasks().get("td_done", ALICE).state()).isEqualTo(TaskState.COMPLETED);
             assertThat(ace.tasks().list(TaskQuery.builder(ALICE).states(TaskState.QUEUED, TaskState.RUNNING).build())
                     .tasks()).isEmpty();
+        }
+        assertThat(leftovers).noneMatch(Files::exists);
+        assertThat(kept).allMatch(Files::exists);
+    }
+
+    private static List<Path> concat(List<Path> first, List<Path> second) {
+        List<Path> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static void write(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "{}");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

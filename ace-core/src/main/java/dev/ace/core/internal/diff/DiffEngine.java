@@ -158,7 +158,7 @@ public final class DiffEngine implements DiffService {
             int workers = Math.min(config.maxConnectionsPerNode(),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * options.maxCpuRatio())));
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
-            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target)) {
+            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 checkFilter();
                 List<KeyRange> ranges = plan();
                 rangesPlanned = ranges.size();

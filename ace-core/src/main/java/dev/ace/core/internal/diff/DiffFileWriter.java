@@ -43,13 +43,18 @@ public final class DiffFileWriter implements AutoCloseable {
     /** pair -> node -> range -> block; blocks of a range and node are one contiguous run. */
     private final Map<String, Map<String, TreeMap<Integer, long[]>>> index = new ConcurrentHashMap<>();
 
-    /** A writer of the diff file {@code target} ({@link DiffOutput#diffFile}) of a table with these columns. */
-    public DiffFileWriter(List<Column> columns, Path target) throws IOException {
+    /**
+     * A writer of the diff file {@code target} ({@link DiffOutput#diffFile}) of a table with these columns.
+     *
+     * @param taskId the id of the task writing; the spool's name carries it, so that what a task that died left
+     *        behind can be found and deleted
+     */
+    public DiffFileWriter(List<Column> columns, Path target, String taskId) throws IOException {
         this.columns = List.copyOf(columns);
         this.target = target;
         Path directory = target.getParent();
         Files.createDirectories(directory);
-        this.spool = Files.createTempFile(directory, ".ace-spool-", ".tmp");
+        this.spool = Files.createTempFile(directory, ".ace-spool-" + taskId + "-", ".tmp");
         this.channel = FileChannel.open(spool, StandardOpenOption.WRITE, StandardOpenOption.READ);
     }
 

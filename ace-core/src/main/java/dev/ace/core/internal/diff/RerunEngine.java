@@ -169,7 +169,7 @@ public final class RerunEngine implements RerunService {
 
         DiffResult execute() {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
-            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target)) {
+            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 List<List<String>> keys = sortKeys(distinctKeys());
                 chunks = (keys.size() + chunkSize - 1) / chunkSize;
                 if (behavior == RerunBehavior.HOSTDB) {

@@ -7,6 +7,7 @@ import dev.ace.core.catalog.TableName;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.PermissionDeniedException;
 import dev.ace.core.error.SpockNotInstalledException;
@@ -22,6 +23,7 @@ import dev.ace.core.spock.ExceptionService;
 import dev.ace.core.spock.ExceptionStatus;
 import dev.ace.core.spock.ExceptionUpdateRequest;
 import dev.ace.core.spock.ExceptionUpdateResult;
+import dev.ace.core.spock.RemoteOrigin;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -91,12 +93,12 @@ public final class SpockExceptions implements ExceptionService {
     @Override
     public ExceptionUpdateResult update(ExceptionUpdateRequest request) {
         Objects.requireNonNull(request, "request");
-        Update update = bound(request);
         NodeDefinition node = clusters.resolve(request.clusterName(), request.dbname()).node(request.nodeName());
         String what = "updating a Spock exception";
         try (NodeSession session = pools.open(node, request.role(), what)) {
             Connection connection = session.connection();
             Tables tables = requireSpock(connection, node);
+            Update update = bound(request, originId(connection, request.remoteOrigin(), node));
             connection.setAutoCommit(false);
             if (!tables.status() || !tables.detail()) {
                 if (!logged(connection, update)) {
@@ -269,8 +271,46 @@ public final class SpockExceptions implements ExceptionService {
         }
     }
 
+    /**
+     * The origin's {@code node_id}: as given, or looked up by name in the node's {@code spock.node}
+     * (as the request's role). A name that is not there is an invalid request naming the names
+     * that are.
+     */
+    private static long originId(Connection connection, RemoteOrigin origin, NodeDefinition node) throws SQLException {
+        if (!origin.byName()) {
+            return origin.nodeId();
+        }
+        List<String> names = new ArrayList<>();
+        try {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT node_id FROM spock.node WHERE node_name = ?")) {
+                statement.setString(1, origin.nodeName());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next()) {
+                        return rows.getLong(1);
+                    }
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT node_name FROM spock.node ORDER BY node_name");
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        throw new InvalidRequestException("exception_details.remote_origin '" + origin.nodeName() + "' names no node "
+                + "in spock.node on node " + node.describe() + (names.isEmpty()
+                ? ", which lists none; give the origin's node_id instead"
+                : "; the node names there are: " + String.join(", ", names)));
+    }
+
     /** The request's values as the statements bind them; the request checked them when it was built. */
-    private static Update bound(ExceptionUpdateRequest request) {
+    private static Update bound(ExceptionUpdateRequest request, long origin) {
         String details;
         try {
             details = request.resolutionDetails() == null ? null : JSON.writeValueAsString(request.resolutionDetails());
@@ -279,7 +319,7 @@ public final class SpockExceptions implements ExceptionService {
             throw new AceException(ErrorCode.INTERNAL, "exception_details.resolution_details could not be written as "
                     + "JSON: " + e.getOriginalMessage(), e);
         }
-        return new Update(request.remoteOrigin(), request.remoteCommitTs().atOffset(ZoneOffset.UTC),
+        return new Update(origin, request.remoteCommitTs().atOffset(ZoneOffset.UTC),
                 request.remoteXid(), request.commandCounter(), request.status(), details);
     }
 

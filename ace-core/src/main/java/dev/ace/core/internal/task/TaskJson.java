@@ -89,7 +89,10 @@ final class TaskJson {
             return null;
         }
         if (result instanceof TaskResult.Diff diff) {
-            return write(diff(diff.result()));
+            ObjectNode json = diff(diff.result());
+            ObjectNode reports = json.putObject("reports");
+            diff.reports().forEach((kind, file) -> reports.put(kind, file.toString()));
+            return write(json);
         }
         return write(repair(((TaskResult.Repair) result).result()));
     }
@@ -99,7 +102,13 @@ final class TaskJson {
             return null;
         }
         JsonNode json = read(text);
-        return json.has("mode") ? new TaskResult.Repair(repair(json)) : new TaskResult.Diff(diff(json));
+        if (json.has("mode")) {
+            return new TaskResult.Repair(repair(json));
+        }
+        Map<String, Path> reports = new LinkedHashMap<>();
+        json.path("reports").properties().forEach(entry -> reports.put(entry.getKey(),
+                Path.of(entry.getValue().asText())));
+        return new TaskResult.Diff(diff(json), reports);
     }
 
     private static ObjectNode diff(DiffResult result) {

@@ -4,6 +4,7 @@ import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
 import dev.ace.core.Cancellation;
 import dev.ace.core.diff.DiffProgressListener;
+import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.DiffService;
 import dev.ace.core.diff.RerunService;
 import dev.ace.core.diff.TableDiffRequest;
@@ -12,10 +13,12 @@ import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.NotFoundException;
 import dev.ace.core.error.TooManyTasksException;
+import dev.ace.core.repair.NodeRepairResult;
 import dev.ace.core.repair.RepairProgressListener;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.RepairService;
 import dev.ace.core.repair.TableRepairRequest;
+import dev.ace.core.task.DiffFollowUp;
 import dev.ace.core.task.Task;
 import dev.ace.core.task.TaskPage;
 import dev.ace.core.task.TaskProgress;
@@ -25,6 +28,7 @@ import dev.ace.core.task.TaskService;
 import dev.ace.core.task.TaskState;
 import dev.ace.core.task.TaskType;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +94,8 @@ public final class TaskManager implements TaskService, AutoCloseable {
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final ArrayDeque<Live> queue = new ArrayDeque<>();
     private int running;
+    /** No more submissions, no more starts: {@link #shutdown} or {@link #close} was called. */
+    private boolean stopping;
     private boolean closed;
 
     /** A task service over the SQLite store the configuration names, on the system clock. */
@@ -138,7 +145,13 @@ public final class TaskManager implements TaskService, AutoCloseable {
 
     @Override
     public Task submit(TableDiffRequest request) {
+        return submit(request, result -> Map.of());
+    }
+
+    @Override
+    public Task submit(TableDiffRequest request, DiffFollowUp followUp) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(followUp, "followUp");
         diffs.validate(request);
         return submit(TaskType.TABLE_DIFF, request.role(), request.options(), request.cancellation(),
                 (id, live) -> () -> {
@@ -148,7 +161,8 @@ public final class TaskManager implements TaskService, AutoCloseable {
                                 live.ranges(done, total);
                                 tell(id, () -> caller.onProgress(done, total));
                             });
-                    return new TaskResult.Diff(diffs.diff(copy.build()));
+                    DiffResult result = diffs.diff(copy.build());
+                    return new TaskResult.Diff(result, followUp.after(result));
                 });
     }
 
@@ -191,8 +205,8 @@ public final class TaskManager implements TaskService, AutoCloseable {
     private Task submit(TaskType type, CallerRole role, Map<String, Object> options, Cancellation cancellation,
                         Work work) {
         synchronized (lock) {
-            if (closed) {
-                throw new TooManyTasksException("the task service is closed (ACE is shutting down); submit the "
+            if (stopping) {
+                throw new TooManyTasksException("the task service is shutting down (ACE is stopping); submit the "
                         + type + " again once ACE runs again");
             }
             if (running >= maxRunning && queue.size() >= maxQueued) {
@@ -223,7 +237,7 @@ public final class TaskManager implements TaskService, AutoCloseable {
 
     /** Starts queued tasks while slots are free; under {@link #lock}. */
     private void dispatch() {
-        while (!closed && running < maxRunning && !queue.isEmpty()) {
+        while (!stopping && running < maxRunning && !queue.isEmpty()) {
             Live next = queue.poll();
             next.started = true;
             running++;
@@ -235,9 +249,9 @@ public final class TaskManager implements TaskService, AutoCloseable {
 
     private void run(Live entry) {
         synchronized (lock) {
-            if (closed || entry.cancellation.isCancelled()) {
-                // closed, or cancelled through the request's own cancellation, before it started
-                boolean interrupted = closed;
+            if (stopping || entry.cancellation.isCancelled()) {
+                // shutting down, or cancelled through the request's own cancellation, before it started
+                boolean interrupted = stopping;
                 entry.task = finished(entry.task, interrupted ? TaskState.FAILED : TaskState.CANCELLED, null,
                         interrupted ? ErrorCode.INTERRUPTED : ErrorCode.CANCELLED,
                         interrupted ? "interrupted: ACE was closed before the task started; submit it again"
@@ -271,6 +285,15 @@ public final class TaskManager implements TaskService, AutoCloseable {
                 message = "table-repair of " + repair.table() + " was cancelled; committed on "
                         + (repair.repairedNodes().isEmpty() ? "no node" : String.join(", ", repair.repairedNodes()))
                         + ", not on " + String.join(", ", repair.unrepairedNodes());
+            } else if (repair != null && !repair.succeeded()) {
+                // some node failed: its outcome, and every other node's, stays in the result
+                state = TaskState.FAILED;
+                NodeRepairResult failed = repair.nodes().stream().filter(node -> !node.succeeded()).findFirst()
+                        .orElseThrow();
+                code = failed.errorCode() != null ? failed.errorCode() : ErrorCode.DATABASE_ERROR;
+                message = "table-repair of " + repair.table() + " failed on " + String.join(", ",
+                        repair.unrepairedNodes()) + " (" + failed.node() + ": " + failed.error() + "); committed on "
+                        + (repair.repairedNodes().isEmpty() ? "no node" : String.join(", ", repair.repairedNodes()));
             } else {
                 // finished before the cancel could stop it, if there was one
                 state = TaskState.COMPLETED;
@@ -403,6 +426,38 @@ public final class TaskManager implements TaskService, AutoCloseable {
             store.update(copy(task, TaskState.FAILED, task.startedAt(), now, task.progress(), null,
                     ErrorCode.INTERRUPTED, message));
             LOG.warn("task {} was {} when ACE last stopped; it is marked failed", task.id(), task.state());
+            deletePartialFiles(task.id());
+        }
+    }
+
+    /**
+     * Deletes what a task that died left half-written under {@code output_dir}: the hidden
+     * {@code .*.partial} and {@code .*.tmp} files of {@code diffs/<day>/} and {@code reports/<day>/}
+     * whose names carry its id (a diff file, its spool, a report being written). Complete files
+     * never carry those names.
+     */
+    private void deletePartialFiles(String id) {
+        for (String kind : List.of("diffs", "reports")) {
+            Path root = config.outputDirectory().resolve(kind);
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(root, 2)) {
+                files.filter(Files::isRegularFile).filter(file -> {
+                    String name = file.getFileName().toString();
+                    return name.startsWith(".") && name.contains(id)
+                            && (name.endsWith(".partial") || name.endsWith(".tmp"));
+                }).forEach(file -> {
+                    try {
+                        Files.deleteIfExists(file);
+                        LOG.info("deleted {}, left half-written by interrupted task {}", file, id);
+                    } catch (IOException e) {
+                        LOG.warn("could not delete {} of interrupted task {}: {}", file, id, e.toString());
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("could not look for files left by interrupted task {} under {}: {}", id, root, e.toString());
+            }
         }
     }
 
@@ -449,6 +504,9 @@ public final class TaskManager implements TaskService, AutoCloseable {
         List<Path> files = new ArrayList<>();
         task.diffResult().map(result -> result.diffFile()).ifPresent(files::add);
         task.repairResult().map(result -> result.report()).ifPresent(files::add);
+        if (task.result() instanceof TaskResult.Diff diff) {
+            files.addAll(diff.reports().values());
+        }
         return files;
     }
 
@@ -484,6 +542,48 @@ public final class TaskManager implements TaskService, AutoCloseable {
 
     // ------------------------------------------------------------------ close
 
+    @Override
+    public void shutdown(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        List<Live> started;
+        synchronized (lock) {
+            stopping = true;
+            for (Live entry : new ArrayList<>(queue)) {
+                queue.remove(entry);
+                entry.task = finished(entry.task, TaskState.FAILED, null, ErrorCode.INTERRUPTED,
+                        "interrupted: ACE was closed before the task started; submit it again", null);
+                end(entry);
+            }
+            started = new ArrayList<>(live.values());
+        }
+        long deadline = System.nanoTime() + Math.max(0, grace.toNanos());
+        for (Live entry : started) {
+            await(entry, deadline);
+        }
+        List<Live> left;
+        synchronized (lock) {
+            left = new ArrayList<>(live.values());
+            left.forEach(entry -> entry.shutdown = true);
+        }
+        if (!left.isEmpty()) {
+            LOG.info("cancelling {} tasks still running after the grace period of {} s", left.size(),
+                    grace.toSeconds());
+        }
+        left.forEach(entry -> entry.cancellation.cancel());
+        long stopDeadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        for (Live entry : left) {
+            await(entry, stopDeadline);
+        }
+    }
+
+    private static void await(Live entry, long deadline) {
+        try {
+            entry.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Stops taking tasks; queued tasks end FAILED "interrupted"; running ones are cancelled and
      * waited for (up to {@link #CLOSE_GRACE}); a running task stopped this way ends FAILED
@@ -492,43 +592,31 @@ public final class TaskManager implements TaskService, AutoCloseable {
      */
     @Override
     public void close() {
-        List<Live> waiting;
-        List<Live> started;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            waiting = new ArrayList<>(queue);
-            queue.clear();
-            for (Live entry : waiting) {
-                entry.task = finished(entry.task, TaskState.FAILED, null, ErrorCode.INTERRUPTED,
-                        "interrupted: ACE was closed before the task started; submit it again", null);
-                end(entry);
-            }
-            started = new ArrayList<>(live.values());
-            started.forEach(entry -> entry.shutdown = true);
         }
-        started.forEach(entry -> entry.cancellation.cancel());
+        shutdown(Duration.ZERO);
         housekeeping.shutdownNow();
         workers.shutdown();
-        boolean stopped = false;
+        synchronized (lock) {
+            for (Live entry : new ArrayList<>(live.values())) {
+                LOG.warn("task {} did not stop within {} s of being cancelled; it is marked failed", entry.id,
+                        CLOSE_GRACE.toSeconds());
+                entry.task = finished(entry.task, TaskState.FAILED, null, ErrorCode.INTERRUPTED,
+                        "interrupted: ACE was closed while the task was running, and it did not stop within "
+                                + CLOSE_GRACE.toSeconds() + " s", entry.progress());
+                end(entry);
+            }
+        }
         try {
-            stopped = workers.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (!stopped) {
-            synchronized (lock) {
-                for (Live entry : new ArrayList<>(live.values())) {
-                    LOG.warn("task {} did not stop within {} s of being cancelled; it is marked failed", entry.id,
-                            CLOSE_GRACE.toSeconds());
-                    entry.task = finished(entry.task, TaskState.FAILED, null, ErrorCode.INTERRUPTED,
-                            "interrupted: ACE was closed while the task was running, and it did not stop within "
-                                    + CLOSE_GRACE.toSeconds() + " s", entry.progress());
-                    end(entry);
-                }
-            }
             workers.shutdownNow();
         }
         store.close();
