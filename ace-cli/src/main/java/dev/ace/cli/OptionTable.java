@@ -162,7 +162,8 @@ final class OptionTable {
         Map<String, String> text = new LinkedHashMap<>();
         operationArgs.forEach((arg, option) -> {
             if (parsed.matchedArgs().contains(arg)) {
-                text.put(option.name(), String.valueOf(arg.getValue()));
+                Object value = arg.getValue();
+                text.put(option.name(), String.valueOf(value));
             }
         });
         return Options.parseText(operation, text);
@@ -173,7 +174,8 @@ final class OptionTable {
         Map<Option<?>, String> text = new LinkedHashMap<>();
         settingArgs.forEach((spec, setting) -> {
             if (parsed.matchedArgs().contains(spec)) {
-                text.put(setting, String.valueOf(spec.getValue()));
+                Object value = spec.getValue();
+                text.put(setting, String.valueOf(value));
             }
         });
         return text;
