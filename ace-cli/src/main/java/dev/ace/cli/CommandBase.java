@@ -70,7 +70,17 @@ abstract class CommandBase implements Callable<Integer> {
 
     /** {@code ace.yaml} (found as {@link Configuration} says) with the settings of the command line over it. */
     AceConfig config() {
-        return Configuration.load(console, common.config, options.settingsText(parsed()));
+        return Configuration.load(console, common.config, options.settingsText(parsed(), console.workingDirectory()));
+    }
+
+    /**
+     * The operation's options as given, parsed by the table of options (relative paths taken
+     * relative to the working directory).
+     *
+     * @throws dev.ace.core.error.InvalidRequestException listing every problem
+     */
+    dev.ace.core.option.OptionValues values() {
+        return options.operationValues(parsed(), console.workingDirectory());
     }
 
     /** The role given with {@code --role}, else ACE's own user. */

@@ -34,28 +34,28 @@ final class Console {
     private final Path workingDirectory;
 
     private Console(PrintStream out, PrintStream err, boolean outTerminal, boolean errTerminal,
-                    Map<String, String> environment, Path workingDirectory) {
+                    Map<String, String> environment, Path workingDirectory, boolean askTerminal) {
         this.out = out;
         this.err = err;
         this.outTerminal = outTerminal;
         this.errTerminal = errTerminal;
         this.environment = Map.copyOf(environment);
-        this.workingDirectory = workingDirectory;
+        this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
         String noColour = environment.get("NO_COLOR");
         this.colour = outTerminal && (noColour == null || noColour.isEmpty()) && !"dumb".equals(environment.get("TERM"));
-        this.width = width(environment.get("COLUMNS"));
+        this.width = width(environment.get("COLUMNS"), askTerminal && errTerminal);
     }
 
     /** The process's own streams, environment and working directory. */
     static Console system() {
         return new Console(System.out, System.err, isTerminal(1), isTerminal(2), System.getenv(),
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath(), true);
     }
 
-    /** For tests: streams that are (or are not) terminals, an environment and a working directory. */
+    /** For tests: streams that are (or are not) terminals, an environment and a working directory; 80 columns unless {@code COLUMNS} says. */
     static Console of(PrintStream out, PrintStream err, boolean terminal, Map<String, String> environment,
                       Path workingDirectory) {
-        return new Console(out, err, terminal, terminal, environment, workingDirectory);
+        return new Console(out, err, terminal, terminal, environment, workingDirectory, false);
     }
 
     PrintStream out() {
@@ -94,16 +94,50 @@ final class Console {
         return workingDirectory;
     }
 
+    /** A path as people read it: relative to the working directory when it lies below it. */
+    String shown(Path path) {
+        if (path == null) {
+            return "";
+        }
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(workingDirectory) && !absolute.equals(workingDirectory)
+                ? workingDirectory.relativize(absolute).toString() : path.toString();
+    }
+
     /** {@code text} in {@code style} when colour is allowed, else as it is. */
     String paint(String text, Style style) {
         return colour ? "\u001b[" + style.code + "m" + text + "\u001b[0m" : text;
     }
 
-    private static int width(String columns) {
+    /** {@code COLUMNS} when set, else what the terminal says (shells do not export COLUMNS), else 80. */
+    private static int width(String columns, boolean terminal) {
         try {
-            int value = columns == null ? 80 : Integer.parseInt(columns.trim());
+            int value = columns != null ? Integer.parseInt(columns.trim()) : terminal ? terminalColumns() : 80;
             return Math.max(40, Math.min(value, 500));
         } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
+    /** The controlling terminal's columns, from {@code stty size}; 80 when it cannot be asked. */
+    private static int terminalColumns() {
+        Path tty = Path.of("/dev/tty");
+        if (!Files.isReadable(tty)) {
+            return 80;
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String size = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            if (stty.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) && stty.exitValue() == 0) {
+                String[] rowsAndColumns = size.trim().split("\\s+");
+                return rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : 80;
+            }
+            return 80;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 80;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 80;
         }
     }

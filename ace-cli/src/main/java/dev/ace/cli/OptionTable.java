@@ -5,6 +5,7 @@ import dev.ace.core.option.Option;
 import dev.ace.core.option.OptionType;
 import dev.ace.core.option.OptionValues;
 import dev.ace.core.option.Options;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,31 +155,37 @@ final class OptionTable {
     }
 
     /**
-     * The operation's options as given, parsed by the table.
+     * The operation's options as given, parsed by the table; relative paths are taken relative to
+     * {@code workingDirectory}.
      *
      * @throws dev.ace.core.error.InvalidRequestException listing every problem of the options
      */
-    OptionValues operationValues(ParseResult parsed) {
+    OptionValues operationValues(ParseResult parsed, Path workingDirectory) {
         Map<String, String> text = new LinkedHashMap<>();
         operationArgs.forEach((arg, option) -> {
             if (parsed.matchedArgs().contains(arg)) {
-                Object value = arg.getValue();
-                text.put(option.name(), String.valueOf(value));
+                text.put(option.name(), text(option, arg, workingDirectory));
             }
         });
         return Options.parseText(operation, text);
     }
 
-    /** The settings given on the command line, as their text. */
-    Map<Option<?>, String> settingsText(ParseResult parsed) {
+    /** The settings given on the command line, as their text; relative paths made relative to {@code workingDirectory}. */
+    Map<Option<?>, String> settingsText(ParseResult parsed, Path workingDirectory) {
         Map<Option<?>, String> text = new LinkedHashMap<>();
         settingArgs.forEach((spec, setting) -> {
             if (parsed.matchedArgs().contains(spec)) {
-                Object value = spec.getValue();
-                text.put(setting, String.valueOf(value));
+                text.put(setting, text(setting, spec, workingDirectory));
             }
         });
         return text;
+    }
+
+    private static String text(Option<?> option, ArgSpec arg, Path workingDirectory) {
+        Object value = arg.getValue();
+        String text = String.valueOf(value);
+        return option.type() == OptionType.PATH && !text.isBlank() ? workingDirectory.resolve(text.strip()).toString()
+                : text;
     }
 
     /** Whether {@code --quiet} was given. */

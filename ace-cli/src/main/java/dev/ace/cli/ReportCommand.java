@@ -92,7 +92,7 @@ final class ReportCommand extends CommandBase {
         json.put("report", report.toString());
         return output().result(ExitCode.OK, () -> {
             StringBuilder text = new StringBuilder();
-            Summaries.line(text, "report", report.toString());
+            Summaries.line(text, "report", console.shown(report));
             Summaries.line(text, "of", diffFile + " (" + diff.summary().table() + ", "
                     + diff.summary().diffCount().values().stream().mapToLong(Long::longValue).sum() + " differing rows)");
             return text.toString().stripTrailing();

@@ -33,7 +33,7 @@ final class SpockExceptionListCommand extends CommandBase {
 
     @Override
     ExitCode run() {
-        ExceptionListRequest request = ExceptionListRequest.builder(options().operationValues(parsed()))
+        ExceptionListRequest request = ExceptionListRequest.builder(values())
                 .role(role()).build();
         Output output = output();
         return withAce(ace -> {

@@ -41,7 +41,7 @@ final class SpockExceptionUpdateCommand extends CommandBase {
 
     @Override
     ExitCode run() {
-        ExceptionUpdateRequest request = ExceptionUpdateRequest.builder(options().operationValues(parsed()))
+        ExceptionUpdateRequest request = ExceptionUpdateRequest.builder(values())
                 .role(role()).build();
         Output output = output();
         return withAce(ace -> {

@@ -44,17 +44,21 @@ final class Summaries {
                     + "raise --max-diff-rows (0: no cap) to see them all", Style.YELLOW));
         }
         line(text, command.equals("table-rerun") ? "keys checked" : "rows checked", rowsChecked(result.rowsChecked()));
-        line(text, "ranges", result.rangesPlanned() + " planned, " + result.rangesMismatched() + " mismatched");
+        line(text, "ranges", ProgressBar.count(result.rangesPlanned()) + " planned, "
+                + ProgressBar.count(result.rangesMismatched()) + " mismatched");
         line(text, "time", seconds(result.duration()));
-        line(text, "diff file", String.valueOf(result.diffFile()));
+        String diffFile = console.shown(result.diffFile());
+        line(text, "diff file", diffFile);
         if (report != null) {
-            line(text, "report", report.toString());
+            line(text, "report", console.shown(report));
         }
         if (!result.match()) {
-            text.append(console.paint("next: see what differs with  ace report " + result.diffFile() + " --format html\n"
-                    + "      repair it, a dry run first:  ace table-repair " + result.clusterName() + " "
-                    + result.table() + " --diff-file " + result.diffFile() + " --source-of-truth NODE --dry-run",
-                    Style.DIM)).append('\n');
+            if (report == null) {
+                text.append(console.paint("see what differs:  ace report " + diffFile, Style.DIM)).append('\n');
+            }
+            text.append(console.paint("repair, a dry run first:  ace table-repair " + result.clusterName() + " "
+                    + result.table() + " --diff-file " + diffFile + " --source-of-truth NODE --dry-run", Style.DIM))
+                    .append('\n');
         }
         return text.toString().stripTrailing();
     }
@@ -95,9 +99,9 @@ final class Summaries {
         }
         result.warnings().forEach(warning -> line(text, "warning", console.paint(warning, Style.YELLOW)));
         line(text, "time", seconds(result.duration()));
-        line(text, "diff file", String.valueOf(result.diffFile()));
+        line(text, "diff file", console.shown(result.diffFile()));
         if (result.report() != null) {
-            line(text, "report", result.report().toString());
+            line(text, "report", console.shown(result.report()));
         }
         if (result.dryRun()) {
             text.append(console.paint("nothing was changed; run the same command without --dry-run to repair", Style.DIM))
@@ -105,8 +109,8 @@ final class Summaries {
         } else if (result.totalSkipped() > 0) {
             text.append(console.paint(RepairConflict.HINT, Style.DIM)).append('\n');
         } else if (result.succeeded()) {
-            text.append(console.paint("next: confirm with  ace table-rerun " + result.clusterName() + " " + result.table()
-                    + " --diff-file " + result.diffFile(), Style.DIM)).append('\n');
+            text.append(console.paint("confirm:  ace table-rerun " + result.clusterName() + " " + result.table()
+                    + " --diff-file " + console.shown(result.diffFile()), Style.DIM)).append('\n');
         }
         return text.toString().stripTrailing();
     }

@@ -43,7 +43,7 @@ final class TableDiffCommand extends CommandBase {
 
     @Override
     ExitCode run() {
-        OptionValues values = options().operationValues(parsed());
+        OptionValues values = values();
         Output output = output();
         return withAce(ace -> {
             TableDiffRequest.Builder request = TableDiffRequest.builder(values).role(role());

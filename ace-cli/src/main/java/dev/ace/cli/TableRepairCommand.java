@@ -37,7 +37,7 @@ final class TableRepairCommand extends CommandBase {
 
     @Override
     ExitCode run() {
-        OptionValues values = options().operationValues(parsed());
+        OptionValues values = values();
         Output output = output();
         return withAce(ace -> {
             TableRepairRequest.Builder request = TableRepairRequest.builder(values).role(role());

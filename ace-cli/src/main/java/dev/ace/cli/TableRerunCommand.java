@@ -28,7 +28,7 @@ final class TableRerunCommand extends CommandBase {
 
     @Override
     ExitCode run() {
-        OptionValues values = options().operationValues(parsed());
+        OptionValues values = values();
         Output output = output();
         return withAce(ace -> {
             TableRerunRequest.Builder request = TableRerunRequest.builder(values).role(role());

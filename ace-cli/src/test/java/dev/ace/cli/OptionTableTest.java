@@ -72,7 +72,7 @@ class OptionTableTest {
         cli.commandLine().parseArgs("table-diff", "prod", "public.users",
                 "--block-rows", "5000", "--max-cpu-ratio", "0.5", "--nodes", "n1,n3", "--statement-timeout", "5s",
                 "--table-filter", "id < 10", "--quiet");
-        OptionValues fromCli = diff.options().operationValues(command.getParseResult());
+        OptionValues fromCli = diff.options().operationValues(command.getParseResult(), Path.of("/work"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cluster_name", "prod");
         body.put("table_name", "public.users");
@@ -82,7 +82,7 @@ class OptionTableTest {
         body.put("table_filter", "id < 10");
         body.put("quiet", true);
         assertThat(fromCli).isEqualTo(Options.parse(Operation.TABLE_DIFF, body));
-        assertThat(diff.options().settingsText(command.getParseResult()))
+        assertThat(diff.options().settingsText(command.getParseResult(), Path.of("/work")))
                 .containsExactly(Map.entry(Options.STATEMENT_TIMEOUT, "5s"));
     }
 

@@ -27,7 +27,7 @@ class ReportCommandTest {
         AceRun.Result report = run.run("report", diffFile(run, db));
 
         assertThat(report.exit()).as(report.toString()).isZero();
-        Path html = Path.of(TableDiffCommandTest.line(report.out(), "  report       "));
+        Path html = dir.resolve(TableDiffCommandTest.line(report.out(), "  report       "));
         assertThat(html).startsWith(dir.resolve("out/reports")).hasExtension("html");
         assertThat(Files.readString(html)).contains("<html").contains("x,&quot;y&quot;");
         assertThat(report.out()).contains("(public.t, 2 differing rows)");
@@ -46,7 +46,7 @@ class ReportCommandTest {
 
         AceRun.Result toOut = run.run("report", file, "--format", "CSV", "--to", "-");
         assertThat(toOut.out()).isEqualTo(Files.readString(dir.resolve("t.csv")));
-        assertThat(run.run("report", file, "--format", "json", "--to", "-").out()).isEqualTo(Files.readString(Path.of(file)));
+        assertThat(run.run("report", file, "--format", "json", "--to", "-").out()).isEqualTo(Files.readString(dir.resolve(file)));
     }
 
     @Test

@@ -35,11 +35,12 @@ class TableDiffCommandTest {
                 + db.name() + ")\n")
                 .contains("  n1/n2        2 differing rows\n", "  n1/n3        1 differing row\n",
                         "  n2/n3        3 differing rows\n", "  rows checked n1 100, n2 99, n3 101\n")
-                .contains("next: see what differs with  ace report ")
+                .contains("see what differs:  ace report out/diffs/")
+                .contains("repair, a dry run first:  ace table-repair acetest public.t --diff-file out/diffs/")
                 .doesNotContain("\u001b[");
         String diffFile = line(result.out(), "  diff file    ");
-        assertThat(Path.of(diffFile)).isRegularFile().startsWith(dir.resolve("out").resolve("diffs"));
-        assertThat(DiffFile.open(Path.of(diffFile)).summary().diffCount())
+        assertThat(diffFile).as("relative to the working directory").startsWith("out/diffs/");
+        assertThat(DiffFile.open(dir.resolve(diffFile)).summary().diffCount())
                 .containsEntry("n1/n2", 2L).containsEntry("n1/n3", 1L).containsEntry("n2/n3", 3L);
     }
 
@@ -50,7 +51,7 @@ class TableDiffCommandTest {
 
         assertThat(result.exit()).as(result.toString()).isZero();
         assertThat(result.out()).startsWith("MATCH  public.t on n1, n3  (cluster acetest, database " + db.name() + ")\n")
-                .contains("  rows         the same on every node\n").doesNotContain("next:");
+                .contains("  rows         the same on every node\n").doesNotContain("repair");
     }
 
     @Test
@@ -76,8 +77,9 @@ class TableDiffCommandTest {
         AceRun.Result result = AceRun.at(dir, db).run("table-diff", "acetest", "public.t", "--output", "html");
 
         assertThat(result.exit()).isEqualTo(1);
-        Path report = Path.of(line(result.out(), "  report       "));
+        Path report = dir.resolve(line(result.out(), "  report       "));
         assertThat(report).startsWith(dir.resolve("out").resolve("reports")).hasExtension("html");
+        assertThat(result.out()).doesNotContain("see what differs");
         assertThat(Files.readString(report)).contains("<html").contains("public.t");
     }
 

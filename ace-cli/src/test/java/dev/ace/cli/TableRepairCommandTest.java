@@ -53,8 +53,8 @@ class TableRepairCommandTest {
         assertThat(repair.out()).startsWith("REPAIRED  public.t")
                 .contains("  n2           repaired  1 deleted, 1 inserted, 1 updated\n")
                 .contains("  n3           unchanged ")
-                .contains("next: confirm with  ace table-rerun acetest public.t --diff-file " + file);
-        assertThat(Path.of(TableDiffCommandTest.line(repair.out(), "  report       "))).isRegularFile();
+                .contains("confirm:  ace table-rerun acetest public.t --diff-file " + file);
+        assertThat(dir.resolve(TableDiffCommandTest.line(repair.out(), "  report       "))).isRegularFile();
         assertThat(db.queryValue("n2", "SELECT v FROM t WHERE id = 7")).isEqualTo("v7");
 
         AceRun.Result rerun = run.run("table-rerun", "acetest", "public.t", "--diff-file", file);
