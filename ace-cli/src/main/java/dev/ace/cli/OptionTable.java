@@ -140,7 +140,7 @@ final class OptionTable {
     /** The placeholder of an option's value: {@code N}, {@code DURATION}, {@code json|csv|html}, ... */
     static String label(Option<?> option) {
         return switch (option.type()) {
-            case INTEGER -> "N";
+            case INTEGER -> option == Options.REMOTE_ORIGIN ? "OID" : option == Options.REMOTE_XID ? "XID" : "N";
             case NUMBER -> "NUMBER";
             case DURATION -> "DURATION";
             case TIMESTAMP -> "TIMESTAMP";
