@@ -4,8 +4,7 @@ import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
 import dev.ace.core.Cancellation;
-import dev.ace.core.error.AceException;
-import dev.ace.core.error.ErrorCode;
+import dev.ace.core.option.OptionValues;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
@@ -16,8 +15,9 @@ import picocli.CommandLine.Spec;
 /**
  * What every {@code ace} command shares: the common options, its options from the table
  * ({@link #options()}), the configuration, the role, the console and Ctrl-C. A command implements
- * {@link #run()} and returns its {@link ExitCode}; failures are thrown as {@link AceException} and
- * reported by {@link Cli} in one place. One instance serves one run; not thread-safe.
+ * {@link #run()} and returns its {@link ExitCode}; failures are thrown as
+ * {@link dev.ace.core.error.AceException} and reported by {@link Cli} in one place. One instance
+ * serves one run; not thread-safe.
  */
 abstract class CommandBase implements Callable<Integer> {
 
@@ -79,7 +79,7 @@ abstract class CommandBase implements Callable<Integer> {
      *
      * @throws dev.ace.core.error.InvalidRequestException listing every problem
      */
-    dev.ace.core.option.OptionValues values() {
+    OptionValues values() {
         return options.operationValues(parsed(), console.workingDirectory());
     }
 
@@ -97,16 +97,13 @@ abstract class CommandBase implements Callable<Integer> {
 
     /**
      * Runs an operation that Ctrl-C may cancel: it gets the cancellation to pass in its request.
-     * A cancellation that arrives after it finished changes nothing.
+     * A cancelled operation fails with {@code ErrorCode.CANCELLED} (a repair may instead return
+     * per-node outcomes that say so); a Ctrl-C after it finished changes nothing.
      */
     <T> T cancellable(String operation, Function<Cancellation, T> work) {
         Cancellation cancellation = interrupts.begin(operation);
         try {
-            T result = work.apply(cancellation);
-            if (cancellation.isCancelled() && result == null) {
-                throw new AceException(ErrorCode.CANCELLED, operation + " was cancelled");
-            }
-            return result;
+            return work.apply(cancellation);
         } finally {
             interrupts.end();
         }

@@ -1,6 +1,7 @@
 package dev.ace.cli;
 
 import dev.ace.core.option.Operation;
+import dev.ace.core.option.Option;
 import dev.ace.core.option.Options;
 import dev.ace.core.spock.ExceptionUpdateRequest;
 import dev.ace.core.spock.ExceptionUpdateResult;
@@ -32,8 +33,8 @@ final class SpockExceptionUpdateCommand extends CommandBase {
                 OptionTable.CONNECTION_SETTINGS));
     }
 
-    static Map<dev.ace.core.option.Option<?>, String> positionals() {
-        Map<dev.ace.core.option.Option<?>, String> positionals = new LinkedHashMap<>();
+    static Map<Option<?>, String> positionals() {
+        Map<Option<?>, String> positionals = new LinkedHashMap<>();
         positionals.put(Options.CLUSTER_NAME, "CLUSTER");
         positionals.put(Options.NODE_NAME, "NODE");
         return positionals;

@@ -4,6 +4,7 @@ import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.option.Operation;
+import dev.ace.core.option.Option;
 import dev.ace.core.option.OptionValues;
 import dev.ace.core.option.Options;
 import dev.ace.report.DiffRenderers;
@@ -34,8 +35,8 @@ final class TableDiffCommand extends CommandBase {
                 positionals(), OptionTable.CONNECTION_SETTINGS));
     }
 
-    static Map<dev.ace.core.option.Option<?>, String> positionals() {
-        Map<dev.ace.core.option.Option<?>, String> positionals = new LinkedHashMap<>();
+    static Map<Option<?>, String> positionals() {
+        Map<Option<?>, String> positionals = new LinkedHashMap<>();
         positionals.put(Options.CLUSTER_NAME, "CLUSTER");
         positionals.put(Options.TABLE_NAME, "SCHEMA.TABLE");
         return positionals;

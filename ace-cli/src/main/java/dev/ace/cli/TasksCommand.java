@@ -2,6 +2,7 @@ package dev.ace.cli;
 
 import dev.ace.cli.Console.Style;
 import dev.ace.core.AceConfig;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.option.Options;
 import dev.ace.core.task.Task;
 import dev.ace.core.task.TaskPage;
@@ -80,7 +81,7 @@ final class TasksCommand extends CommandBase {
             }
         }
         if (!problems.isEmpty()) {
-            throw new dev.ace.core.error.InvalidRequestException("the task list request", problems);
+            throw new InvalidRequestException("the task list request", problems);
         }
         TaskQuery built = query.build();
         Output output = output();
