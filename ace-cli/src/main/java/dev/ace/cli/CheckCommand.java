@@ -77,8 +77,8 @@ final class CheckCommand extends CommandBase {
     private String text(ClusterDefinition definition, CallerRole role, List<Check> checks) {
         StringBuilder text = new StringBuilder();
         text.append(console.paint("Cluster " + definition.name(), Style.BOLD)).append("  database ")
-                .append(definition.database()).append(", from ").append(definition.source()).append(", acting as ")
-                .append(role).append('\n');
+                .append(definition.database()).append(", from ").append(console.shown(definition.source()))
+                .append(", acting as ").append(role).append('\n');
         int width = checks.stream().mapToInt(check -> check.node().address().length()).max().orElse(0);
         for (Check check : checks) {
             text.append("  ").append(String.format(Locale.ROOT, "%-6s %-" + width + "s  ", check.node().name(),
