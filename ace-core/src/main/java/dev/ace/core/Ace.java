@@ -90,9 +90,9 @@ public final class Ace implements AutoCloseable {
     }
 
     /**
-     * Connects to the chosen nodes as {@code role} and reports each one's server version and
-     * round-trip time: a quick "can ACE reach my cluster?" check. Fails on the first node that
-     * cannot be reached, naming it.
+     * Connects to the chosen nodes as {@code role} and reports each one's server version, the role
+     * acted as, the Spock extension's version (if installed) and the round-trip time: a quick "can
+     * ACE reach my cluster?" check. Fails on the first node that cannot be reached, naming it.
      *
      * @param nodes {@code "all"} (or null) or a comma-separated list of node names
      */
@@ -104,9 +104,10 @@ public final class Ace implements AutoCloseable {
             long start = System.nanoTime();
             try (NodeSession session = pools.open(node, role, "checking the connection");
                  Statement statement = session.connection().createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT current_setting('server_version'), current_user")) {
+                 ResultSet rows = statement.executeQuery("SELECT current_setting('server_version'), current_user, "
+                         + "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'spock')")) {
                 rows.next();
-                statuses.add(new NodeStatus(node, rows.getString(1), rows.getString(2),
+                statuses.add(new NodeStatus(node, rows.getString(1), rows.getString(2), rows.getString(3),
                         Duration.ofNanos(System.nanoTime() - start)));
             } catch (SQLException e) {
                 throw SqlErrors.wrap(e, node, "checking the connection");

@@ -341,6 +341,19 @@ public final class AceConfig {
             return this;
         }
 
+        /**
+         * Sets any setting of the table of options ({@link Options}, {@link Operation#CONFIG}) by its
+         * option, for front-ends that take settings by name: the command line's {@code --output-dir}
+         * over what {@code ace.yaml} says, for instance. Null takes the default. The value is checked
+         * with the others by {@link #build()}.
+         *
+         * @throws IllegalArgumentException when the option is not a setting of {@code ace.yaml}
+         */
+        public <T> Builder set(Option<T> setting, T value) {
+            values.set(setting, value);
+            return this;
+        }
+
         /** Validates every setting; throws {@link InvalidConfigurationException} listing all problems. */
         public AceConfig build() {
             return new AceConfig(values.build());

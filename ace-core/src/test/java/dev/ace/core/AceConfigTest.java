@@ -3,6 +3,7 @@ package dev.ace.core;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidConfigurationException;
+import dev.ace.core.option.Options;
 import dev.ace.testkit.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,25 @@ class AceConfigTest {
                 .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION));
         assertThatThrownBy(() -> AceConfig.builder().maxCpuRatio(1.5).build())
                 .hasMessage("max_cpu_ratio must be above 0 and at most 1, was 1.5");
+    }
+
+    @Test
+    void anySettingCanBeSetByItsOptionOverWhatAFileSaid() throws Exception {
+        Path file = dir.resolve("ace.yaml");
+        Files.writeString(file, "output_dir: from-file\nblock_rows: 5000\nstatement_timeout: 30s\n");
+        AceConfig config = AceConfig.load(file).toBuilder()
+                .set(Options.OUTPUT_DIR, Path.of("/elsewhere"))
+                .set(Options.STATEMENT_TIMEOUT, Options.STATEMENT_TIMEOUT.valueOf("5s"))
+                .set(Options.BLOCK_ROWS, null)
+                .build();
+        assertThat(config.outputDirectory()).isEqualTo(Path.of("/elsewhere"));
+        assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.blockRows()).as("null takes the default").isEqualTo(10_000);
+        assertThatThrownBy(() -> AceConfig.builder().set(Options.BLOCK_ROWS, 50).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("block_rows must be between 1000 and 100000, was 50");
+        assertThatThrownBy(() -> AceConfig.builder().set(Options.DRY_RUN, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("dry_run is not an option of ace.yaml");
     }
 
     @Test

@@ -144,7 +144,7 @@ class ConnectionTest {
     }
 
     @Test
-    void checkNodesReportsEachNodesVersionAndTheRoleActedAs(TestDatabase db) {
+    void checkNodesReportsEachNodesVersionTheRoleActedAsAndSpock(TestDatabase db) {
         db.executeOnAll("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nobody_much') "
                 + "THEN CREATE ROLE nobody_much; END IF; END $$");
         try (Ace ace = ace(db, AceConfig.builder())) {
@@ -153,6 +153,7 @@ class ConnectionTest {
             assertThat(statuses).allSatisfy(status -> {
                 assertThat(status.serverVersion()).startsWith("17.");
                 assertThat(status.currentUser()).isEqualTo("nobody_much");
+                assertThat(status.spock()).as("Spock is not installed on the test nodes").isEmpty();
             });
             assertThat(ace.activeConnections()).isZero();
         }

@@ -10,7 +10,7 @@ import dev.ace.core.task.TaskState;
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** The code {@code docs/tasks.md} shows: a diff run as a task and followed until it ends. */
+/** The code {@code docs/tasks.md} and {@code docs/java-api.md} show: a diff run as a task and followed until it ends. */
 public final class TaskExample {
 
     private TaskExample() {
@@ -18,6 +18,7 @@ public final class TaskExample {
 
     /** Submits a diff of {@code table} as a task of {@code role}, waits for it and prints how it ended. */
     public static Task diffAsTask(Ace ace, String cluster, String table, CallerRole role, PrintStream out) {
+        // snippet:task
         Task task = ace.tasks().submit(TableDiffRequest.builder(cluster, table).role(role).build());
         out.println("submitted " + task.id() + " (" + task.state() + ")");
 
@@ -30,6 +31,7 @@ public final class TaskExample {
 
         TaskPage unfinished = ace.tasks().list(TaskQuery.builder(role)
                 .states(TaskState.QUEUED, TaskState.RUNNING).limit(20).build());
+        // end:task
         out.println(unfinished.total() + " other tasks of yours are queued or running");
         return done;
     }

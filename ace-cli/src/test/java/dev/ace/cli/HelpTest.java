@@ -1,0 +1,57 @@
+package dev.ace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HelpTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String command : List.of("table-diff", "table-repair", "table-rerun", "spock-exception",
+                "spock-exception update", "spock-exception list", "report", "check", "tasks", "tasks show")) {
+            String[] args = (command + " --help").split(" ");
+            AceRun.Result help = AceRun.in(dir).run(args);
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: ace " + command).contains("Examples:\n  ").contains("\n  ace " + command.split(" ")[0])
+                    .contains("Common options:\n");
+        }
+    }
+
+    @Test
+    void theHelpOfAnOperationGroupsItsOptionsSettingsAndCommonOptions() {
+        String help = AceRun.in(dir).run("table-diff", "--help").out();
+        assertThat(help).contains("Arguments:\n      CLUSTER ", "Options:\n      --dbname=DB ",
+                "      --block-rows=N        rows per diff block (key range); default 10000 or\n"
+                        + "                              ace.yaml's block_rows; between 1000 and 100000\n",
+                "Settings, over ace.yaml's:\n      --cluster-dir=DIR ", "      --output=json|csv|html\n");
+        assertThat(help.indexOf("--quiet")).isLessThan(help.indexOf("Settings, over ace.yaml's:"));
+    }
+
+    @Test
+    void aceAloneShowsItsCommandsAndTheExitCodesAndIsBadUsage() {
+        AceRun.Result result = AceRun.in(dir).run();
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("Commands:\n  table-diff ", "  generate-completion ",
+                "Exit codes:\n  0    the nodes match, or the operation succeeded\n", "  130  cancelled with Ctrl-C");
+    }
+
+    @Test
+    void theCompletionScriptCompletesCommandsOptionsAndChoices() {
+        AceRun.Result result = AceRun.in(dir).run("generate-completion");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("table-diff", "--block-rows",
+                "--source-of-truth", "(\"json\" \"csv\" \"html\")", "(\"multiprocessing\" \"hostdb\")", "generate-completion");
+    }
+
+    @Test
+    void theVersionNamesJava() {
+        assertThat(AceRun.in(dir).run("--version").out()).startsWith("ace ").contains("(Java ");
+    }
+}

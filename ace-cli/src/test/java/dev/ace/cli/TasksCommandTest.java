@@ -1,0 +1,75 @@
+package dev.ace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ace.core.Ace;
+import dev.ace.core.AceConfig;
+import dev.ace.core.CallerRole;
+import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.task.Task;
+import dev.ace.core.task.TaskState;
+import dev.ace.testkit.TestDatabase;
+import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@WithPgCluster(nodes = 3)
+class TasksCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** A diff run as a task by a program (as ace server does), its store then closed. */
+    private Task diffTask(TestDatabase db) {
+        try (Ace ace = Ace.create(AceConfig.load(dir.resolve("ace.yaml")))) {
+            Task task = ace.tasks().submit(TableDiffRequest.builder("acetest", "public.t").build());
+            return ace.tasks().awaitCompletion(task.id(), CallerRole.SERVICE, Duration.ofMinutes(1));
+        }
+    }
+
+    @Test
+    void tasksListsTheStoreAndShowShowsOneWithItsResult(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1)");
+        db.execute("n3", "INSERT INTO t VALUES (2)");
+        AceRun run = AceRun.at(dir, db);
+        Task task = diffTask(db);
+        assertThat(task.state()).isEqualTo(TaskState.COMPLETED);
+
+        AceRun.Result list = run.run("tasks");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).startsWith("1 task\n").contains("  " + task.id() + " ", " table-diff ", " completed ",
+                " public.t");
+
+        AceRun.Result show = run.run("tasks", "show", task.id());
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).startsWith(task.id() + "  table-diff  completed\n")
+                .contains("  cluster_name acetest\n", "DIFFERENT  public.t on n1, n2, n3", "  n1/n3        1 differing row");
+
+        JsonNode json = run.run("tasks", "show", task.id(), "--json").json();
+        assertThat(json.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(json.path("result").path("mismatched_rows").asLong()).isEqualTo(2);
+
+        assertThat(run.run("tasks", "--state", "failed").out()).startsWith("0 tasks\n");
+        AceRun.Result otherRole = run.run("tasks", "show", task.id(), "--role", "someone_else");
+        assertThat(otherRole.exit()).isEqualTo(3);
+        assertThat(otherRole.err()).isEqualTo("ace tasks show: task " + task.id() + " not found\n");
+    }
+
+    @Test
+    void withoutAStoreThereAreNoTasksAndNoStoreIsCreated(TestDatabase db) {
+        AceRun run = AceRun.at(dir, db);
+        AceRun.Result list = run.run("tasks");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).startsWith("no tasks: the task store ").contains("does not exist yet");
+        assertThat(dir.resolve("out/tasks.db")).doesNotExist();
+        assertThat(run.run("tasks", "show", "td_x").exit()).isEqualTo(3);
+        AceRun.Result bad = run.run("tasks", "--state", "done", "--type", "diff");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().lines()).containsExactly(
+                "ace tasks: --state must be queued, running, completed, failed or cancelled, was done",
+                "ace tasks: --type must be table-diff, table-repair or table-rerun, was diff");
+    }
+}
