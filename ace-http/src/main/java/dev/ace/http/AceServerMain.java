@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the HTTPS API until the process is told to stop:
  * {@code java -jar ace-http-<version>-all.jar --config ace.yaml}; the command line's
- * {@code ace server} calls {@link #run}. It prints where it listens and which CA it trusts, and on
+ * {@code ace server} calls {@link #serve}. It prints where it listens and which CA it trusts, and on
  * SIGINT or SIGTERM stops as {@link AceServer#stop()} says, then closes ACE.
  */
 public final class AceServerMain {
@@ -52,38 +52,50 @@ public final class AceServerMain {
                     + "--config (see docs/api.md)");
             return 2;
         }
-        Ace ace = null;
-        AceServer server;
         try {
             AceConfig base = AceConfig.load(file);
-            ServerSettings settings = ServerSettings.load(file, base);
-            ace = Ace.create(settings.applyTo(base));
-            ace.tasks();
-            server = AceServer.start(ace, settings);
-            out.println("ACE API listening on " + server.uri() + " (HTTPS, TLS 1.3 and 1.2)");
-            out.println("every request needs a client certificate issued by " + String.join("; ",
-                    server.clientAuthorities()) + " (ca_cert_file " + settings.clientCaFile().toAbsolutePath() + ")");
-            out.println("diff files and reports go to " + ace.config().outputDirectory() + "; tasks are kept in "
-                    + ace.config().taskStore());
-            out.println("stop with Ctrl+C or SIGTERM: running tasks then have " + settings.shutdownGrace().toSeconds()
-                    + " s to finish");
-            out.flush();
+            serve(base, ServerSettings.load(file, base), out);
+            return 0;
         } catch (AceException e) {
             err.println("ace server: " + e.getMessage());
-            if (ace != null) {
-                ace.close();
-            }
             return 2;
         }
+    }
+
+    /**
+     * Starts the server on {@code settings} over {@code base} (the configuration the server's
+     * {@link ServerSettings#applyTo own} settings are laid over), prints where it listens and which
+     * CA it trusts on {@code out}, and blocks until the process is told to stop (SIGINT, SIGTERM),
+     * which stops it as {@link AceServer#stop()} says and closes ACE.
+     *
+     * @throws AceException when it cannot start (certificate, key, task store, address); nothing is left running
+     */
+    public static void serve(AceConfig base, ServerSettings settings, PrintStream out) {
+        Ace ace = Ace.create(settings.applyTo(base));
+        AceServer server;
+        try {
+            ace.tasks();
+            server = AceServer.start(ace, settings);
+        } catch (RuntimeException e) {
+            ace.close();
+            throw e;
+        }
+        out.println("ACE API listening on " + server.uri() + " (HTTPS, TLS 1.3 and 1.2)");
+        out.println("every request needs a client certificate issued by " + String.join("; ",
+                server.clientAuthorities()) + " (ca_cert_file " + settings.clientCaFile().toAbsolutePath() + ")");
+        out.println("diff files and reports go to " + ace.config().outputDirectory() + "; tasks are kept in "
+                + ace.config().taskStore());
+        out.println("stop with Ctrl+C or SIGTERM: running tasks then have " + settings.shutdownGrace().toSeconds()
+                + " s to finish");
+        out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Ace running = ace;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping ...");
             out.flush();
             try {
                 server.stop();
             } finally {
-                running.close();
+                ace.close();
                 out.println("stopped");
                 out.flush();
                 stopped.countDown();
@@ -94,6 +106,5 @@ public final class AceServerMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
     }
 }
