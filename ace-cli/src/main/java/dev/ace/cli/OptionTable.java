@@ -42,7 +42,8 @@ final class OptionTable {
      * {@code ace.yaml}) and not a task setting.
      */
     static final List<Option<?>> CONNECTION_SETTINGS = Options.forOperation(Operation.CONFIG).stream()
-            .filter(option -> option.operations().size() == 1 && !option.isSecret() && !TASK_SETTINGS.contains(option))
+            .filter(option -> option.operations().stream().allMatch(Operation::isSettings) && !option.isSecret()
+                    && !TASK_SETTINGS.contains(option))
             .toList();
 
     private final Operation operation;
@@ -140,7 +141,7 @@ final class OptionTable {
     /** The placeholder of an option's value: {@code N}, {@code DURATION}, {@code json|csv|html}, ... */
     static String label(Option<?> option) {
         return switch (option.type()) {
-            case INTEGER -> option == Options.REMOTE_ORIGIN ? "OID" : option == Options.REMOTE_XID ? "XID" : "N";
+            case INTEGER -> option == Options.REMOTE_XID ? "XID" : "N";
             case NUMBER -> "NUMBER";
             case DURATION -> "DURATION";
             case TIMESTAMP -> "TIMESTAMP";
@@ -148,7 +149,8 @@ final class OptionTable {
             case CHOICE -> String.join("|", option.choices());
             case NODES -> "NODES";
             case OBJECT -> "JSON";
-            case TEXT -> option == Options.SOURCE_OF_TRUTH ? "NODE" : option == Options.DBNAME ? "DB"
+            case TEXT -> option == Options.SOURCE_OF_TRUTH || option == Options.REMOTE_ORIGIN ? "NODE"
+                    : option == Options.DBNAME ? "DB"
                     : option == Options.TABLE_FILTER ? "SQL" : option == Options.TABLE_NAME ? "SCHEMA.TABLE" : "TEXT";
             case BOOLEAN -> "";
         };

@@ -94,9 +94,12 @@ class OptionTableTest {
             boolean offered = spec != null && ((CommandBase) command.getCommand()).options().optionOf(spec)
                     .filter(setting::equals).isPresent();
             boolean expected = !setting.isSecret() && !OptionTable.TASK_SETTINGS.contains(setting)
-                    && setting.operations().size() == 1;
+                    && setting.operations().stream().allMatch(Operation::isSettings);
             assertThat(offered).as(setting.name()).isEqualTo(expected);
         }
+        // settings the HTTPS API's section shares are still the top level's settings on the command line
+        assertThat(command.getCommandSpec().findOption("--output-dir")).isNotNull();
+        assertThat(command.getCommandSpec().findOption("--ca-cert-file")).isNotNull();
         assertThat(command.getCommandSpec().findOption("--ace-user-key-password")).isNull();
         assertThat(command("table-diff").getCommandSpec().findOption("--block-rows")).isNotNull();
     }
