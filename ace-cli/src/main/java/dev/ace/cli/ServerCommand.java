@@ -1,15 +1,25 @@
 package dev.ace.cli;
 
-import dev.ace.core.error.AceException;
-import dev.ace.core.error.ErrorCode;
+import dev.ace.core.AceConfig;
+import dev.ace.core.error.InvalidConfigurationException;
+import dev.ace.http.AceServerMain;
+import dev.ace.http.ServerSettings;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
-/** {@code ace server}: the HTTPS API. Its module, ace-http, is not part of this build yet. */
+/**
+ * {@code ace server}: the HTTPS API (module ace-http), as {@code java -jar ace-http-*-all.jar}
+ * runs it. Its settings are the {@code http} section of {@code ace.yaml}; it runs until SIGINT or
+ * SIGTERM and stops as the API's documentation says.
+ */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        header = "Run the HTTPS API (not in this build yet).", customSynopsis = "ace server [--config FILE]",
-        description = {"Runs the HTTPS API of ACE (client certificates, the endpoints of the API text) until "
-                + "stopped. Not available yet: the HTTPS API module (ace-http) is not part of this build.",
-                "Exit code: 3 (not available)."})
+        header = "Run the HTTPS API until stopped (Ctrl-C or SIGTERM).", customSynopsis = "ace server [--config FILE]",
+        description = {"Runs the HTTPS API of ACE: the endpoints of the API text, every request authenticated by a "
+                + "client certificate whose CN is the database role it acts as. Its settings (listen_address, port, "
+                + "server_cert_file, server_key_file, ca_cert_file, shutdown_grace, ...) are the http section of "
+                + "ace.yaml; see docs/api.md. It prints where it listens and which CA it trusts; on Ctrl-C or SIGTERM "
+                + "new requests get 503, running tasks have shutdown_grace to finish, then are cancelled.",
+                "Exit code: 0 once stopped; 2 when the settings are wrong (it says what to set)."})
 final class ServerCommand extends CommandBase {
 
     ServerCommand(Console console, Interrupts interrupts) {
@@ -18,7 +28,14 @@ final class ServerCommand extends CommandBase {
 
     @Override
     ExitCode run() {
-        throw new AceException(ErrorCode.INTERNAL, "the HTTPS API (module ace-http) is not part of this build of "
-                + "ace yet; run table-diff, table-repair and the others from the command line");
+        Path file = Configuration.file(console, common.config);
+        if (file == null) {
+            throw new InvalidConfigurationException("ace server needs an ace.yaml with the server's certificate, key "
+                    + "and client CA (its http section and ca_cert_file): give it with --config FILE, put it in the "
+                    + "working directory, or name it in ACE_CONFIG; see docs/api.md");
+        }
+        AceConfig config = config();
+        AceServerMain.serve(config, ServerSettings.load(file, config), console.out());
+        return ExitCode.OK;
     }
 }

@@ -12,11 +12,12 @@ import picocli.CommandLine.Command;
 /** {@code ace spock-exception update CLUSTER NODE ...}: sets the status of a Spock replication exception. */
 @Command(name = "update", mixinStandardHelpOptions = true,
         header = "Set the status of a Spock replication exception.",
-        customSynopsis = "ace spock-exception update CLUSTER NODE --remote-origin OID --remote-commit-ts TIMESTAMP "
+        customSynopsis = "ace spock-exception update CLUSTER NODE --remote-origin NODE --remote-commit-ts TIMESTAMP "
                 + "--remote-xid XID --status STATUS [options]",
         description = {"Sets the status of a Spock replication exception recorded on NODE (the API's "
                 + "update-spock-exception): of the whole exception, or of one failed command with --command-counter. "
-                + "Nothing matching is an error, not a success.",
+                + "Nothing matching is an error, not a success. --remote-origin is the origin's spock.node.node_id, or "
+                + "its node name, looked up in spock.node on NODE.",
                 "Exit code: 0 updated, 2 bad usage or configuration, 3 nothing matched, Spock is not installed, or a "
                         + "failure while running."},
         footerHeading = "%nExamples:%n",
@@ -25,7 +26,9 @@ import picocli.CommandLine.Command;
                 "      --status RESOLVED --resolution-details '{\"details\": \"fixed by hand\"}'",
                 "  ace spock-exception update prod n2 --remote-origin 49708 \\",
                 "      --remote-commit-ts 2026-03-15T12:34:56Z --remote-xid 771 \\",
-                "      --command-counter 2 --status UNRESOLVED"})
+                "      --command-counter 2 --status UNRESOLVED",
+                "  ace spock-exception update prod n2 --remote-origin n1 \\",
+                "      --remote-commit-ts 2026-03-15T12:34:56Z --remote-xid 771 --status RESOLVED"})
 final class SpockExceptionUpdateCommand extends CommandBase {
 
     SpockExceptionUpdateCommand(Console console, Interrupts interrupts) {

@@ -60,7 +60,7 @@ class SpockExceptionCommandTest {
         assertThat(none.exit()).isEqualTo(3);
         assertThat(none.err()).startsWith("ace spock-exception update: ").hasLineCount(1);
 
-        AceRun.Result bad = run.run("spock-exception", "update", "acetest", "n1", "--remote-origin", "n2",
+        AceRun.Result bad = run.run("spock-exception", "update", "acetest", "n1", "--remote-origin", "4294967296",
                 "--remote-commit-ts", "yesterday", "--status", "DONE");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err().lines()).hasSize(4).allSatisfy(line -> assertThat(line)
