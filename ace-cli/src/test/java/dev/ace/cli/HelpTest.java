@@ -28,8 +28,8 @@ class HelpTest {
     void theHelpOfAnOperationGroupsItsOptionsSettingsAndCommonOptions() {
         String help = AceRun.in(dir).run("table-diff", "--help").out();
         assertThat(help).contains("Arguments:\n      CLUSTER ", "Options:\n      --dbname=DB ",
-                "      --block-rows=N        rows per diff block (key range); default 10000 or\n"
-                        + "                              ace.yaml's block_rows; between 1000 and 100000\n",
+                "      --block-rows=N       rows per diff block (key range); default 10000 or\n"
+                        + "                             ace.yaml's block_rows; between 1000 and 100000\n",
                 "Settings, over ace.yaml's:\n      --cluster-dir=DIR ", "      --output=json|csv|html\n");
         assertThat(help.indexOf("--quiet")).isLessThan(help.indexOf("Settings, over ace.yaml's:"));
     }
