@@ -21,6 +21,7 @@ class ServerCommandTest {
     void withoutAceYamlItSaysWhereToPutIt() {
         AceRun.Result result = AceRun.in(dir).run("server");
         assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception");
         assertThat(result.err()).contains("ace server needs an ace.yaml with the server's certificate, key and client "
                 + "CA (its http section and ca_cert_file): give it with --config FILE, put it in the working "
                 + "directory, or name it in ACE_CONFIG; see docs/api.md");
