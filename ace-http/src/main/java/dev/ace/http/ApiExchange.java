@@ -217,7 +217,7 @@ final class ApiExchange {
     void respond(int code, byte[] body, String mediaType, Map<String, String> headers) throws IOException {
         this.status = code;
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        if (!bodyRead && hasBody()) {
+        if (!bodyRead && hasBody() && !drainSmallBody()) {
             // The JDK's server would read the rest of the body after the answer, and could take in the
             // client's next request with it, then wait for bytes that never come: no second request here.
             exchange.getResponseHeaders().set("Connection", "close");
@@ -266,5 +266,32 @@ final class ApiExchange {
     /** Whether an answer was sent. */
     boolean answered() {
         return status != 0;
+    }
+
+    /**
+     * Reads and drops an unread body of at most 64 KiB announced with Content-Length, so that the
+     * answer (a 401, say) is not lost: closing a connection with request bytes still unread resets
+     * it, and the client may then see no answer at all. Larger or chunked bodies are left unread and
+     * the connection is closed instead. Returns whether the body was read whole.
+     */
+    private boolean drainSmallBody() {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        long bytes;
+        try {
+            bytes = length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (bytes < 0 || bytes > 64 * 1024) {
+            return false;
+        }
+        try {
+            InputStream body = exchange.getRequestBody();
+            boolean whole = body.readNBytes((int) bytes).length == bytes;
+            bodyRead = whole;
+            return whole;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
