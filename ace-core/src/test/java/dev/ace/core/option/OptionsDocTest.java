@@ -47,13 +47,18 @@ class OptionsDocTest {
             text.append("| ").append(operation.noun()).append(" | command line | type | default | allowed | meaning |\n");
             text.append("|---|---|---|---|---|---|\n");
             for (Option<?> option : Options.forOperation(operation)) {
-                text.append("| `").append(option.name()).append("` | `--").append(option.cliName()).append("` | ")
+                text.append("| `").append(option.name()).append("` | ").append(commandLine(option)).append(" | ")
                         .append(option.type().displayName()).append(" | ").append(defaultOf(option, operation))
                         .append(" | ").append(cell(option.allowed())).append(" | ").append(cell(option.help()))
                         .append(" |\n");
             }
         }
         return text.append('\n').toString();
+    }
+
+    /** A secret has no flag: a password on a command line is visible to every user of the machine. */
+    private static String commandLine(Option<?> option) {
+        return option.isSecret() ? "(`ace.yaml` only: a secret)" : "`--" + option.cliName() + "`";
     }
 
     private static String defaultOf(Option<?> option, Operation operation) {

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.jdbcurlresolver.PgPassParser;
 
 /**
@@ -182,22 +183,47 @@ public final class NodePools implements AutoCloseable {
     }
 
     private HikariDataSource createPool(Login login) {
+        return new HikariDataSource(poolConfig(login));
+    }
+
+    /** The configuration of {@code node}'s pool, as {@link #open} would create it (for tests: what HikariCP may log). */
+    HikariConfig poolConfig(NodeDefinition node) {
+        return poolConfig(login(node));
+    }
+
+    /**
+     * The pool's settings. The driver is configured through a data source of its own, never
+     * through HikariCP's URL or data source properties: HikariCP prints those at DEBUG level and
+     * masks only a property named {@code password}, which would show the key's
+     * {@code sslpassword}.
+     */
+    private HikariConfig poolConfig(Login login) {
         NodeDefinition node = login.node;
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setServerNames(new String[] {node.host()});
+        source.setPortNumbers(new int[] {node.port()});
+        source.setDatabaseName(node.database());
+        source.setUser(node.user());
+        if (login.password != null) {
+            source.setPassword(login.password);
+        }
+        source.setApplicationName(config.applicationName());
+        int connectSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
+        source.setConnectTimeout(connectSeconds);
+        source.setLoginTimeout(connectSeconds);
+        source.setTcpKeepAlive(true);
+        // Values are read as the server prints them, never re-formatted from a binary transfer.
+        source.setBinaryTransfer(false);
+        login.options.forEach((name, value) -> {
+            try {
+                source.setProperty(name, value);
+            } catch (SQLException e) {
+                throw new IllegalStateException("connection option " + name + " is not the driver's", e);
+            }
+        });
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("ace-" + node.name() + "-" + node.address());
-        hikari.setJdbcUrl("jdbc:postgresql://" + node.address() + "/"
-                + java.net.URLEncoder.encode(node.database(), StandardCharsets.UTF_8).replace("+", "%20"));
-        hikari.setUsername(node.user());
-        if (login.password != null) {
-            hikari.setPassword(login.password);
-        }
-        hikari.addDataSourceProperty("ApplicationName", config.applicationName());
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
-        hikari.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        // Values are read as the server prints them, never re-formatted from a binary transfer.
-        hikari.addDataSourceProperty("binaryTransfer", "false");
-        login.options.forEach(hikari::addDataSourceProperty);
+        hikari.setDataSource(source);
         hikari.setMaximumPoolSize(config.maxConnectionsPerNode());
         hikari.setMinimumIdle(0);
         hikari.setIdleTimeout(60_000);
@@ -206,7 +232,7 @@ public final class NodePools implements AutoCloseable {
         // login fails at once instead of after connect_timeout of retries, and no pool is kept for it.
         hikari.setInitializationFailTimeout(1);
         hikari.setAutoCommit(true);
-        return new HikariDataSource(hikari);
+        return hikari;
     }
 
     /** Whether some thread is waiting for a connection to this node: long-running work should give its lease back. */

@@ -1,12 +1,15 @@
 package dev.ace.core.internal.db;
 
+import com.zaxxer.hikari.HikariConfig;
 import dev.ace.core.AceConfig;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.testkit.TestCertificates;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +100,37 @@ class PoolKeyTest {
             assertKeepsNo(key, PASSWORD);
             assertThat(key.toString()).isEqualTo("pool key ace@127.0.0.1:5432/shop {sslmode=verify-full, sslrootcert="
                     + dir.resolve("root.crt") + "}");
+        }
+    }
+
+    /**
+     * HikariCP prints every property of a pool's configuration at DEBUG level, masking only those
+     * named {@code password}: none of them may hold the login's password or the key's.
+     */
+    @Test
+    void nothingHikariCpCanLogHoldsAPassword() throws Exception {
+        TestCertificates.Authority authority = TestCertificates.authority("ACE log test CA");
+        TestCertificates.Issued client = authority.issueClient("ace");
+        AceConfig certificates = config().useCertAuth(true)
+                .userCertFile(client.writeCertificate(dir.resolve("ace.crt")))
+                .userKeyFile(client.writePrivateKey(dir.resolve("ace.key")))
+                .caCertFile(authority.writeCertificate(dir.resolve("root.crt")))
+                .userKeyPassword(PASSWORD + "-key").build();
+        try (NodePools pools = new NodePools(certificates)) {
+            HikariConfig pool = pools.poolConfig(node("n1", PASSWORD, Map.of("sslpassword", PASSWORD + "-option")));
+            int read = 0;
+            for (Method getter : HikariConfig.class.getMethods()) {
+                boolean property = getter.getParameterCount() == 0 && getter.getDeclaringClass() != Object.class
+                        && (getter.getName().startsWith("get") || getter.getName().startsWith("is"));
+                if (property && !getter.getName().toLowerCase(Locale.ROOT).endsWith("password")) {
+                    assertThat(String.valueOf(getter.invoke(pool))).as(getter.getName()).doesNotContain(PASSWORD);
+                    read++;
+                }
+            }
+            assertThat(read).isGreaterThan(30);
+            assertThat(pool.getPassword()).isNull();
+            assertThat(pool.getJdbcUrl()).isNull();
+            assertThat(pool.getDataSourceProperties()).isEmpty();
         }
     }
 
