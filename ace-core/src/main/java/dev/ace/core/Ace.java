@@ -15,6 +15,9 @@ import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.SqlErrors;
 import dev.ace.core.internal.diff.DiffEngine;
 import dev.ace.core.internal.diff.RerunEngine;
+import dev.ace.core.internal.mtree.IncrementalDiff;
+import dev.ace.core.internal.mtree.TreeEngine;
+import dev.ace.core.mtree.TreeService;
 import dev.ace.core.internal.repair.RepairEngine;
 import dev.ace.core.internal.spock.SpockExceptions;
 import dev.ace.core.internal.task.TaskManager;
@@ -52,6 +55,7 @@ public final class Ace implements AutoCloseable {
     private final RepairService repair;
     private final RerunService rerun;
     private final ExceptionService exceptions;
+    private final TreeEngine trees;
     private final Object tasksLock = new Object();
     private TaskManager tasks;
     private boolean closed;
@@ -62,7 +66,9 @@ public final class Ace implements AutoCloseable {
         this.pools = new NodePools(config);
         TableChecker checker = new TableChecker(pools);
         this.catalog = new ClusterCatalog(clusters, checker);
-        this.diff = new DiffEngine(config, clusters, pools, checker);
+        this.trees = new TreeEngine(config, clusters, pools, checker);
+        this.diff = new IncrementalDiff(config, clusters, pools, checker, new DiffEngine(config, clusters, pools, checker),
+                trees);
         this.repair = new RepairEngine(config, clusters, pools, checker);
         this.rerun = new RerunEngine(config, clusters, pools, checker);
         this.exceptions = new SpockExceptions(clusters, pools);
@@ -119,6 +125,14 @@ public final class Ace implements AutoCloseable {
     /** Table diffs: find every row that differs between nodes. */
     public DiffService diff() {
         return diff;
+    }
+
+    /**
+     * Merkle trees of tables for the incremental diff ({@code incremental}): build, update and
+     * remove them on the nodes.
+     */
+    public TreeService trees() {
+        return trees;
     }
 
     /** Table repairs: make the nodes agree again from a diff file, without losing rows that changed since. */

@@ -160,6 +160,11 @@ public final class AceConfig {
         return values.getOrDefault(Options.APPLICATION_NAME);
     }
 
+    /** The schema ACE owns on every node for the incremental diff's trees ({@code mtree_schema}, default {@code ace}). */
+    public String mtreeSchema() {
+        return values.getOrDefault(Options.MTREE_SCHEMA);
+    }
+
     /**
      * The SQLite file tasks are kept in ({@code task_store}); default {@code <output_dir>/tasks.db}.
      * It is created with mode 0600 on first use of {@code Ace.tasks()}.
@@ -305,6 +310,11 @@ public final class AceConfig {
 
         public Builder applicationName(String name) {
             values.set(Options.APPLICATION_NAME, name);
+            return this;
+        }
+
+        public Builder mtreeSchema(String schema) {
+            values.set(Options.MTREE_SCHEMA, schema);
             return this;
         }
 

@@ -16,16 +16,35 @@ import java.util.Map;
  * @param diffCounts differing rows per node pair ({@code "n1/n2"}); only pairs that differ
  * @param diffFile the JSON diff file, always written
  * @param truncated whether the cap on differing rows stopped collecting for some pair
+ * @param walPositions for an incremental diff, each node's {@code pg_current_wal_lsn()} when its
+ *        tree was brought up to date: the changes committed before it are covered; empty for a
+ *        full diff
  */
 public record DiffResult(String taskId, String clusterName, String dbname, TableName table, List<String> nodes,
                          Map<String, Long> rowsChecked, int rangesPlanned, int rangesMismatched,
                          Map<String, Long> diffCounts, Instant startedAt, Instant finishedAt, Path diffFile,
-                         boolean truncated) {
+                         boolean truncated, Map<String, String> walPositions) {
 
     public DiffResult {
         nodes = List.copyOf(nodes);
+        walPositions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(walPositions));
         rowsChecked = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rowsChecked));
         diffCounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(diffCounts));
+    }
+
+    /** The result of a full diff (no WAL positions). */
+    public DiffResult(String taskId, String clusterName, String dbname, TableName table, List<String> nodes,
+                      Map<String, Long> rowsChecked, int rangesPlanned, int rangesMismatched,
+                      Map<String, Long> diffCounts, Instant startedAt, Instant finishedAt, Path diffFile,
+                      boolean truncated) {
+        this(taskId, clusterName, dbname, table, nodes, rowsChecked, rangesPlanned, rangesMismatched, diffCounts,
+                startedAt, finishedAt, diffFile, truncated, Map.of());
+    }
+
+    /** This result with the WAL positions an incremental diff covered. */
+    public DiffResult withWalPositions(Map<String, String> positions) {
+        return new DiffResult(taskId, clusterName, dbname, table, nodes, rowsChecked, rangesPlanned, rangesMismatched,
+                diffCounts, startedAt, finishedAt, diffFile, truncated, positions);
     }
 
     /** Whether every node holds the same rows. */
@@ -61,6 +80,8 @@ public record DiffResult(String taskId, String clusterName, String dbname, Table
         if (truncated) {
             text.append("  TRUNCATED: the cap on differing rows was reached; the diff file holds the first ones\n");
         }
+        walPositions.forEach((node, lsn) -> text.append("  tree of ").append(node).append(" current at WAL ")
+                .append(lsn).append('\n'));
         text.append("  time: ").append(duration().toMillis()).append(" ms\n");
         text.append("  diff file: ").append(diffFile);
         return text.toString();

@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param tableFilter {@code table_filter}; null: every row
  * @param maxDiffRows {@code max_diff_rows}; 0 lifts the cap; null: the configuration's
  * @param quiet {@code quiet}, carried for the front-ends
+ * @param incremental {@code incremental}: compare the table's Merkle trees ({@code Ace.trees()}),
+ *        brought up to date first, instead of hashing every row; not with {@code table_filter}
  * @param role the role every statement of the diff runs as
  * @param taskId the task id recorded in the diff file; generated when null
  * @param progress told of ranges done
@@ -41,7 +43,8 @@ import java.util.Objects;
  */
 public record TableDiffRequest(String clusterName, String tableName, String dbname, Integer blockRows,
                                Double maxCpuRatio, Integer batchSize, Output output, List<String> nodes,
-                               String tableFilter, Integer maxDiffRows, boolean quiet, CallerRole role, String taskId,
+                               String tableFilter, Integer maxDiffRows, boolean quiet, boolean incremental, CallerRole role,
+                               String taskId,
                                DiffProgressListener progress, Cancellation cancellation) {
 
     /** Output formats of the API's {@code output} option. */
@@ -64,7 +67,7 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
         output = output == null ? Output.JSON : output;
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         values(clusterName, tableName, dbname, blockRows, maxCpuRatio, batchSize, output, nodes, tableFilter,
-                maxDiffRows, quiet);
+                maxDiffRows, quiet, incremental);
     }
 
     /** A request for {@code cluster_name} and {@code table_name} ({@code schema.table}). */
@@ -88,6 +91,7 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
         builder.tableFilter = values.get(Options.TABLE_FILTER).orElse(null);
         builder.maxDiffRows = values.get(Options.MAX_DIFF_ROWS).orElse(null);
         builder.quiet = values.getOrDefault(Options.QUIET);
+        builder.incremental = values.getOrDefault(Options.INCREMENTAL);
         return builder;
     }
 
@@ -107,6 +111,7 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
         builder.tableFilter = tableFilter;
         builder.maxDiffRows = maxDiffRows;
         builder.quiet = quiet;
+        builder.incremental = incremental;
         builder.role = role;
         builder.taskId = taskId;
         builder.progress = progress;
@@ -117,17 +122,18 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
     /** The options, by their API names, as the JSON API writes them; unset ones are left out. Immutable. */
     public Map<String, Object> options() {
         return values(clusterName, tableName, dbname, blockRows, maxCpuRatio, batchSize, output, nodes, tableFilter,
-                maxDiffRows, quiet).toMap();
+                maxDiffRows, quiet, incremental).toMap();
     }
 
     private static OptionValues values(String clusterName, String tableName, String dbname, Integer blockRows,
                                        Double maxCpuRatio, Integer batchSize, Output output, List<String> nodes,
-                                       String tableFilter, Integer maxDiffRows, boolean quiet) {
+                                       String tableFilter, Integer maxDiffRows, boolean quiet, boolean incremental) {
         return OptionValues.builder(Operation.TABLE_DIFF).set(Options.CLUSTER_NAME, clusterName)
                 .set(Options.TABLE_NAME, tableName).set(Options.DBNAME, dbname).set(Options.BLOCK_ROWS, blockRows)
                 .set(Options.MAX_CPU_RATIO, maxCpuRatio).set(Options.BATCH_SIZE, batchSize)
                 .set(Options.OUTPUT, output).set(Options.NODES, nodes).set(Options.TABLE_FILTER, tableFilter)
-                .set(Options.MAX_DIFF_ROWS, maxDiffRows).set(Options.QUIET, quiet).build();
+                .set(Options.MAX_DIFF_ROWS, maxDiffRows).set(Options.QUIET, quiet)
+                .set(Options.INCREMENTAL, incremental ? Boolean.TRUE : null).build();
     }
 
     private static String blankToNull(String value) {
@@ -146,6 +152,7 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
         private Integer batchSize;
         private String tableFilter;
         private boolean quiet;
+        private boolean incremental;
         private Integer maxDiffRows;
         private CallerRole role = CallerRole.SERVICE;
         private DiffProgressListener progress = DiffProgressListener.NONE;
@@ -207,6 +214,12 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
             return this;
         }
 
+        /** Compare the table's Merkle trees instead of hashing every row (they must have been built). */
+        public Builder incremental(boolean value) {
+            this.incremental = value;
+            return this;
+        }
+
         /** Cap on differing rows per node pair; 0 lifts it; null takes the configuration's (10,000). */
         public Builder maxDiffRows(Integer value) {
             this.maxDiffRows = value;
@@ -238,7 +251,7 @@ public record TableDiffRequest(String clusterName, String tableName, String dbna
         /** @throws dev.ace.core.error.InvalidRequestException listing every problem of the options */
         public TableDiffRequest build() {
             return new TableDiffRequest(clusterName, tableName, dbname, blockRows, maxCpuRatio, batchSize, output,
-                    nodes, tableFilter, maxDiffRows, quiet, role, taskId, progress, cancellation);
+                    nodes, tableFilter, maxDiffRows, quiet, incremental, role, taskId, progress, cancellation);
         }
     }
 }

@@ -39,6 +39,12 @@ public enum ErrorCode {
     REPAIR_IN_PROGRESS,
     /** The Spock extension (its {@code spock} schema with {@code exception_log}) is not installed on a node. */
     SPOCK_NOT_INSTALLED,
+    /**
+     * A table's Merkle trees cannot be brought up to date on a node (none built, a trigger dropped
+     * or disabled, the trees lost in a crash, built with other leaves than another node's): an
+     * incremental diff refuses to compare them; build them again ({@code mtree build}).
+     */
+    TREE_NOT_CURRENT,
     /** Any other error reported by a database. */
     DATABASE_ERROR,
     /** A file ACE reads or writes (diff file, report) failed. */

@@ -10,6 +10,8 @@ public enum Operation {
     TABLE_RERUN("table-rerun"),
     SPOCK_EXCEPTION_UPDATE("update-spock-exception"),
     SPOCK_EXCEPTION_LIST("list-spock-exceptions"),
+    /** Building, updating or removing the Merkle trees of a table ({@code dev.ace.core.mtree}). */
+    MTREE("mtree"),
     /** The settings of {@code ace.yaml} ({@code dev.ace.core.AceConfig}). */
     CONFIG("ace.yaml"),
     /**

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 
 import static dev.ace.core.option.Operation.CONFIG;
 import static dev.ace.core.option.Operation.HTTP_SERVER;
+import static dev.ace.core.option.Operation.MTREE;
 import static dev.ace.core.option.Operation.SPOCK_EXCEPTION_LIST;
 import static dev.ace.core.option.Operation.SPOCK_EXCEPTION_UPDATE;
 import static dev.ace.core.option.Operation.TABLE_DIFF;
@@ -57,7 +58,8 @@ public final class Options {
 
     public static final Option<String> CLUSTER_NAME = Option.define("cluster_name", Kind.text(MAX_NAME, false))
             .help("the cluster: a pgEdge cluster file <cluster_dir>/<name>/<name>.json or a pg_service.conf section")
-            .requiredIn(TABLE_DIFF, TABLE_REPAIR, TABLE_RERUN, SPOCK_EXCEPTION_UPDATE, SPOCK_EXCEPTION_LIST).build();
+            .requiredIn(TABLE_DIFF, TABLE_REPAIR, TABLE_RERUN, SPOCK_EXCEPTION_UPDATE, SPOCK_EXCEPTION_LIST, MTREE)
+            .build();
 
     public static final Option<String> NODE_NAME = Option.define("node_name", Kind.text(MAX_NAME, false))
             .help("the node whose Spock exceptions are read or updated")
@@ -66,13 +68,13 @@ public final class Options {
     public static final Option<String> TABLE_NAME = Option.define("table_name", Kind.text(MAX_NAME, false))
             .help("the table as schema.table, parts matched as written; quote a part that holds a dot "
                     + "(\"my.schema\".\"my table\"); for list-spock-exceptions, only that table's exceptions")
-            .requiredIn(TABLE_DIFF, TABLE_REPAIR, TABLE_RERUN).in(SPOCK_EXCEPTION_LIST)
+            .requiredIn(TABLE_DIFF, TABLE_REPAIR, TABLE_RERUN, MTREE).in(SPOCK_EXCEPTION_LIST)
             .requiredMessage("table_name is required, as schema.table")
             .validator(Options::tableNameProblems).build();
 
     public static final Option<String> DBNAME = Option.define("dbname", Kind.text(MAX_NAME, false))
             .help("the database; without it the cluster's first (table-diff) or the diff file's (repair, rerun)")
-            .in(TABLE_DIFF, TABLE_REPAIR, TABLE_RERUN, SPOCK_EXCEPTION_UPDATE, SPOCK_EXCEPTION_LIST).build();
+            .in(TABLE_DIFF, TABLE_REPAIR, TABLE_RERUN, SPOCK_EXCEPTION_UPDATE, SPOCK_EXCEPTION_LIST, MTREE).build();
 
     public static final Option<Path> DIFF_FILE = Option.define("diff_file", Kind.path())
             .help("a diff file written by table-diff or table-rerun; it must be of this cluster, database and table")
@@ -115,9 +117,17 @@ public final class Options {
 
     public static final Option<List<String>> NODES = Option.define("nodes", Kind.nodes())
             .help("\"all\" (the cluster's active nodes), a comma-separated list or a list of at least two node names")
-            .in(TABLE_DIFF).defaultValue(List.of())
+            .in(TABLE_DIFF, MTREE).defaultValue(List.of())
             .validator(nodes -> nodes.size() == 1 ? List.of("nodes must name at least 2 nodes, was "
                     + Show.quote(nodes.get(0))) : List.of()).build();
+
+    public static final Option<Boolean> INCREMENTAL = Option.define("incremental", Kind.bool())
+            .help("compare the table's Merkle trees (built with mtree build) instead of hashing every row; the trees "
+                    + "are brought up to date first").in(TABLE_DIFF).defaultValue(false).build();
+
+    public static final Option<Integer> LEAF_ROWS = Option.define("leaf_rows", Kind.integer())
+            .help("rows per leaf of a Merkle tree (mtree build); leaves far from it are split or merged as the table "
+                    + "changes").in(MTREE).defaultValue(256).range(16, 100_000L, "between 16 and 100000").build();
 
     public static final Option<RerunBehavior> BEHAVIOR = Option.define("behavior",
                     Kind.choice(RerunBehavior.class, RerunBehavior::toString))
@@ -260,6 +270,11 @@ public final class Options {
     public static final Option<String> APPLICATION_NAME = Option.define("application_name", Kind.text(63, false))
             .help("what ACE's sessions show in pg_stat_activity").in(CONFIG).defaultValue("ace").build();
 
+    public static final Option<String> MTREE_SCHEMA = Option.define("mtree_schema", Kind.text(63, false))
+            .help("the schema ACE owns on every node for the incremental diff's Merkle trees and their triggers' "
+                    + "functions; created by mtree build, dropped when the last tree is removed").in(CONFIG)
+            .defaultValue("ace").build();
+
     public static final Option<Path> TASK_STORE = Option.define("task_store", Kind.path())
             .help("the SQLite file tasks are kept in; created with mode 0600").in(CONFIG, HTTP_SERVER)
             .shownDefault("<output_dir>/tasks.db").build();
@@ -320,10 +335,10 @@ public final class Options {
     private static final List<Option<?>> ALL = List.of(CLUSTER_DIR, PG_SERVICE_FILE, OUTPUT_DIR, USE_CERT_AUTH,
             ACE_USER_CERT_FILE, ACE_USER_KEY_FILE, ACE_USER_KEY_PASSWORD, CA_CERT_FILE, CLUSTER_NAME, NODE_NAME,
             TABLE_NAME, DBNAME, DIFF_FILE, SOURCE_OF_TRUTH, BLOCK_ROWS, MAX_CPU_RATIO, BATCH_SIZE, OUTPUT, TABLE_FILTER,
-            MAX_DIFF_ROWS, NODES, BEHAVIOR, DRY_RUN, GENERATE_REPORT, UPSERT_ONLY, INSERT_ONLY, BIDIRECTIONAL, FIX_NULLS,
+            MAX_DIFF_ROWS, NODES, INCREMENTAL, LEAF_ROWS, BEHAVIOR, DRY_RUN, GENERATE_REPORT, UPSERT_ONLY, INSERT_ONLY, BIDIRECTIONAL, FIX_NULLS,
             FIRE_TRIGGERS, ATOMIC, LOCK_TIMEOUT, QUIET, REMOTE_ORIGIN, REMOTE_COMMIT_TS, REMOTE_XID, COMMAND_COUNTER,
             EXCEPTION_STATUS, RESOLUTION_DETAILS, STATUS, LIMIT, OFFSET, MAX_CONNECTIONS_PER_NODE, CONNECT_TIMEOUT,
-            STATEMENT_TIMEOUT, APPLICATION_NAME, TASK_STORE, MAX_RUNNING_TASKS, MAX_QUEUED_TASKS, TASK_RETENTION,
+            STATEMENT_TIMEOUT, APPLICATION_NAME, MTREE_SCHEMA, TASK_STORE, MAX_RUNNING_TASKS, MAX_QUEUED_TASKS, TASK_RETENTION,
             PURGE_TASK_FILES, LISTEN_ADDRESS, PORT, ALLOW_REMOTE_CLIENTS, SERVER_CERT_FILE, SERVER_KEY_FILE,
             SERVER_KEY_PASSWORD, SHUTDOWN_GRACE);
 
@@ -350,6 +365,9 @@ public final class Options {
                     !values.isSet(SOURCE_OF_TRUTH) && !values.getOrDefault(FIX_NULLS)
                             && !values.getOrDefault(BIDIRECTIONAL)
                             ? List.of("source_of_truth is required unless fix_nulls or bidirectional is set") : List.of()),
+            new Rule(TABLE_DIFF, List.of(INCREMENTAL, TABLE_FILTER), values -> values.getOrDefault(INCREMENTAL)
+                    && values.isSet(TABLE_FILTER) ? List.of("incremental and table_filter cannot be used together: "
+                    + "the trees cover every row") : List.of()),
             new Rule(CONFIG, List.of(USE_CERT_AUTH, ACE_USER_CERT_FILE, ACE_USER_KEY_FILE, ACE_USER_KEY_PASSWORD,
                     CA_CERT_FILE), CertificateFiles::problems),
             new Rule(CONFIG, List.of(MAX_RUNNING_TASKS, MAX_CONNECTIONS_PER_NODE), values -> {

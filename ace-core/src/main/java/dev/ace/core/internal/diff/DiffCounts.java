@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * of each node pair, and the ranges (or key batches) in which some pair differs. A pair is named
  * {@code "a/b"} with a before b in the nodes' order, as diff files name them. Thread-safe.
  */
-final class DiffCounts {
+public final class DiffCounts {
 
     private final List<String> pairs;
     private final Map<String, AtomicLong> checked = new LinkedHashMap<>();
     private final Map<String, AtomicLong> differing = new LinkedHashMap<>();
     private final AtomicInteger mismatched = new AtomicInteger();
 
-    DiffCounts(List<NodeDefinition> nodes) {
+    public DiffCounts(List<NodeDefinition> nodes) {
         List<String> names = nodes.stream().map(NodeDefinition::name).toList();
         names.forEach(node -> checked.put(node, new AtomicLong()));
         this.pairs = pairsOf(names);
@@ -29,7 +29,7 @@ final class DiffCounts {
     }
 
     /** Every pair of the nodes, {@code "a/b"} with a before b, in the order a diff file lists them. */
-    static List<String> pairsOf(List<String> nodes) {
+    public static List<String> pairsOf(List<String> nodes) {
         List<String> pairs = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             for (int j = i + 1; j < nodes.size(); j++) {
@@ -39,45 +39,45 @@ final class DiffCounts {
         return Collections.unmodifiableList(pairs);
     }
 
-    static String pair(String left, String right) {
+    public static String pair(String left, String right) {
         return left + "/" + right;
     }
 
     /** The two nodes of a pair, left first. */
-    static String[] sides(String pair) {
+    public static String[] sides(String pair) {
         return pair.split("/", 2);
     }
 
-    List<String> pairs() {
+    public List<String> pairs() {
         return pairs;
     }
 
     /** The count of differing rows of {@code pair}, to add to (or to cap). */
-    AtomicLong differing(String pair) {
+    public AtomicLong differing(String pair) {
         return differing.get(pair);
     }
 
-    void addChecked(String node, long rows) {
+    public void addChecked(String node, long rows) {
         checked.get(node).addAndGet(rows);
     }
 
-    void addMismatch() {
+    public void addMismatch() {
         mismatched.incrementAndGet();
     }
 
-    int mismatched() {
+    public int mismatched() {
         return mismatched.get();
     }
 
     /** Rows read per node, in the nodes' order. */
-    Map<String, Long> checked() {
+    public Map<String, Long> checked() {
         Map<String, Long> rows = new LinkedHashMap<>();
         checked.forEach((node, count) -> rows.put(node, count.get()));
         return rows;
     }
 
     /** Differing rows per pair, in the pairs' order, only pairs that differ. */
-    Map<String, Long> differing() {
+    public Map<String, Long> differing() {
         Map<String, Long> counts = new LinkedHashMap<>();
         differing.forEach((pair, count) -> {
             if (count.get() > 0) {

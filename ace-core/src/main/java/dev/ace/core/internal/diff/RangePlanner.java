@@ -15,7 +15,7 @@ import java.util.List;
  * costs a few percent of a scan. The first and last ranges are open, so keys that exist only on
  * other nodes are still covered; ranges are only a way to split the work, never a filter.
  */
-final class RangePlanner {
+public final class RangePlanner {
 
     /** Up to this many estimated rows per block, boundaries are exact. */
     private static final long EXACT_BLOCKS = 50;
@@ -24,7 +24,7 @@ final class RangePlanner {
     private RangePlanner() {
     }
 
-    static List<KeyRange> plan(Connection connection, TableSql sql, long estimatedRows, long pages, int blockRows)
+    public static List<KeyRange> plan(Connection connection, TableSql sql, long estimatedRows, long pages, int blockRows)
             throws SQLException {
         List<List<String>> boundaries = estimatedRows <= EXACT_BLOCKS * blockRows || pages <= 0
                 ? exactBoundaries(connection, sql, blockRows)

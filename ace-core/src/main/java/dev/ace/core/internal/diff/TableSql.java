@@ -47,10 +47,8 @@ public final class TableSql {
         this.userFilter = filter == null || filter.isBlank() ? null : filter;
         this.filter = userFilter == null ? null : TableFilter.forJdbc(userFilter);
         this.keyList = schema.keyColumns().stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
-        this.rowDigest = "hash_record_extended(ROW(" + schema.columns().stream()
-                .map(c -> "r." + Sql.quote(c.name()) + (ColumnRules.hashesExactly(c) ? "" : "::text"))
-                .collect(Collectors.joining(", ")) + "), 0)";
-        this.partition = "(" + keyHash(schema.keyColumns()) + " & " + (PARTITIONS - 1) + ")::int";
+        this.rowDigest = rowDigest(schema, "r");
+        this.partition = "(" + keyHash(schema.keyColumns(), "r") + " & " + (PARTITIONS - 1) + ")::int";
         this.integerKey = schema.keyColumns().size() == 1
                 && java.util.Set.of("smallint", "integer", "bigint").contains(schema.keyColumns().get(0).type());
     }
@@ -103,14 +101,25 @@ public final class TableSql {
     }
 
     /**
+     * The 64-bit digest of the row {@code alias} ({@code r} in a query, {@code NEW} or {@code OLD}
+     * in a trigger): the one expression every digest of a row is computed with, so that the
+     * incremental diff's trees (dev.ace.core.internal.mtree) hash rows exactly as table-diff does.
+     */
+    public static String rowDigest(TableSchema schema, String alias) {
+        return "hash_record_extended(ROW(" + schema.columns().stream()
+                .map(c -> alias + "." + Sql.quote(c.name()) + (ColumnRules.hashesExactly(c) ? "" : "::text"))
+                .collect(Collectors.joining(", ")) + "), 0)";
+    }
+
+    /**
      * The hash a row's partition is taken from: the same on every node for the same key. Built-in
      * integer, text and uuid keys hash their value; every other key hashes its text (an enum's
      * own hash is the OID of its label, which differs from node to node).
      */
-    private static String keyHash(List<Column> keys) {
+    public static String keyHash(List<Column> keys, String alias) {
         if (keys.size() == 1) {
             Column key = keys.get(0);
-            String ref = "r." + Sql.quote(key.name());
+            String ref = alias + "." + Sql.quote(key.name());
             switch (key.type()) {
                 case "smallint":
                     return "hashint2extended(" + ref + ", 0)";
@@ -126,7 +135,7 @@ public final class TableSql {
                     break;
             }
         }
-        return "hashtextextended(ROW(" + keys.stream().map(c -> "r." + Sql.quote(c.name()))
+        return "hashtextextended(ROW(" + keys.stream().map(c -> alias + "." + Sql.quote(c.name()))
                 .collect(Collectors.joining(", ")) + ")::text, 0)";
     }
 

@@ -1,0 +1,413 @@
+package dev.ace.core.internal.mtree;
+
+import dev.ace.core.AceConfig;
+import dev.ace.core.catalog.Column;
+import dev.ace.core.catalog.TableName;
+import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.DiffService;
+import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.internal.catalog.TableChecker;
+import dev.ace.core.internal.config.ClusterResolver;
+import dev.ace.core.internal.db.NodePools;
+import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.NodeWork;
+import dev.ace.core.internal.db.Sql;
+import dev.ace.core.internal.diff.DiffCounts;
+import dev.ace.core.internal.diff.DiffFileWriter;
+import dev.ace.core.internal.diff.DiffOutput;
+import dev.ace.core.internal.diff.KeyRange;
+import dev.ace.core.internal.diff.TableSql;
+import dev.ace.core.internal.task.TaskIds;
+import dev.ace.core.mtree.TreeResult;
+import dev.ace.core.task.TaskType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Table-diff as a front of the full diff: a request with {@code incremental} compares the table's
+ * Merkle trees, every other request goes to the full diff unchanged.
+ *
+ * <p>An incremental diff first brings every node's tree up to date ({@link TreeEngine#bringUpToDate}:
+ * the captured changes are folded in, no row is read) and notes each node's WAL position; then it
+ * reads the trees from the root down, only below inner nodes whose digest or count differs between
+ * nodes, down to the leaves that differ. A differing leaf's rows are hashed again on the nodes
+ * into {@value #BUCKETS} key-hash buckets, and only the rows of differing buckets are fetched (by
+ * the leaf's key range, through the key's index) and compared as the full diff compares them, into
+ * the same diff file. Thread-safe.
+ */
+public final class IncrementalDiff implements DiffService {
+
+    static final int BUCKETS = 16;
+    /** Leaves per round trip when hashing and fetching differing leaves. */
+    private static final int LEAVES_PER_STATEMENT = 64;
+
+    private final AceConfig config;
+    private final ClusterResolver clusters;
+    private final NodePools pools;
+    private final TableChecker checker;
+    private final DiffService full;
+    private final TreeEngine trees;
+    private final TaskIds ids = new TaskIds();
+
+    public IncrementalDiff(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker,
+                           DiffService full, TreeEngine trees) {
+        this.config = config;
+        this.clusters = clusters;
+        this.pools = pools;
+        this.checker = checker;
+        this.full = full;
+        this.trees = trees;
+    }
+
+    @Override
+    public void validate(TableDiffRequest request) {
+        full.validate(request);
+    }
+
+    @Override
+    public DiffResult diff(TableDiffRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (!request.incremental()) {
+            return full.diff(request);
+        }
+        Instant started = Instant.now();
+        ClusterDefinition cluster = clusters.resolve(request.clusterName(), request.dbname());
+        List<NodeDefinition> nodes = cluster.select(request.nodes().isEmpty() ? "all" : String.join(",", request.nodes()),
+                2);
+        TableSchema schema = checker.check(nodes, TableName.parse(request.tableName()), request.role());
+        String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
+        return new Run(request, nodes, schema, taskId, started).execute();
+    }
+
+    /** One node's digest of a tree position: an inner node's SHA-256, or a leaf's XOR and sum, and the rows below. */
+    private record Digest(byte[] digest, long rows) {
+        boolean same(Digest other) {
+            return other != null && rows == other.rows && Arrays.equals(digest, other.digest);
+        }
+    }
+
+    /** State of one incremental diff while it runs. */
+    private final class Run {
+        private final TableDiffRequest request;
+        private final List<NodeDefinition> nodes;
+        private final TableSchema schema;
+        private final TableSql sql;
+        private final String taskId;
+        private final Instant started;
+        private final DiffCounts counts;
+        private final int maxDiffRows;
+        private boolean truncated;
+        private final NodeWork work;
+
+        Run(TableDiffRequest request, List<NodeDefinition> nodes, TableSchema schema, String taskId, Instant started) {
+            this.request = request;
+            this.nodes = nodes;
+            this.schema = schema;
+            this.sql = new TableSql(schema, null);
+            this.taskId = taskId;
+            this.started = started;
+            this.counts = new DiffCounts(nodes);
+            this.maxDiffRows = request.maxDiffRows() != null ? request.maxDiffRows() : config.maxDiffRows();
+            this.work = NodeWork.of(pools, request.role(), "diffing table " + schema.table() + " incrementally", "diff")
+                    .cancelledBy(request.cancellation(), this::cancelled);
+        }
+
+        private AceException cancelled() {
+            return new AceException(ErrorCode.CANCELLED, "the incremental table-diff of " + schema.table()
+                    + " was cancelled; no diff file was written");
+        }
+
+        DiffResult execute() {
+            Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
+            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
+                Map<NodeDefinition, TreeResult.NodeTree> current = trees.bringUpToDate(work, nodes, schema);
+                Map<String, String> positions = new LinkedHashMap<>();
+                current.forEach((node, tree) -> {
+                    positions.put(node.name(), tree.walPosition());
+                    counts.addChecked(node.name(), tree.rows());
+                });
+                int leaves = current.get(nodes.get(0)).leaves();
+                Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
+                try {
+                    Map<NodeDefinition, TreeSql> treeSql = work.onEach(nodes, node ->
+                            trees.treeSqlOf(sessions.get(node).connection(), schema));
+                    List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
+                    compareLeaves(sessions, treeSql, differing, writer);
+                } finally {
+                    NodeWork.closeAll(sessions);
+                }
+                if (request.cancellation().isCancelled()) {
+                    throw cancelled();
+                }
+                Instant finished = Instant.now();
+                int blockRows = request.blockRows() != null ? request.blockRows() : config.blockRows();
+                double ratio = request.maxCpuRatio() != null ? request.maxCpuRatio() : config.maxCpuRatio();
+                int batch = request.batchSize() != null ? request.batchSize() : config.batchSize();
+                DiffOutput.Summary facts = new DiffOutput.Summary(taskId, request.clusterName(), nodes.get(0).database(),
+                        schema.table(), nodes.stream().map(NodeDefinition::name).toList(), schema.columns(),
+                        schema.primaryKey(), blockRows, ratio, batch, null, started, finished, counts.checked(),
+                        counts.differing(), leaves, counts.mismatched(), truncated);
+                return facts.result(writer.finish(facts)).withWalPositions(positions);
+            } catch (IOException e) {
+                throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
+                        + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw work.translate(e, null);
+            }
+        }
+
+        /** Walks the trees from the root down, only below positions where some node differs; returns the leaves that differ. */
+        private List<Integer> differingLeaves(Map<NodeDefinition, NodeSession> sessions,
+                                              Map<NodeDefinition, TreeSql> treeSql, int leaves) {
+            int top = TreeEngine.topLevel(leaves);
+            List<Integer> frontier = List.of(0);
+            for (int level = top; level >= 0 && !frontier.isEmpty(); level--) {
+                int at = level;
+                List<Integer> positions = frontier;
+                Map<NodeDefinition, Map<Integer, Digest>> read = work.onEach(nodes, node ->
+                        readLevel(sessions.get(node).connection(), treeSql.get(node), at, positions));
+                List<Integer> differing = new ArrayList<>();
+                for (int position : positions) {
+                    Digest first = read.get(nodes.get(0)).get(position);
+                    if (nodes.stream().anyMatch(node -> first == null || !first.same(read.get(node).get(position)))) {
+                        differing.add(position);
+                    }
+                }
+                if (level == 0) {
+                    return differing;
+                }
+                long below = size(leaves, level - 1);
+                List<Integer> children = new ArrayList<>();
+                for (int position : differing) {
+                    for (long child = (long) position * TreeSql.FANOUT;
+                         child < Math.min(below, (long) (position + 1) * TreeSql.FANOUT); child++) {
+                        children.add((int) child);
+                    }
+                }
+                frontier = children;
+            }
+            return List.of();
+        }
+
+        private long size(int leaves, int level) {
+            long size = leaves;
+            for (int l = 0; l < level; l++) {
+                size = (size + TreeSql.FANOUT - 1) / TreeSql.FANOUT;
+            }
+            return size;
+        }
+
+        private Map<Integer, Digest> readLevel(Connection connection, TreeSql tree, int level, List<Integer> positions)
+                throws SQLException {
+            Map<Integer, Digest> digests = new HashMap<>();
+            if (level == 0) {
+                try (PreparedStatement statement = connection.prepareStatement("SELECT l.leaf, l.rows, l.xor, l.sum FROM "
+                        + tree.leaves() + " AS l WHERE l.leaf = ANY(?::int[])")) {
+                    statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            byte[] digest = java.nio.ByteBuffer.allocate(16).putLong(rows.getLong(3))
+                                    .putLong(rows.getLong(4)).array();
+                            digests.put(rows.getInt(1), new Digest(digest, rows.getLong(2)));
+                        }
+                    }
+                }
+                return digests;
+            }
+            try (PreparedStatement statement = connection.prepareStatement(tree.readLevel())) {
+                statement.setInt(1, level);
+                statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        digests.put(rows.getInt(1), new Digest(rows.getBytes(2), rows.getLong(3)));
+                    }
+                }
+            }
+            return digests;
+        }
+
+        /** Hashes the differing leaves again in buckets, fetches the rows of differing buckets, compares and writes them. */
+        private void compareLeaves(Map<NodeDefinition, NodeSession> sessions, Map<NodeDefinition, TreeSql> treeSql,
+                                   List<Integer> differing, DiffFileWriter writer) throws IOException {
+            for (int start = 0; start < differing.size(); start += LEAVES_PER_STATEMENT) {
+                if (request.cancellation().isCancelled()) {
+                    throw cancelled();
+                }
+                List<Integer> batch = differing.subList(start, Math.min(differing.size(), start + LEAVES_PER_STATEMENT));
+                NodeDefinition first = nodes.get(0);
+                Map<Integer, KeyRange> ranges = work.onEach(List.of(first), node ->
+                        TreeEngine.leafRanges(sessions.get(node).connection(), treeSql.get(node), batch)).get(first);
+                Map<NodeDefinition, Map<Integer, long[][]>> buckets = work.onEach(nodes, node ->
+                        bucketDigests(sessions.get(node).connection(), batch, ranges));
+                Map<Integer, Set<Integer>> wanted = new TreeMap<>();
+                Map<Integer, Map<String, Boolean>> pairsOfLeaf = new HashMap<>();
+                for (int leaf : batch) {
+                    for (int i = 0; i < nodes.size(); i++) {
+                        for (int j = i + 1; j < nodes.size(); j++) {
+                            long[][] a = buckets.get(nodes.get(i)).getOrDefault(leaf, new long[2][BUCKETS]);
+                            long[][] b = buckets.get(nodes.get(j)).getOrDefault(leaf, new long[2][BUCKETS]);
+                            for (int bucket = 0; bucket < BUCKETS; bucket++) {
+                                if (a[0][bucket] != b[0][bucket] || a[1][bucket] != b[1][bucket]) {
+                                    wanted.computeIfAbsent(leaf, l -> new HashSet<>()).add(bucket);
+                                    pairsOfLeaf.computeIfAbsent(leaf, l -> new LinkedHashMap<>())
+                                            .put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), true);
+                                }
+                            }
+                        }
+                    }
+                }
+                if (wanted.isEmpty()) {
+                    continue;
+                }
+                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> rows = work.onEach(nodes, node ->
+                        fetch(sessions.get(node).connection(), wanted, ranges));
+                for (Map.Entry<Integer, Map<String, Boolean>> entry : pairsOfLeaf.entrySet()) {
+                    counts.addMismatch();
+                    for (String pair : entry.getValue().keySet()) {
+                        String[] sides = DiffCounts.sides(pair);
+                        compare(entry.getKey(), pair, sides,
+                                rows.get(node(sides[0])).getOrDefault(entry.getKey(), new LinkedHashMap<>()),
+                                rows.get(node(sides[1])).getOrDefault(entry.getKey(), new LinkedHashMap<>()), writer);
+                    }
+                }
+            }
+        }
+
+        private NodeDefinition node(String name) {
+            return nodes.stream().filter(node -> node.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        private String bucketOf() {
+            return "(" + TableSql.keyHash(schema.keyColumns(), "r") + " & " + (BUCKETS - 1) + ")::int";
+        }
+
+        /** Per leaf and bucket: count and XOR of the row digests, as table-diff's partitions. */
+        private Map<Integer, long[][]> bucketDigests(Connection connection, List<Integer> leaves,
+                                                     Map<Integer, KeyRange> ranges) throws SQLException {
+            String query = leaves.stream().map(leaf -> "SELECT " + leaf + " AS leaf, s.b, count(*), bit_xor(s.h) FROM "
+                    + "(SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r") + " AS h FROM " + sql.from()
+                    + " WHERE " + sql.rangePredicate(ranges.get(leaf)) + ") AS s GROUP BY s.b")
+                    .collect(Collectors.joining("\nUNION ALL\n"));
+            Map<Integer, long[][]> digests = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                int parameter = 1;
+                for (int leaf : leaves) {
+                    for (String value : ranges.get(leaf).bindValues()) {
+                        statement.setString(parameter++, value);
+                    }
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        long[][] digest = digests.computeIfAbsent(rows.getInt(1), l -> new long[2][BUCKETS]);
+                        digest[0][rows.getInt(2)] = rows.getLong(3);
+                        digest[1][rows.getInt(2)] = rows.getLong(4);
+                    }
+                }
+            }
+            return digests;
+        }
+
+        /** The rows of the wanted buckets of each leaf, by leaf, keyed by their key values, in key order. */
+        private Map<Integer, LinkedHashMap<String, List<String>>> fetch(Connection connection,
+                                                                        Map<Integer, Set<Integer>> wanted,
+                                                                        Map<Integer, KeyRange> ranges) throws SQLException {
+            List<Column> columns = schema.columns();
+            String select = columns.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+            int[] keyPositions = schema.keyColumns().stream().mapToInt(columns::indexOf).toArray();
+            String order = IntStream.of(keyPositions).mapToObj(p -> String.valueOf(p + 2)).collect(Collectors.joining(", "));
+            String query = "SELECT * FROM (" + wanted.keySet().stream().map(leaf -> "(SELECT " + leaf + " AS ace_leaf, "
+                    + select + " FROM " + sql.from() + " WHERE " + sql.rangePredicate(ranges.get(leaf)) + " AND "
+                    + bucketOf() + " = ANY(?::int[]))").collect(Collectors.joining("\nUNION ALL\n"))
+                    + ") AS q ORDER BY 1, " + order;
+            Map<Integer, LinkedHashMap<String, List<String>>> rows = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                int parameter = 1;
+                for (Map.Entry<Integer, Set<Integer>> entry : wanted.entrySet()) {
+                    for (String value : ranges.get(entry.getKey()).bindValues()) {
+                        statement.setString(parameter++, value);
+                    }
+                    statement.setArray(parameter++, connection.createArrayOf("int4", entry.getValue().toArray()));
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        List<String> values = new ArrayList<>(columns.size());
+                        for (int c = 0; c < columns.size(); c++) {
+                            values.add(result.getString(c + 2));
+                        }
+                        StringBuilder key = new StringBuilder();
+                        for (int position : keyPositions) {
+                            key.append(values.get(position)).append('\0');
+                        }
+                        rows.computeIfAbsent(result.getInt(1), l -> new LinkedHashMap<>()).put(key.toString(), values);
+                    }
+                }
+            }
+            return rows;
+        }
+
+        /** Writes the rows of one leaf that differ between the two nodes of a pair, within the pair's cap. */
+        private void compare(int leaf, String pair, String[] sides, LinkedHashMap<String, List<String>> left,
+                             LinkedHashMap<String, List<String>> right, DiffFileWriter writer) throws IOException {
+            Set<String> differing = new java.util.LinkedHashSet<>();
+            left.forEach((key, values) -> {
+                if (!values.equals(right.get(key))) {
+                    differing.add(key);
+                }
+            });
+            right.keySet().stream().filter(key -> !left.containsKey(key)).forEach(differing::add);
+            long allowed = reserve(counts.differing(pair), differing.size());
+            Set<String> chosen = differing.stream().limit(allowed).collect(Collectors.toSet());
+            List<byte[]> leftRows = new ArrayList<>();
+            List<byte[]> rightRows = new ArrayList<>();
+            left.forEach((key, values) -> {
+                if (chosen.contains(key)) {
+                    leftRows.add(writer.rowJson(values));
+                }
+            });
+            right.forEach((key, values) -> {
+                if (chosen.contains(key)) {
+                    rightRows.add(writer.rowJson(values));
+                }
+            });
+            writer.add(leaf, pair, sides[0], leftRows);
+            writer.add(leaf, pair, sides[1], rightRows);
+        }
+
+        private long reserve(AtomicLong count, long differing) {
+            if (maxDiffRows == 0) {
+                count.addAndGet(differing);
+                return differing;
+            }
+            long allowed = Math.max(0, Math.min(differing, maxDiffRows - count.get()));
+            count.addAndGet(allowed);
+            if (allowed < differing) {
+                truncated = true;
+            }
+            return allowed;
+        }
+    }
+}

@@ -1,0 +1,763 @@
+package dev.ace.core.internal.mtree;
+
+import dev.ace.core.AceConfig;
+import dev.ace.core.CallerRole;
+import dev.ace.core.catalog.TableName;
+import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.cluster.NodeDefinition;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
+import dev.ace.core.internal.catalog.TableChecker;
+import dev.ace.core.internal.config.ClusterResolver;
+import dev.ace.core.internal.db.NodePools;
+import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.NodeWork;
+import dev.ace.core.internal.diff.KeyRange;
+import dev.ace.core.internal.diff.RangePlanner;
+import dev.ace.core.internal.diff.TableSql;
+import dev.ace.core.mtree.TreeRequest;
+import dev.ace.core.mtree.TreeResult;
+import dev.ace.core.mtree.TreeService;
+import dev.ace.core.mtree.TreeStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Builds, updates and removes the Merkle trees of tables on the nodes (see {@link TreeSql} for
+ * what a node holds). Leaves are planned once, on the node with the most rows, as table-diff plans
+ * its ranges, and every node gets the same leaves, so trees compare position by position; a
+ * {@code layout} id, the same on every node, changes whenever leaves are split or merged, and
+ * trees of different layouts are never compared. Thread-safe: it holds no state of its own.
+ */
+public final class TreeEngine implements TreeService {
+
+    private final AceConfig config;
+    private final ClusterResolver clusters;
+    private final NodePools pools;
+    private final TableChecker checker;
+
+    public TreeEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
+        this.config = config;
+        this.clusters = clusters;
+        this.pools = pools;
+        this.checker = checker;
+    }
+
+    // ------------------------------------------------------------------ the service
+
+    @Override
+    public TreeResult build(TreeRequest request) {
+        Objects.requireNonNull(request, "request");
+        Instant started = Instant.now();
+        List<NodeDefinition> nodes = nodes(request);
+        TableSchema schema = checker.check(nodes, TableName.parse(request.tableName()), request.role());
+        try (NodeWork work = NodeWork.of(pools, request.role(), "building the trees of " + schema.table(), "mtree")) {
+            TableSql sql = new TableSql(schema, null);
+            Map<NodeDefinition, long[]> estimates = work.onEach(nodes, node -> {
+                try (NodeSession session = work.openReadOnly(node)) {
+                    return estimate(session.connection(), sql, schema);
+                }
+            });
+            NodeDefinition planner = nodes.get(0);
+            for (NodeDefinition node : nodes) {
+                if (estimates.get(node)[0] > estimates.get(planner)[0]) {
+                    planner = node;
+                }
+            }
+            NodeDefinition chosen = planner;
+            List<KeyRange> ranges = work.onEach(List.of(chosen), node -> {
+                try (NodeSession session = work.openReadOnly(node)) {
+                    return RangePlanner.plan(session.connection(), sql, estimates.get(node)[0], estimates.get(node)[1],
+                            request.leafRows());
+                }
+            }).get(chosen);
+            UUID layout = UUID.randomUUID();
+            Map<NodeDefinition, TreeResult.NodeTree> built = work.onEach(nodes, node -> {
+                try (NodeSession session = work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false)) {
+                    TreeSql tree = create(session.connection(), schema, layout, request.leafRows(), ranges.size());
+                    session.connection().commit();
+                    return fill(work, node, tree, ranges, layout);
+                }
+            });
+            return new TreeResult(request.clusterName(), schema.table(), "build", List.copyOf(built.values()), started,
+                    Instant.now());
+        }
+    }
+
+    @Override
+    public TreeResult update(TreeRequest request) {
+        Objects.requireNonNull(request, "request");
+        Instant started = Instant.now();
+        List<NodeDefinition> nodes = nodes(request);
+        TableSchema schema = checker.check(nodes, TableName.parse(request.tableName()), request.role());
+        try (NodeWork work = NodeWork.of(pools, request.role(), "updating the trees of " + schema.table(), "mtree")) {
+            Map<NodeDefinition, TreeResult.NodeTree> updated = bringUpToDate(work, nodes, schema);
+            return new TreeResult(request.clusterName(), schema.table(), "update", List.copyOf(updated.values()),
+                    started, Instant.now());
+        }
+    }
+
+    @Override
+    public TreeResult remove(TreeRequest request) {
+        Objects.requireNonNull(request, "request");
+        Instant started = Instant.now();
+        List<NodeDefinition> nodes = nodes(request);
+        TableName table = TableName.parse(request.tableName());
+        try (NodeWork work = NodeWork.of(pools, request.role(), "removing the trees of " + table, "mtree")) {
+            Map<NodeDefinition, TreeResult.NodeTree> removed = work.onEach(nodes, node -> {
+                try (NodeSession session = work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false)) {
+                    removeOn(session.connection(), table);
+                    session.connection().commit();
+                    return new TreeResult.NodeTree(node.name(), 0, 0, 0, 0, 0, null);
+                }
+            });
+            return new TreeResult(request.clusterName(), table, "remove", List.copyOf(removed.values()), started,
+                    Instant.now());
+        }
+    }
+
+    @Override
+    public List<TreeStatus> list(String clusterName, String dbname, String nodesOption, CallerRole role) {
+        Objects.requireNonNull(role, "role");
+        ClusterDefinition cluster = clusters.resolve(clusterName, dbname);
+        List<NodeDefinition> nodes = cluster.select(nodesOption == null ? "all" : nodesOption, 1);
+        try (NodeWork work = NodeWork.of(pools, role, "listing the trees", "mtree")) {
+            List<TreeStatus> all = new ArrayList<>();
+            work.onEach(nodes, node -> {
+                try (NodeSession session = work.openReadOnly(node)) {
+                    return statuses(session.connection(), node);
+                }
+            }).values().forEach(all::addAll);
+            return List.copyOf(all);
+        }
+    }
+
+    private List<NodeDefinition> nodes(TreeRequest request) {
+        ClusterDefinition cluster = clusters.resolve(request.clusterName(), request.dbname());
+        return cluster.select(request.nodesOption(), 1);
+    }
+
+    // ------------------------------------------------------------------ build
+
+    private static long[] estimate(Connection connection, TableSql sql, TableSchema schema) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT c.reltuples::bigint, c.relpages "
+                + "FROM pg_catalog.pg_class c WHERE c.oid = ?::regclass")) {
+            statement.setString(1, schema.table().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                long estimate = rows.getLong(1);
+                long pages = rows.getLong(2);
+                if (estimate >= 0) {
+                    return new long[] {estimate, pages};
+                }
+            }
+        }
+        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + sql.from());
+             ResultSet counted = count.executeQuery()) {
+            counted.next();
+            return new long[] {counted.getLong(1), 0};
+        }
+    }
+
+    /** The tree's SQL for this node: the table's OID and its key columns' collations there. */
+    TreeSql treeSqlOf(Connection connection, TableSchema schema) throws SQLException {
+        long oid;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT ?::regclass::oid::bigint")) {
+            statement.setString(1, schema.table().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                oid = rows.getLong(1);
+            }
+        }
+        Map<String, String> collations = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(TableSql.COLUMN_COLLATIONS)) {
+            statement.setString(1, schema.table().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    if (schema.primaryKey().contains(rows.getString(1))) {
+                        collations.put(rows.getString(1), rows.getString(2));
+                    }
+                }
+            }
+        }
+        return new TreeSql(schema, config.mtreeSchema(), oid, collations);
+    }
+
+    /** Creates (or re-creates) the table's objects and its registry row; the triggers capture from this commit on. */
+    private TreeSql create(Connection connection, TableSchema schema, UUID layout, int leafRows, int leaves)
+            throws SQLException {
+        TreeSql tree = treeSqlOf(connection, schema);
+        if (registryExists(connection, tree)) {
+            for (String statement : tree.drop(true)) {
+                execute(connection, statement);
+            }
+            update(connection, "DELETE FROM " + tree.registry() + " WHERE table_oid = ?", tree);
+        }
+        for (String statement : tree.create(TreeSql.textDigest(schema))) {
+            execute(connection, statement);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + tree.registry()
+                + " (table_oid, table_name, shape, layout, leaf_rows, leaves) VALUES (?, ?, ?, ?::uuid, ?, ?)")) {
+            statement.setLong(1, tree.oid());
+            statement.setString(2, schema.table().toString());
+            statement.setString(3, tree.shape());
+            statement.setString(4, layout.toString());
+            statement.setInt(5, leafRows);
+            statement.setInt(6, leaves);
+            statement.executeUpdate();
+        }
+        return tree;
+    }
+
+    /**
+     * Hashes every leaf from the table in one snapshot (repeatable read) that also discards the
+     * changes captured before it; changes committed after it stay for the next update.
+     */
+    private TreeResult.NodeTree fill(NodeWork work, NodeDefinition node, TreeSql tree, List<KeyRange> ranges,
+                                     UUID layout) throws SQLException {
+        try (NodeSession session = work.openTransaction(node, Connection.TRANSACTION_REPEATABLE_READ, false)) {
+            Connection connection = session.connection();
+            execute(connection, "LOCK TABLE " + tree.table() + " IN ACCESS SHARE MODE");
+            String lsn = walPosition(connection);
+            execute(connection, "DELETE FROM " + tree.changes());
+            int keys = tree.keyCount();
+            try (PreparedStatement statement = connection.prepareStatement(tree.insertLeaves())) {
+                Integer[] numbers = new Integer[ranges.size()];
+                String[][] bounds = new String[2 * keys][ranges.size()];
+                for (int leaf = 0; leaf < ranges.size(); leaf++) {
+                    numbers[leaf] = leaf;
+                    KeyRange range = ranges.get(leaf);
+                    for (int k = 0; k < keys; k++) {
+                        bounds[k][leaf] = range.lower() == null ? null : range.lower().get(k);
+                        bounds[keys + k][leaf] = range.upper() == null ? null : range.upper().get(k);
+                    }
+                }
+                statement.setArray(1, connection.createArrayOf("int4", numbers));
+                for (int b = 0; b < 2 * keys; b++) {
+                    statement.setArray(2 + b, connection.createArrayOf("text", bounds[b]));
+                }
+                statement.executeUpdate();
+            }
+            rehashLeaves(connection, tree, allLeaves(ranges.size()));
+            rehashInner(connection, tree, ranges.size(), null);
+            long rows = rootRows(connection, tree, ranges.size());
+            connection.commit();
+            return new TreeResult.NodeTree(node.name(), ranges.size(), rows, 0, 0, 0, lsn);
+        }
+    }
+
+    private static Integer[] allLeaves(int leaves) {
+        Integer[] all = new Integer[leaves];
+        for (int i = 0; i < leaves; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    private static void rehashLeaves(Connection connection, TreeSql tree, Integer[] leaves) throws SQLException {
+        for (String sql : tree.rehashLeaves()) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setArray(1, connection.createArrayOf("int4", leaves));
+                statement.setArray(2, connection.createArrayOf("int4", leaves));
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    /** Levels above the leaves: 1 up to the root, the first level of one node. */
+    static int topLevel(int leaves) {
+        int level = 1;
+        for (long size = ceilDiv(leaves, TreeSql.FANOUT); size > 1; size = ceilDiv(size, TreeSql.FANOUT)) {
+            level++;
+        }
+        return level;
+    }
+
+    private static long ceilDiv(long value, long by) {
+        return (value + by - 1) / by;
+    }
+
+    /** Rehashes the inner nodes above the given leaves (null: all of them, after the old ones are deleted). */
+    private static void rehashInner(Connection connection, TreeSql tree, int leaves, Set<Integer> touched)
+            throws SQLException {
+        if (touched == null) {
+            execute(connection, "DELETE FROM " + tree.inner());
+        } else if (touched.isEmpty()) {
+            return;
+        }
+        Set<Integer> positions = touched == null ? null : parents(touched);
+        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevelOne())) {
+            java.sql.Array array = positions == null ? null : connection.createArrayOf("int4", positions.toArray());
+            statement.setArray(1, array);
+            statement.setArray(2, array);
+            statement.executeUpdate();
+        }
+        int top = topLevel(leaves);
+        for (int level = 2; level <= top; level++) {
+            positions = positions == null ? null : parents(positions);
+            try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevel())) {
+                java.sql.Array array = positions == null ? null : connection.createArrayOf("int4", positions.toArray());
+                statement.setInt(1, level);
+                statement.setInt(2, level);
+                statement.setArray(3, array);
+                statement.setArray(4, array);
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    private static Set<Integer> parents(Set<Integer> positions) {
+        Set<Integer> parents = new TreeSet<>();
+        positions.forEach(position -> parents.add(position / TreeSql.FANOUT));
+        return parents;
+    }
+
+    private static long rootRows(Connection connection, TreeSql tree, int leaves) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT coalesce(max(rows), 0) FROM "
+                + tree.inner() + " WHERE level = ? AND pos = 0")) {
+            statement.setInt(1, topLevel(leaves));
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ update
+
+    /** One node's tree while it is brought up to date: its session's transaction is still open. */
+    private static final class State {
+        final NodeDefinition node;
+        final NodeSession session;
+        final TreeSql tree;
+        final String layout;
+        final int leafRows;
+        int leaves;
+        String lsn;
+        long changes;
+
+        State(NodeDefinition node, NodeSession session, TreeSql tree, String layout, int leafRows, int leaves) {
+            this.node = node;
+            this.session = session;
+            this.tree = tree;
+            this.layout = layout;
+            this.leafRows = leafRows;
+            this.leaves = leaves;
+        }
+    }
+
+    /**
+     * Brings the table's trees on every node up to date (each node in its own transaction, committed
+     * at the end on every node): folds the captured changes into the leaves, rehashes the inner
+     * nodes above them, splits and merges leaves far from their target size.
+     *
+     * @return each node's tree, with the WAL position it covers
+     * @throws AceException {@code TREE_NOT_CURRENT} when a node's tree is missing, cannot be trusted
+     *         (triggers dropped or disabled, emptied by a crash, built for other columns) or was built
+     *         with other leaves than another node's
+     */
+    public Map<NodeDefinition, TreeResult.NodeTree> bringUpToDate(NodeWork work, List<NodeDefinition> nodes,
+                                                                  TableSchema schema) {
+        Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
+                node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
+        try {
+            Map<NodeDefinition, State> states = work.onEach(nodes, node -> fold(sessions.get(node), schema));
+            State first = states.get(nodes.get(0));
+            for (State state : states.values()) {
+                if (!state.layout.equals(first.layout) || state.leaves != first.leaves) {
+                    throw new AceException(ErrorCode.TREE_NOT_CURRENT, "the trees of " + schema.table() + " on nodes "
+                            + first.node.name() + " and " + state.node.name() + " have different leaves (one was built "
+                            + "or reshaped without the other); build them again with mtree build");
+                }
+            }
+            int[] reshaped = reshape(work, nodes, states, schema);
+            work.onEach(nodes, node -> {
+                sessions.get(node).connection().commit();
+                return null;
+            });
+            Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
+            for (NodeDefinition node : nodes) {
+                State state = states.get(node);
+                result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, -1, state.changes, reshaped[0],
+                        reshaped[1], state.lsn));
+            }
+            Map<NodeDefinition, Long> rows = work.onEach(nodes, node -> {
+                try (NodeSession session = work.openReadOnly(node)) {
+                    return rootRows(session.connection(), states.get(node).tree, states.get(node).leaves);
+                }
+            });
+            result.replaceAll((node, tree) -> new TreeResult.NodeTree(tree.node(), tree.leaves(), rows.get(node),
+                    tree.changesApplied(), tree.leavesSplit(), tree.leavesMerged(), tree.walPosition()));
+            return result;
+        } finally {
+            NodeWork.closeAll(sessions);
+        }
+    }
+
+    private State fold(NodeSession session, TableSchema schema) throws SQLException {
+        Connection connection = session.connection();
+        NodeDefinition node = session.node();
+        TreeSql tree = treeSqlOf(connection, schema);
+        if (!registryExists(connection, tree)) {
+            throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
+        }
+        State state;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT layout::text, leaf_rows, leaves, shape FROM "
+                + tree.registry() + " WHERE table_oid = ? FOR UPDATE")) {
+            statement.setLong(1, tree.oid());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
+                }
+                if (!rows.getString(4).equals(tree.shape())) {
+                    throw notCurrent(schema, node, "the table's columns or key changed since its tree was built; "
+                            + "build it again with mtree build");
+                }
+                state = new State(node, session, tree, rows.getString(1), rows.getInt(2), rows.getInt(3));
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(TreeSql.triggersAlways())) {
+            statement.setLong(1, tree.oid());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                if (rows.getInt(1) != 2) {
+                    throw notCurrent(schema, node, "its triggers " + TreeSql.ROW_TRIGGER + " and "
+                            + TreeSql.TRUNCATE_TRIGGER + " are missing or not ENABLE ALWAYS, so changes may have been "
+                            + "missed; build the tree again with mtree build");
+                }
+            }
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + tree.leaves())) {
+            rows.next();
+            if (rows.getInt(1) != state.leaves) {
+                throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
+                        + "recovery); build the tree again with mtree build");
+            }
+        }
+        execute(connection, "LOCK TABLE " + tree.table() + " IN ACCESS SHARE MODE");
+        state.lsn = walPosition(connection);
+        Set<Integer> touched = new TreeSet<>();
+        boolean truncated;
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(tree.fold())) {
+            rows.next();
+            state.changes = rows.getLong(1);
+            truncated = rows.getBoolean(2);
+            for (Integer leaf : (Integer[]) rows.getArray(3).getArray()) {
+                touched.add(leaf);
+            }
+        }
+        rehashInner(connection, tree, state.leaves, truncated ? null : touched);
+        return state;
+    }
+
+    private static AceException notCurrent(TableSchema schema, NodeDefinition node, String why) {
+        return new AceException(ErrorCode.TREE_NOT_CURRENT, "the tree of " + schema.table() + " on node "
+                + node.describe() + " cannot be brought up to date: " + why);
+    }
+
+    /**
+     * Splits leaves that hold more than twice {@code leaf_rows} on some node and merges neighbours
+     * that together hold less than half of it on every node, the same way on every node; the
+     * leaves involved are rehashed from the table, the others keep their digests.
+     *
+     * @return leaves split, leaves merged
+     */
+    private int[] reshape(NodeWork work, List<NodeDefinition> nodes, Map<NodeDefinition, State> states,
+                          TableSchema schema) {
+        int split = 0;
+        int merged = 0;
+        State first = states.get(nodes.get(0));
+        int leafRows = first.leafRows;
+        TableSql sql = new TableSql(schema, null);
+        for (int pass = 0; pass < 64; pass++) {
+            Map<NodeDefinition, long[]> counts = work.onEach(nodes, node -> leafCounts(states.get(node)));
+            int leaves = first.leaves;
+            long[] most = new long[leaves];
+            long[] pairs = new long[Math.max(0, leaves - 1)];
+            for (long[] count : counts.values()) {
+                for (int leaf = 0; leaf < leaves; leaf++) {
+                    most[leaf] = Math.max(most[leaf], count[leaf]);
+                    if (leaf + 1 < leaves) {
+                        pairs[leaf] = Math.max(pairs[leaf], count[leaf] + count[leaf + 1]);
+                    }
+                }
+            }
+            List<Integer> splits = new ArrayList<>();
+            for (int leaf = leaves - 1; leaf >= 0; leaf--) {
+                if (most[leaf] > 2L * leafRows) {
+                    splits.add(leaf);
+                }
+            }
+            if (!splits.isEmpty()) {
+                for (int leaf : splits) {
+                    NodeDefinition richest = nodes.get(0);
+                    for (NodeDefinition node : nodes) {
+                        if (counts.get(node)[leaf] > counts.get(richest)[leaf]) {
+                            richest = node;
+                        }
+                    }
+                    List<String> key = middleKey(states.get(richest), sql, leaf, counts.get(richest)[leaf] / 2);
+                    work.onEach(nodes, node -> {
+                        splitOn(states.get(node), leaf, key);
+                        return null;
+                    });
+                    split++;
+                }
+                continue;
+            }
+            List<Integer> merges = new ArrayList<>();
+            for (int leaf = 0; leaf + 1 < leaves; leaf++) {
+                if (pairs[leaf] < leafRows / 2) {
+                    merges.add(0, leaf);
+                    leaf++;
+                }
+            }
+            if (merges.isEmpty()) {
+                break;
+            }
+            work.onEach(nodes, node -> {
+                for (int leaf : merges) {
+                    mergeOn(states.get(node), leaf);
+                }
+                return null;
+            });
+            merged += merges.size();
+        }
+        if (split + merged > 0) {
+            String layout = UUID.randomUUID().toString();
+            work.onEach(nodes, node -> {
+                State state = states.get(node);
+                Connection connection = state.session.connection();
+                rehashInner(connection, state.tree, state.leaves, null);
+                try (PreparedStatement statement = connection.prepareStatement("UPDATE " + state.tree.registry()
+                        + " SET layout = ?::uuid, leaves = ? WHERE table_oid = ?")) {
+                    statement.setString(1, layout);
+                    statement.setInt(2, state.leaves);
+                    statement.setLong(3, state.tree.oid());
+                    statement.executeUpdate();
+                }
+                return null;
+            });
+        }
+        return new int[] {split, merged};
+    }
+
+    private static long[] leafCounts(State state) throws SQLException {
+        long[] counts = new long[state.leaves];
+        try (Statement statement = state.session.connection().createStatement();
+             ResultSet rows = statement.executeQuery(state.tree.leafCounts())) {
+            while (rows.next()) {
+                counts[rows.getInt(1)] = rows.getLong(2);
+            }
+        }
+        return counts;
+    }
+
+    /** The key at {@code offset} within a leaf on this node, as text per key column. */
+    private List<String> middleKey(State state, TableSql sql, int leaf, long offset) {
+        try {
+            Connection connection = state.session.connection();
+            KeyRange range = leafRanges(connection, state.tree, List.of(leaf)).get(leaf);
+            try (PreparedStatement statement = connection.prepareStatement(state.tree.keyAt(sql, range))) {
+                int parameter = 1;
+                for (String value : range.bindValues()) {
+                    statement.setString(parameter++, value);
+                }
+                statement.setLong(parameter, offset);
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    List<String> key = new ArrayList<>();
+                    for (int k = 1; k <= state.tree.keyCount(); k++) {
+                        key.add(rows.getString(k));
+                    }
+                    return key;
+                }
+            }
+        } catch (SQLException e) {
+            throw dev.ace.core.internal.db.SqlErrors.wrap(e, state.node, "splitting a leaf of " + state.tree.table());
+        }
+    }
+
+    /** The key ranges of leaves, bounds as text, by leaf number. */
+    static Map<Integer, KeyRange> leafRanges(Connection connection, TreeSql tree, List<Integer> leaves)
+            throws SQLException {
+        Map<Integer, KeyRange> ranges = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(tree.readLeaves())) {
+            statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ranges.put(rows.getInt(1), TreeSql.range(rows, 5, tree.keyCount()));
+                }
+            }
+        }
+        return ranges;
+    }
+
+    private static void splitOn(State state, int leaf, List<String> key) throws SQLException {
+        Connection connection = state.session.connection();
+        shift(connection, state.tree, true, leaf);
+        try (PreparedStatement statement = connection.prepareStatement(state.tree.splitLeaf())) {
+            int parameter = 1;
+            for (String value : key) {
+                statement.setString(parameter++, value);
+            }
+            statement.setInt(parameter++, leaf);
+            statement.setInt(parameter, leaf);
+            statement.executeUpdate();
+        }
+        state.leaves++;
+        rehashLeaves(connection, state.tree, new Integer[] {leaf, leaf + 1});
+    }
+
+    private static void mergeOn(State state, int leaf) throws SQLException {
+        Connection connection = state.session.connection();
+        for (String sql : state.tree.mergeLeaves()) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setInt(1, leaf);
+                statement.executeUpdate();
+            }
+        }
+        shift(connection, state.tree, false, leaf + 1);
+        state.leaves--;
+    }
+
+    private static void shift(Connection connection, TreeSql tree, boolean up, int above) throws SQLException {
+        List<String> steps = tree.shift(up);
+        try (PreparedStatement statement = connection.prepareStatement(steps.get(0))) {
+            statement.setInt(1, above);
+            statement.executeUpdate();
+        }
+        execute(connection, steps.get(1));
+    }
+
+    // ------------------------------------------------------------------ remove and list
+
+    private void removeOn(Connection connection, TableName table) throws SQLException {
+        String schemaName = TableName.quoteIdentifier(config.mtreeSchema());
+        if (!exists(connection, schemaName + ".trees")) {
+            return;
+        }
+        Long oid = null;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT table_oid::bigint FROM " + schemaName
+                + ".trees WHERE table_name = ? OR table_oid = to_regclass(?)")) {
+            statement.setString(1, table.toString());
+            statement.setString(2, table.quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    oid = rows.getLong(1);
+                }
+            }
+        }
+        if (oid != null) {
+            boolean tableExists = exists(connection, table.quoted());
+            TreeSql tree = new TreeSql(null, config.mtreeSchema(), oid, Map.of(), table);
+            for (String statement : tree.drop(tableExists)) {
+                execute(connection, statement);
+            }
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + schemaName
+                    + ".trees WHERE table_oid = ?")) {
+                statement.setLong(1, oid);
+                statement.executeUpdate();
+            }
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + schemaName + ".trees")) {
+            rows.next();
+            if (rows.getLong(1) == 0) {
+                execute(connection, "DROP TABLE " + schemaName + ".trees");
+                execute(connection, "DROP SCHEMA " + schemaName);
+            }
+        }
+    }
+
+    private List<TreeStatus> statuses(Connection connection, NodeDefinition node) throws SQLException {
+        String schemaName = TableName.quoteIdentifier(config.mtreeSchema());
+        List<TreeStatus> statuses = new ArrayList<>();
+        if (!exists(connection, schemaName + ".trees")) {
+            return statuses;
+        }
+        List<Object[]> trees = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT table_oid::bigint, table_name, leaves FROM " + schemaName
+                     + ".trees ORDER BY table_name")) {
+            while (rows.next()) {
+                trees.add(new Object[] {rows.getLong(1), rows.getString(2), rows.getInt(3)});
+            }
+        }
+        for (Object[] row : trees) {
+            TreeSql tree = new TreeSql(null, config.mtreeSchema(), (Long) row[0], Map.of(), null);
+            long rows = 0;
+            long pending = 0;
+            int capturing;
+            try (Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT (SELECT coalesce(sum(rows), 0) FROM " + tree.leaves()
+                         + "), (SELECT count(*) FROM " + tree.changes() + ")")) {
+                result.next();
+                rows = result.getLong(1);
+                pending = result.getLong(2);
+            }
+            try (PreparedStatement statement = connection.prepareStatement(TreeSql.triggersAlways())) {
+                statement.setLong(1, (Long) row[0]);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    capturing = result.getInt(1);
+                }
+            }
+            statuses.add(new TreeStatus(node.name(), (String) row[1], (Integer) row[2], rows, pending, capturing == 2));
+        }
+        return statuses;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static boolean registryExists(Connection connection, TreeSql tree) throws SQLException {
+        return exists(connection, tree.registry());
+    }
+
+    private static boolean exists(Connection connection, String relation) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, relation);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    static String walPosition(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static void update(Connection connection, String sql, TreeSql tree) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, tree.oid());
+            statement.executeUpdate();
+        }
+    }
+}

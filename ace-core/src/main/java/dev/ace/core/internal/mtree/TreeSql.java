@@ -1,0 +1,370 @@
+package dev.ace.core.internal.mtree;
+
+import dev.ace.core.catalog.Column;
+import dev.ace.core.catalog.TableSchema;
+import dev.ace.core.internal.db.Sql;
+import dev.ace.core.internal.diff.ColumnRules;
+import dev.ace.core.internal.diff.TableSql;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The SQL of one table's Merkle tree on one node. The objects live in the schema ACE owns
+ * ({@code mtree_schema}) and are named by the table's OID on that node:
+ * <ul>
+ * <li>{@code trees}: one row per table with a tree (logged, so a crash that empties the unlogged
+ *     tables below is noticed: the leaves are then missing);</li>
+ * <li>{@code leaves_<oid>} (unlogged): leaf number, the key range {@code [lo, hi)} as typed key
+ *     columns (NULL: open), the row count, and the XOR and the sum modulo 2^64 of the rows'
+ *     64-bit digests ({@link TableSql#rowDigest}, the digest table-diff uses);</li>
+ * <li>{@code nodes_<oid>} (unlogged): inner nodes by level and position, each the SHA-256 of its
+ *     {@value #FANOUT} children's (digest, count) in order, and the rows below it;</li>
+ * <li>{@code changes_<oid>} (unlogged): the key and digest of every row inserted (+1) or deleted
+ *     (-1) since the tree was last brought up to date (an update is both), and a mark (0) after a
+ *     truncation, written by the triggers {@value #ROW_TRIGGER} and {@value #TRUNCATE_TRIGGER}.</li>
+ * </ul>
+ * Identifiers are quoted, values bound. Immutable.
+ */
+final class TreeSql {
+
+    static final int FANOUT = 16;
+    static final String ROW_TRIGGER = "ace_mtree_capture";
+    static final String TRUNCATE_TRIGGER = "ace_mtree_truncate";
+    /** Settings the row digest's text renderings depend on, as every ACE session pins them. */
+    private static final String PINNED = " SET TimeZone TO 'UTC' SET DateStyle TO 'ISO, YMD' SET IntervalStyle TO 'postgres'"
+            + " SET extra_float_digits TO 3 SET bytea_output TO 'hex'";
+    private static final String TWO_64 = "18446744073709551616";
+
+    private final TableSchema schema;
+    private final dev.ace.core.catalog.TableName tableName;
+    private final String owner;
+    private final long oid;
+    private final List<Column> keys;
+    private final Map<String, String> collations;
+
+    /**
+     * @param owner the schema ACE owns, as configured (unquoted)
+     * @param oid the table's OID on this node
+     * @param collations key column name to its collation ({@code "pg_catalog"."C"}), from {@link TableSql#COLUMN_COLLATIONS}
+     */
+    TreeSql(TableSchema schema, String owner, long oid, Map<String, String> collations) {
+        this(schema, owner, oid, collations, schema.table());
+    }
+
+    /** The names of a tree's objects only (to drop or count them): no schema, so no statement that needs columns. */
+    TreeSql(TableSchema schema, String owner, long oid, Map<String, String> collations,
+            dev.ace.core.catalog.TableName tableName) {
+        this.schema = schema;
+        this.tableName = tableName;
+        this.owner = owner;
+        this.oid = oid;
+        this.keys = schema == null ? List.of() : schema.keyColumns();
+        this.collations = collations;
+    }
+
+    long oid() {
+        return oid;
+    }
+
+    int keyCount() {
+        return keys.size();
+    }
+
+    /**
+     * The key range of a leaf from a row of {@link #readLeaves}: the lower bound's columns start at
+     * {@code first}, the upper bound's follow; a NULL first column is an open bound.
+     */
+    static dev.ace.core.internal.diff.KeyRange range(java.sql.ResultSet rows, int first, int keyCount)
+            throws java.sql.SQLException {
+        List<String> lower = new java.util.ArrayList<>();
+        List<String> upper = new java.util.ArrayList<>();
+        for (int k = 0; k < keyCount; k++) {
+            lower.add(rows.getString(first + k));
+            upper.add(rows.getString(first + keyCount + k));
+        }
+        return new dev.ace.core.internal.diff.KeyRange(lower.get(0) == null ? null : lower,
+                upper.get(0) == null ? null : upper);
+    }
+
+    String schemaName() {
+        return Sql.quote(owner);
+    }
+
+    String registry() {
+        return schemaName() + ".trees";
+    }
+
+    String leaves() {
+        return schemaName() + "." + Sql.quote("leaves_" + oid);
+    }
+
+    String inner() {
+        return schemaName() + "." + Sql.quote("nodes_" + oid);
+    }
+
+    String changes() {
+        return schemaName() + "." + Sql.quote("changes_" + oid);
+    }
+
+    private String captureFunction() {
+        return schemaName() + "." + Sql.quote("capture_" + oid);
+    }
+
+    private String truncateFunction() {
+        return schemaName() + "." + Sql.quote("truncate_" + oid);
+    }
+
+    String table() {
+        return tableName.quoted();
+    }
+
+    /** What the tree was built for: columns, types and key; a table that no longer matches needs a new tree. */
+    String shape() {
+        return schema.columns().stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", "))
+                + " KEY " + String.join(", ", schema.primaryKey());
+    }
+
+    private String typed(Column key) {
+        String collation = collations.get(key.name());
+        return key.type() + (collation == null ? "" : " COLLATE " + collation);
+    }
+
+    private String list(String prefix) {
+        return IntStream.range(0, keys.size()).mapToObj(k -> prefix + k).collect(Collectors.joining(", "));
+    }
+
+    /** {@code (a, b)} or {@code a}: a row value of the key (a single column needs no row). */
+    private String row(IntFunction<String> column) {
+        String joined = IntStream.range(0, keys.size()).mapToObj(column).collect(Collectors.joining(", "));
+        return keys.size() == 1 ? joined : "(" + joined + ")";
+    }
+
+    private String tableKey(String alias) {
+        return row(k -> alias + "." + Sql.quote(keys.get(k).name()));
+    }
+
+    // ------------------------------------------------------------------ objects
+
+    /** Statements that create the schema (if missing), the registry, this table's tables, functions and triggers. */
+    List<String> create(boolean textDigest) {
+        String keyColumns = IntStream.range(0, keys.size()).mapToObj(k -> "lo_" + k + " " + typed(keys.get(k)))
+                .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "hi_" + k + " " + typed(keys.get(k))).collect(Collectors.joining(", "));
+        String changeKeys = IntStream.range(0, keys.size()).mapToObj(k -> "k_" + k + " " + typed(keys.get(k)))
+                .collect(Collectors.joining(", "));
+        String settings = " SET search_path TO pg_catalog, public" + (textDigest ? PINNED : "");
+        String newRow = "(" + IntStream.range(0, keys.size()).mapToObj(k -> "NEW." + Sql.quote(keys.get(k).name()))
+                .collect(Collectors.joining(", ")) + ", " + TableSql.rowDigest(schema, "NEW") + ", 1)";
+        String oldRow = "(" + IntStream.range(0, keys.size()).mapToObj(k -> "OLD." + Sql.quote(keys.get(k).name()))
+                .collect(Collectors.joining(", ")) + ", " + TableSql.rowDigest(schema, "OLD") + ", -1)";
+        String insert = "INSERT INTO " + changes() + " VALUES ";
+        String capture = "BEGIN\n  IF TG_OP = 'INSERT' THEN\n    " + insert + newRow + ";\n"
+                + "  ELSIF TG_OP = 'DELETE' THEN\n    " + insert + oldRow + ";\n"
+                + "  ELSE\n    " + insert + oldRow + ", " + newRow + ";\n  END IF;\n  RETURN NULL;\nEND";
+        String truncate = "BEGIN\n  DELETE FROM " + changes() + ";\n  INSERT INTO " + changes()
+                + " (d) VALUES (0);\n  RETURN NULL;\nEND";
+        return List.of(
+                "CREATE SCHEMA IF NOT EXISTS " + schemaName(),
+                "CREATE TABLE IF NOT EXISTS " + registry() + " (table_oid oid PRIMARY KEY, table_name text NOT NULL, "
+                        + "shape text NOT NULL, layout uuid NOT NULL, leaf_rows int NOT NULL, leaves int NOT NULL, "
+                        + "built_at timestamptz NOT NULL DEFAULT now())",
+                "CREATE UNLOGGED TABLE " + leaves() + " (leaf int PRIMARY KEY, " + keyColumns
+                        + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0)",
+                "CREATE INDEX ON " + leaves() + " (" + list("lo_") + ")",
+                "CREATE UNLOGGED TABLE " + inner() + " (level int, pos int, digest bytea NOT NULL, rows bigint NOT NULL, "
+                        + "PRIMARY KEY (level, pos))",
+                "CREATE UNLOGGED TABLE " + changes() + " (" + changeKeys + ", h bigint, d smallint NOT NULL)",
+                "CREATE FUNCTION " + captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+                        + settings + " AS " + dollarQuote(capture),
+                "CREATE FUNCTION " + truncateFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+                        + " SET search_path TO pg_catalog, public AS " + dollarQuote(truncate),
+                "CREATE TRIGGER " + ROW_TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON " + table()
+                        + " FOR EACH ROW EXECUTE FUNCTION " + captureFunction() + "()",
+                "ALTER TABLE " + table() + " ENABLE ALWAYS TRIGGER " + ROW_TRIGGER,
+                "CREATE TRIGGER " + TRUNCATE_TRIGGER + " AFTER TRUNCATE ON " + table()
+                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + truncateFunction() + "()",
+                "ALTER TABLE " + table() + " ENABLE ALWAYS TRIGGER " + TRUNCATE_TRIGGER);
+    }
+
+    /** Statements that drop every object of this table's tree (not the schema or the registry). */
+    List<String> drop(boolean tableExists) {
+        List<String> statements = new java.util.ArrayList<>();
+        if (tableExists) {
+            statements.add("DROP TRIGGER IF EXISTS " + ROW_TRIGGER + " ON " + table());
+            statements.add("DROP TRIGGER IF EXISTS " + TRUNCATE_TRIGGER + " ON " + table());
+        }
+        statements.add("DROP TABLE IF EXISTS " + leaves() + ", " + inner() + ", " + changes());
+        statements.add("DROP FUNCTION IF EXISTS " + captureFunction() + "(), " + truncateFunction() + "()");
+        return statements;
+    }
+
+    /** A dollar-quoted string of {@code body} with a tag that does not occur in it. */
+    private static String dollarQuote(String body) {
+        String tag = "$ace$";
+        for (int n = 1; body.contains(tag); n++) {
+            tag = "$ace" + n + "$";
+        }
+        return tag + "\n" + body + "\n" + tag;
+    }
+
+    // ------------------------------------------------------------------ leaves
+
+    /** Inserts leaves; bind the leaf numbers ({@code int[]}), then per key column the lower bounds, then the upper ones ({@code text[]}). */
+    String insertLeaves() {
+        String arrays = IntStream.range(0, 2 * keys.size()).mapToObj(k -> "?::text[]").collect(Collectors.joining(", "));
+        String values = IntStream.range(0, keys.size()).mapToObj(k -> "v.lo_" + k + "::" + keys.get(k).type())
+                .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "v.hi_" + k + "::" + keys.get(k).type()).collect(Collectors.joining(", "));
+        return "INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", " + list("hi_") + ") SELECT v.leaf, " + values
+                + " FROM unnest(?::int[], " + arrays + ") AS v(leaf, " + list("lo_") + ", " + list("hi_") + ")";
+    }
+
+    /** {@code numeric} modulo 2^64 as a signed bigint. */
+    static String wrap(String numeric) {
+        return "(SELECT (CASE WHEN w.v >= 9223372036854775808 THEN w.v - " + TWO_64 + " ELSE w.v END)::bigint FROM "
+                + "(SELECT mod(mod(" + numeric + ", " + TWO_64 + ") + " + TWO_64 + ", " + TWO_64 + ") AS v) AS w)";
+    }
+
+    /**
+     * Rehashes the given leaves from the table's rows (bind the leaf numbers, {@code int[]}), one
+     * statement per kind of bounds: {@code [lower, upper)} closed, open below, open above, open
+     * both ways. Each first deletes the pending changes of keys in those leaves, in the same
+     * statement so with the same snapshot as its reads: the leaves then hold exactly the rows that
+     * snapshot sees, and changes committed later stay for the next update.
+     */
+    List<String> rehashLeaves() {
+        String lower = tableKey("r") + " >= " + row(k -> "l2.lo_" + k);
+        String upper = tableKey("r") + " < " + row(k -> "l2.hi_" + k);
+        String[][] kinds = {
+            {"l2.lo_0 IS NOT NULL AND l2.hi_0 IS NOT NULL", lower + " AND " + upper},
+            {"l2.lo_0 IS NULL AND l2.hi_0 IS NOT NULL", upper},
+            {"l2.lo_0 IS NOT NULL AND l2.hi_0 IS NULL", lower},
+            {"l2.lo_0 IS NULL AND l2.hi_0 IS NULL", "TRUE"}};
+        List<String> statements = new java.util.ArrayList<>();
+        String changeKey = row(k -> "c.k_" + k);
+        for (String[] kind : kinds) {
+            statements.add("WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
+                    + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
+                    + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
+                    + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
+                    + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
+                    + " FROM (SELECT l2.leaf, s.n, s.x, s.hi, s.lo FROM " + leaves() + " AS l2 CROSS JOIN LATERAL "
+                    + "(SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, coalesce(sum((q.h >> 32)::int), 0) AS hi, "
+                    + "coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) AS lo FROM (SELECT "
+                    + TableSql.rowDigest(schema, "r") + " AS h FROM " + table() + " AS r WHERE " + kind[1]
+                    + ") AS q) AS s WHERE " + kind[0] + " AND l2.leaf = ANY(?::int[])) AS a WHERE l.leaf = a.leaf");
+        }
+        return statements;
+    }
+
+    /**
+     * Folds every pending change into the leaves, in one statement (one snapshot): after a
+     * truncation mark every leaf starts from empty. Returns the changes folded in, whether a
+     * truncation was among them, and the leaves changed ({@code int[]}).
+     */
+    String fold() {
+        String leafOf = "coalesce((SELECT l.leaf FROM " + leaves() + " AS l WHERE " + row(k -> "l.lo_" + k) + " <= "
+                + row(k -> "c.k_" + k) + " ORDER BY " + IntStream.range(0, keys.size()).mapToObj(k -> "l.lo_" + k + " DESC")
+                .collect(Collectors.joining(", ")) + " LIMIT 1), 0)";
+        return "WITH c AS (DELETE FROM " + changes() + " RETURNING *), "
+                + "t AS (SELECT count(*) > 0 AS truncated FROM c WHERE c.d = 0), "
+                + "d AS (SELECT " + leafOf + " AS leaf, bit_xor(c.h) AS x, sum(c.d * c.h::numeric) AS s, sum(c.d) AS n "
+                + "FROM c WHERE c.d <> 0 GROUP BY 1), "
+                + "u AS (UPDATE " + leaves() + " AS l SET "
+                + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + coalesce(d.n, 0), "
+                + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # coalesce(d.x, 0), "
+                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + coalesce(d.s, 0)") + " "
+                + "FROM t CROSS JOIN " + leaves() + " AS l2 LEFT JOIN d ON d.leaf = l2.leaf "
+                + "WHERE l.leaf = l2.leaf AND (t.truncated OR d.leaf IS NOT NULL) RETURNING l.leaf) "
+                + "SELECT (SELECT count(*) FROM c WHERE c.d <> 0), (SELECT truncated FROM t), "
+                + "(SELECT coalesce(array_agg(u.leaf), '{}') FROM u)";
+    }
+
+    /** The leaves' numbers, counts and digests, and their bounds as text; bind the leaf numbers ({@code int[]}). */
+    String readLeaves() {
+        return "SELECT l.leaf, l.rows, l.xor, l.sum, " + IntStream.range(0, keys.size()).mapToObj(k -> "l.lo_" + k + "::text")
+                .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "l.hi_" + k + "::text").collect(Collectors.joining(", ")) + " FROM " + leaves()
+                + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
+    }
+
+    /** Leaves and their counts, in order (for split and merge decisions). */
+    String leafCounts() {
+        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l ORDER BY l.leaf";
+    }
+
+    /** The key (as text, per column) at a position of a leaf's rows; bind the leaf's range (as {@link TableSql#rangePredicate}) and the offset. */
+    String keyAt(TableSql sql, dev.ace.core.internal.diff.KeyRange range) {
+        return "SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "r." + Sql.quote(keys.get(k).name()) + "::text")
+                .collect(Collectors.joining(", ")) + " FROM " + sql.from() + " WHERE " + sql.rangePredicate(range)
+                + " ORDER BY " + sql.keyList() + " OFFSET ? LIMIT 1";
+    }
+
+    /** Leaves numbered above {@code ?} move up by one (or down, when {@code up} is false), in two steps so the key never holds a number twice. */
+    List<String> shift(boolean up) {
+        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - " + (up ? 2 : 1) + " WHERE leaf > ?",
+                "UPDATE " + leaves() + " SET leaf = -leaf - " + (up ? 1 : 2) + " WHERE leaf < 0");
+    }
+
+    /** Splits leaf {@code ?} at a key (bind the leaf twice, then the key's columns as text): the new leaf takes the upper part. */
+    String splitLeaf() {
+        return "WITH x AS (UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
+                + " = ?::" + keys.get(k).type()).collect(Collectors.joining(", ")) + " FROM " + leaves()
+                + " AS o WHERE o.leaf = l.leaf AND l.leaf = ? RETURNING " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "l.hi_" + k + " AS s_" + k + ", o.hi_" + k + " AS h_" + k)
+                .collect(Collectors.joining(", ")) + ") INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", "
+                + list("hi_") + ") SELECT ? + 1, " + list("x.s_") + ", " + list("x.h_") + " FROM x";
+    }
+
+    /** Merges leaf {@code ?} + 1 into leaf {@code ?} (bind the leaf twice): counts and digests add up, no row is read. */
+    List<String> mergeLeaves() {
+        return List.of("UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
+                        + " = n.hi_" + k).collect(Collectors.joining(", ")) + ", rows = l.rows + n.rows, xor = l.xor # n.xor, "
+                        + "sum = " + wrap("l.sum::numeric + n.sum") + " FROM " + leaves() + " AS n WHERE l.leaf = ? "
+                        + "AND n.leaf = l.leaf + 1",
+                "DELETE FROM " + leaves() + " WHERE leaf = ? + 1");
+    }
+
+    // ------------------------------------------------------------------ inner nodes
+
+    /**
+     * Rehashes level 1 from the leaves: bind the parent positions ({@code int[]}, null for all).
+     * A leaf's digest is its XOR, sum and count, 8 bytes each, big-endian.
+     */
+    String rehashLevelOne() {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT 1, l.leaf / " + FANOUT + ", "
+                + "sha256(string_agg(int8send(l.xor) || int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf)), "
+                + "sum(l.rows)::bigint FROM " + leaves() + " AS l WHERE (?::int[] IS NULL OR l.leaf / " + FANOUT
+                + " = ANY(?::int[])) GROUP BY l.leaf / " + FANOUT + " ON CONFLICT (level, pos) DO UPDATE SET "
+                + "digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    }
+
+    /** Rehashes level {@code ?} from the level below it: bind the level twice, then the positions ({@code int[]}, null for all) twice. */
+    String rehashLevel() {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT ?, n.pos / " + FANOUT + ", "
+                + "sha256(string_agg(n.digest || int8send(n.rows), ''::bytea ORDER BY n.pos)), sum(n.rows)::bigint FROM "
+                + inner() + " AS n WHERE n.level = ? - 1 AND (?::int[] IS NULL OR n.pos / " + FANOUT
+                + " = ANY(?::int[])) GROUP BY n.pos / " + FANOUT + " ON CONFLICT (level, pos) DO UPDATE SET "
+                + "digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    }
+
+    /** Inner nodes of one level at the given positions: bind the level and the positions ({@code int[]}). */
+    String readLevel() {
+        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos = ANY(?::int[]) "
+                + "ORDER BY n.pos";
+    }
+
+    /** Whether ACE's triggers are on the table and fire always: bind the table's OID. */
+    static String triggersAlways() {
+        return "SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgrelid = ? AND tgname IN ('" + ROW_TRIGGER + "', '"
+                + TRUNCATE_TRIGGER + "') AND tgenabled = 'A'";
+    }
+
+    /** Whether any column of the table is hashed by its text, so the trigger must pin the settings text depends on. */
+    static boolean textDigest(TableSchema schema) {
+        return !schema.columns().stream().allMatch(ColumnRules::hashesExactly);
+    }
+}

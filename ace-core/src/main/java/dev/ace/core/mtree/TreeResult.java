@@ -1,0 +1,61 @@
+package dev.ace.core.mtree;
+
+import dev.ace.core.catalog.TableName;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What building, updating or removing a table's trees did. Immutable.
+ *
+ * @param action {@code build}, {@code update} or {@code remove}
+ * @param nodes what was done on each node, in the request's order
+ */
+public record TreeResult(String clusterName, TableName table, String action, List<NodeTree> nodes,
+                         Instant startedAt, Instant finishedAt) {
+
+    public TreeResult {
+        nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * One node's tree after the operation.
+     *
+     * @param node the node's name
+     * @param leaves leaves of the tree (0 after remove)
+     * @param rows rows the tree covers
+     * @param changesApplied changed rows folded in (update)
+     * @param leavesSplit leaves split because they grew past twice {@code leaf_rows}
+     * @param leavesMerged leaves merged with their neighbour because both shrank
+     * @param walPosition {@code pg_current_wal_lsn()} when the tree was brought up to date: every
+     *        change committed before it is in the tree
+     */
+    public record NodeTree(String node, int leaves, long rows, long changesApplied, int leavesSplit,
+                           int leavesMerged, String walPosition) {
+    }
+
+    public Duration duration() {
+        return Duration.between(startedAt, finishedAt);
+    }
+
+    /** A few lines for people. */
+    public String describe() {
+        StringBuilder text = new StringBuilder(action).append(": trees of ").append(table).append(" (cluster ")
+                .append(clusterName).append(")\n");
+        for (NodeTree node : nodes) {
+            text.append("  ").append(node.node()).append(": ");
+            if (action.equals("remove")) {
+                text.append("removed\n");
+                continue;
+            }
+            text.append(node.leaves()).append(" leaves, ").append(node.rows()).append(" rows");
+            if (action.equals("update")) {
+                text.append(", ").append(node.changesApplied()).append(" changes folded in, ").append(node.leavesSplit())
+                        .append(" leaves split, ").append(node.leavesMerged()).append(" merged");
+            }
+            text.append(", at WAL ").append(node.walPosition()).append('\n');
+        }
+        text.append("  time: ").append(duration().toMillis()).append(" ms");
+        return text.toString();
+    }
+}
