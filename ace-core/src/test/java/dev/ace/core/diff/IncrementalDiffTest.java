@@ -178,8 +178,8 @@ class IncrementalDiffTest {
 
     @Test
     void changesAppliedByLogicalReplicationAreCapturedOnTheSubscriber(TestDatabase db) {
-        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
-                "INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 1000) i");
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        db.execute("n1", "INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 1000) i");
         var subscription = db.replication().subscribe("n1", "n2", "t");
         try (Ace ace = ace(db, dir)) {
             ace.trees().build(TreeRequest.builder("acetest", "public.t").nodes("n1,n2").leafRows(64).build());
