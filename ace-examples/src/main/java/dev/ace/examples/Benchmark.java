@@ -41,7 +41,7 @@ import java.util.concurrent.Future;
  */
 public final class Benchmark {
 
-    private static final String TABLE = "CREATE TABLE public.bench (id bigint PRIMARY KEY, name text NOT NULL, "
+    static final String TABLE = "CREATE TABLE public.bench (id bigint PRIMARY KEY, name text NOT NULL, "
             + "email text, amount numeric(12,2), created timestamptz NOT NULL, active boolean NOT NULL)";
 
     public static void main(String[] args) throws Exception {
@@ -126,7 +126,7 @@ public final class Benchmark {
     }
 
     /** Changes 0.02% of the rows on n2: a third updated, a third deleted, a third inserted. */
-    private static long diverge(TestDatabase db, long rows) {
+    static long diverge(TestDatabase db, long rows) {
         long changes = Math.max(3, rows * 2 / 10_000);
         long step = rows / changes;
         db.execute("n2",
