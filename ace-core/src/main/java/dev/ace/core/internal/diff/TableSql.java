@@ -104,10 +104,12 @@ public final class TableSql {
      * The 64-bit digest of the row {@code alias} ({@code r} in a query, {@code NEW} or {@code OLD}
      * in a trigger): the one expression every digest of a row is computed with, so that the
      * incremental diff's trees (dev.ace.core.internal.mtree) hash rows exactly as table-diff does.
+     * Names are schema-qualified, so the expression means the same under any {@code search_path}
+     * (a trigger runs under the writer's).
      */
     public static String rowDigest(TableSchema schema, String alias) {
-        return "hash_record_extended(ROW(" + schema.columns().stream()
-                .map(c -> alias + "." + Sql.quote(c.name()) + (ColumnRules.hashesExactly(c) ? "" : "::text"))
+        return "pg_catalog.hash_record_extended(ROW(" + schema.columns().stream()
+                .map(c -> alias + "." + Sql.quote(c.name()) + (ColumnRules.hashesExactly(c) ? "" : "::pg_catalog.text"))
                 .collect(Collectors.joining(", ")) + "), 0)";
     }
 

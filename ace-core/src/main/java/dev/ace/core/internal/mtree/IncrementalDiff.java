@@ -61,8 +61,8 @@ import java.util.stream.IntStream;
 public final class IncrementalDiff implements DiffService {
 
     static final int BUCKETS = 16;
-    /** Leaves per round trip when hashing and fetching differing leaves. */
-    private static final int LEAVES_PER_STATEMENT = 64;
+    /** Differing leaves hashed and fetched together: bounds the rows held at once. */
+    private static final int LEAVES_PER_STATEMENT = 512;
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -257,13 +257,10 @@ public final class IncrementalDiff implements DiffService {
                     throw cancelled();
                 }
                 List<Integer> batch = differing.subList(start, Math.min(differing.size(), start + LEAVES_PER_STATEMENT));
-                NodeDefinition first = nodes.get(0);
-                Map<Integer, KeyRange> ranges = work.onEach(List.of(first), node ->
-                        TreeEngine.leafRanges(sessions.get(node).connection(), treeSql.get(node), batch)).get(first);
                 Map<NodeDefinition, Map<Integer, long[][]>> buckets = work.onEach(nodes, node ->
-                        bucketDigests(sessions.get(node).connection(), batch, ranges));
-                Map<Integer, Set<Integer>> wanted = new TreeMap<>();
-                Map<Integer, Map<String, Boolean>> pairsOfLeaf = new HashMap<>();
+                        bucketDigests(sessions.get(node).connection(), treeSql.get(node), batch));
+                Map<Integer, Integer> wanted = new TreeMap<>();
+                Map<Integer, Set<String>> pairsOfLeaf = new TreeMap<>();
                 for (int leaf : batch) {
                     for (int i = 0; i < nodes.size(); i++) {
                         for (int j = i + 1; j < nodes.size(); j++) {
@@ -271,9 +268,9 @@ public final class IncrementalDiff implements DiffService {
                             long[][] b = buckets.get(nodes.get(j)).getOrDefault(leaf, new long[2][BUCKETS]);
                             for (int bucket = 0; bucket < BUCKETS; bucket++) {
                                 if (a[0][bucket] != b[0][bucket] || a[1][bucket] != b[1][bucket]) {
-                                    wanted.computeIfAbsent(leaf, l -> new HashSet<>()).add(bucket);
-                                    pairsOfLeaf.computeIfAbsent(leaf, l -> new LinkedHashMap<>())
-                                            .put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), true);
+                                    wanted.merge(leaf, 1 << bucket, (x, y) -> x | y);
+                                    pairsOfLeaf.computeIfAbsent(leaf, l -> new java.util.LinkedHashSet<>())
+                                            .add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
                                 }
                             }
                         }
@@ -283,10 +280,10 @@ public final class IncrementalDiff implements DiffService {
                     continue;
                 }
                 Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> rows = work.onEach(nodes, node ->
-                        fetch(sessions.get(node).connection(), wanted, ranges));
-                for (Map.Entry<Integer, Map<String, Boolean>> entry : pairsOfLeaf.entrySet()) {
+                        fetch(sessions.get(node).connection(), treeSql.get(node), wanted));
+                for (Map.Entry<Integer, Set<String>> entry : pairsOfLeaf.entrySet()) {
                     counts.addMismatch();
-                    for (String pair : entry.getValue().keySet()) {
+                    for (String pair : entry.getValue()) {
                         String[] sides = DiffCounts.sides(pair);
                         compare(entry.getKey(), pair, sides,
                                 rows.get(node(sides[0])).getOrDefault(entry.getKey(), new LinkedHashMap<>()),
@@ -304,65 +301,62 @@ public final class IncrementalDiff implements DiffService {
             return "(" + TableSql.keyHash(schema.keyColumns(), "r") + " & " + (BUCKETS - 1) + ")::int";
         }
 
-        /** Per leaf and bucket: count and XOR of the row digests, as table-diff's partitions. */
-        private Map<Integer, long[][]> bucketDigests(Connection connection, List<Integer> leaves,
-                                                     Map<Integer, KeyRange> ranges) throws SQLException {
-            String query = leaves.stream().map(leaf -> "SELECT " + leaf + " AS leaf, s.b, count(*), bit_xor(s.h) FROM "
-                    + "(SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r") + " AS h FROM " + sql.from()
-                    + " WHERE " + sql.rangePredicate(ranges.get(leaf)) + ") AS s GROUP BY s.b")
-                    .collect(Collectors.joining("\nUNION ALL\n"));
+        /**
+         * Per leaf and bucket: count and XOR of the row digests, as table-diff's partitions. One
+         * statement per kind of leaf bounds ({@link TreeSql#kinds}), every leaf's rows found through
+         * the key's index from its bounds in the node's own leaves.
+         */
+        private Map<Integer, long[][]> bucketDigests(Connection connection, TreeSql tree, List<Integer> leaves)
+                throws SQLException {
             Map<Integer, long[][]> digests = new HashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(query)) {
-                int parameter = 1;
-                for (int leaf : leaves) {
-                    for (String value : ranges.get(leaf).bindValues()) {
-                        statement.setString(parameter++, value);
-                    }
-                }
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        long[][] digest = digests.computeIfAbsent(rows.getInt(1), l -> new long[2][BUCKETS]);
-                        digest[0][rows.getInt(2)] = rows.getLong(3);
-                        digest[1][rows.getInt(2)] = rows.getLong(4);
+            for (String[] kind : tree.kinds()) {
+                String query = "SELECT l2.leaf, s.b, s.n, s.x FROM " + tree.leaves() + " AS l2 CROSS JOIN LATERAL "
+                        + "(SELECT q.b, count(*) AS n, bit_xor(q.h) AS x FROM (SELECT " + bucketOf() + " AS b, "
+                        + TableSql.rowDigest(schema, "r") + " AS h FROM " + sql.from() + " WHERE " + kind[1]
+                        + ") AS q GROUP BY q.b) AS s WHERE " + kind[0] + " AND l2.leaf = ANY(?::int[])";
+                try (PreparedStatement statement = connection.prepareStatement(query)) {
+                    statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            long[][] digest = digests.computeIfAbsent(rows.getInt(1), l -> new long[2][BUCKETS]);
+                            digest[0][rows.getInt(2)] = rows.getLong(3);
+                            digest[1][rows.getInt(2)] = rows.getLong(4);
+                        }
                     }
                 }
             }
             return digests;
         }
 
-        /** The rows of the wanted buckets of each leaf, by leaf, keyed by their key values, in key order. */
-        private Map<Integer, LinkedHashMap<String, List<String>>> fetch(Connection connection,
-                                                                        Map<Integer, Set<Integer>> wanted,
-                                                                        Map<Integer, KeyRange> ranges) throws SQLException {
+        /** The rows of the wanted buckets (a bit mask per leaf) of each leaf, by leaf, keyed by their key values, in key order. */
+        private Map<Integer, LinkedHashMap<String, List<String>>> fetch(Connection connection, TreeSql tree,
+                                                                        Map<Integer, Integer> wanted) throws SQLException {
             List<Column> columns = schema.columns();
             String select = columns.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
             int[] keyPositions = schema.keyColumns().stream().mapToInt(columns::indexOf).toArray();
             String order = IntStream.of(keyPositions).mapToObj(p -> String.valueOf(p + 2)).collect(Collectors.joining(", "));
-            String query = "SELECT * FROM (" + wanted.keySet().stream().map(leaf -> "(SELECT " + leaf + " AS ace_leaf, "
-                    + select + " FROM " + sql.from() + " WHERE " + sql.rangePredicate(ranges.get(leaf)) + " AND "
-                    + bucketOf() + " = ANY(?::int[]))").collect(Collectors.joining("\nUNION ALL\n"))
-                    + ") AS q ORDER BY 1, " + order;
             Map<Integer, LinkedHashMap<String, List<String>>> rows = new HashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(query)) {
-                int parameter = 1;
-                for (Map.Entry<Integer, Set<Integer>> entry : wanted.entrySet()) {
-                    for (String value : ranges.get(entry.getKey()).bindValues()) {
-                        statement.setString(parameter++, value);
-                    }
-                    statement.setArray(parameter++, connection.createArrayOf("int4", entry.getValue().toArray()));
-                }
-                statement.setFetchSize(1000);
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        List<String> values = new ArrayList<>(columns.size());
-                        for (int c = 0; c < columns.size(); c++) {
-                            values.add(result.getString(c + 2));
+            for (String[] kind : tree.kinds()) {
+                String query = "SELECT l2.leaf, s.* FROM " + tree.leaves() + " AS l2 JOIN unnest(?::int[], ?::int[]) "
+                        + "AS w(leaf, mask) ON w.leaf = l2.leaf CROSS JOIN LATERAL (SELECT " + select + " FROM "
+                        + sql.from() + " WHERE " + kind[1] + " AND (w.mask >> " + bucketOf() + ") & 1 = 1) AS s WHERE "
+                        + kind[0] + " ORDER BY 1, " + order;
+                try (PreparedStatement statement = connection.prepareStatement(query)) {
+                    statement.setArray(1, connection.createArrayOf("int4", wanted.keySet().toArray()));
+                    statement.setArray(2, connection.createArrayOf("int4", wanted.values().toArray()));
+                    statement.setFetchSize(1000);
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            List<String> values = new ArrayList<>(columns.size());
+                            for (int c = 0; c < columns.size(); c++) {
+                                values.add(result.getString(c + 2));
+                            }
+                            StringBuilder key = new StringBuilder();
+                            for (int position : keyPositions) {
+                                key.append(values.get(position)).append('\0');
+                            }
+                            rows.computeIfAbsent(result.getInt(1), l -> new LinkedHashMap<>()).put(key.toString(), values);
                         }
-                        StringBuilder key = new StringBuilder();
-                        for (int position : keyPositions) {
-                            key.append(values.get(position)).append('\0');
-                        }
-                        rows.computeIfAbsent(result.getInt(1), l -> new LinkedHashMap<>()).put(key.toString(), values);
                     }
                 }
             }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -207,7 +208,7 @@ public final class TreeEngine implements TreeService {
             }
             update(connection, "DELETE FROM " + tree.registry() + " WHERE table_oid = ?", tree);
         }
-        for (String statement : tree.create(TreeSql.textDigest(schema))) {
+        for (String statement : tree.create(TreeSql.settingsMatter(schema))) {
             execute(connection, statement);
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + tree.registry()
@@ -299,22 +300,25 @@ public final class TreeEngine implements TreeService {
         } else if (touched.isEmpty()) {
             return;
         }
-        Set<Integer> positions = touched == null ? null : parents(touched);
-        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevelOne())) {
-            java.sql.Array array = positions == null ? null : connection.createArrayOf("int4", positions.toArray());
-            statement.setArray(1, array);
-            statement.setArray(2, array);
+        boolean all = touched == null;
+        Set<Integer> positions = all ? null : parents(touched);
+        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevelOne(all))) {
+            if (!all) {
+                statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
+            }
             statement.executeUpdate();
         }
         int top = topLevel(leaves);
         for (int level = 2; level <= top; level++) {
-            positions = positions == null ? null : parents(positions);
-            try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevel())) {
-                java.sql.Array array = positions == null ? null : connection.createArrayOf("int4", positions.toArray());
+            positions = all ? null : parents(positions);
+            try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevel(all))) {
                 statement.setInt(1, level);
-                statement.setInt(2, level);
-                statement.setArray(3, array);
-                statement.setArray(4, array);
+                if (all) {
+                    statement.setInt(2, level);
+                } else {
+                    statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
+                    statement.setInt(3, level);
+                }
                 statement.executeUpdate();
             }
         }
@@ -486,33 +490,22 @@ public final class TreeEngine implements TreeService {
         int leafRows = first.leafRows;
         TableSql sql = new TableSql(schema, null);
         for (int pass = 0; pass < 64; pass++) {
-            Map<NodeDefinition, long[]> counts = work.onEach(nodes, node -> leafCounts(states.get(node)));
-            int leaves = first.leaves;
-            long[] most = new long[leaves];
-            long[] pairs = new long[Math.max(0, leaves - 1)];
-            for (long[] count : counts.values()) {
-                for (int leaf = 0; leaf < leaves; leaf++) {
-                    most[leaf] = Math.max(most[leaf], count[leaf]);
-                    if (leaf + 1 < leaves) {
-                        pairs[leaf] = Math.max(pairs[leaf], count[leaf] + count[leaf + 1]);
+            Map<NodeDefinition, Map<Integer, Long>> large = work.onEach(nodes, node -> candidates(states.get(node),
+                    states.get(node).tree.largeLeaves(), 2L * leafRows));
+            Map<Integer, NodeDefinition> richest = new TreeMap<>(java.util.Comparator.reverseOrder());
+            Map<Integer, Long> most = new HashMap<>();
+            for (NodeDefinition node : nodes) {
+                large.get(node).forEach((leaf, rows) -> {
+                    if (rows > most.getOrDefault(leaf, -1L)) {
+                        most.put(leaf, rows);
+                        richest.put(leaf, node);
                     }
-                }
+                });
             }
-            List<Integer> splits = new ArrayList<>();
-            for (int leaf = leaves - 1; leaf >= 0; leaf--) {
-                if (most[leaf] > 2L * leafRows) {
-                    splits.add(leaf);
-                }
-            }
-            if (!splits.isEmpty()) {
-                for (int leaf : splits) {
-                    NodeDefinition richest = nodes.get(0);
-                    for (NodeDefinition node : nodes) {
-                        if (counts.get(node)[leaf] > counts.get(richest)[leaf]) {
-                            richest = node;
-                        }
-                    }
-                    List<String> key = middleKey(states.get(richest), sql, leaf, counts.get(richest)[leaf] / 2);
+            if (!richest.isEmpty()) {
+                for (Map.Entry<Integer, NodeDefinition> entry : richest.entrySet()) {
+                    int leaf = entry.getKey();
+                    List<String> key = middleKey(states.get(entry.getValue()), sql, leaf, most.get(leaf) / 2);
                     work.onEach(nodes, node -> {
                         splitOn(states.get(node), leaf, key);
                         return null;
@@ -521,11 +514,16 @@ public final class TreeEngine implements TreeService {
                 }
                 continue;
             }
+            Map<NodeDefinition, Map<Integer, Long>> small = work.onEach(nodes, node -> candidates(states.get(node),
+                    states.get(node).tree.smallPairs(), leafRows / 2));
+            Set<Integer> everywhere = new TreeSet<>(small.get(nodes.get(0)).keySet());
+            small.values().forEach(pairs -> everywhere.retainAll(pairs.keySet()));
             List<Integer> merges = new ArrayList<>();
-            for (int leaf = 0; leaf + 1 < leaves; leaf++) {
-                if (pairs[leaf] < leafRows / 2) {
+            int last = -2;
+            for (int leaf : everywhere) {
+                if (leaf > last + 1) {
                     merges.add(0, leaf);
-                    leaf++;
+                    last = leaf;
                 }
             }
             if (merges.isEmpty()) {
@@ -558,15 +556,18 @@ public final class TreeEngine implements TreeService {
         return new int[] {split, merged};
     }
 
-    private static long[] leafCounts(State state) throws SQLException {
-        long[] counts = new long[state.leaves];
-        try (Statement statement = state.session.connection().createStatement();
-             ResultSet rows = statement.executeQuery(state.tree.leafCounts())) {
-            while (rows.next()) {
-                counts[rows.getInt(1)] = rows.getLong(2);
+    /** Leaves (and their rows) a candidate query finds on this node; bind the threshold. */
+    private static Map<Integer, Long> candidates(State state, String query, long threshold) throws SQLException {
+        Map<Integer, Long> found = new LinkedHashMap<>();
+        try (PreparedStatement statement = state.session.connection().prepareStatement(query)) {
+            statement.setLong(1, threshold);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.put(rows.getInt(1), rows.getLong(2));
+                }
             }
         }
-        return counts;
+        return found;
     }
 
     /** The key at {@code offset} within a leaf on this node, as text per key column. */

@@ -148,24 +148,32 @@ final class TreeSql {
 
     // ------------------------------------------------------------------ objects
 
-    /** Statements that create the schema (if missing), the registry, this table's tables, functions and triggers. */
+    /**
+     * Statements that create the schema (if missing), the registry, this table's tables, functions
+     * and triggers. The functions run as their owner (SECURITY DEFINER: writers of the table need no
+     * privilege on ACE's schema) and name every object schema-qualified, so the writer's
+     * {@code search_path} cannot redirect them; they set no {@code search_path} of their own, which
+     * would cost every write a settings change.
+     *
+     * @param textDigest whether the row digest renders setting-dependent text ({@link #settingsMatter})
+     */
     List<String> create(boolean textDigest) {
         String keyColumns = IntStream.range(0, keys.size()).mapToObj(k -> "lo_" + k + " " + typed(keys.get(k)))
                 .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
                 .mapToObj(k -> "hi_" + k + " " + typed(keys.get(k))).collect(Collectors.joining(", "));
         String changeKeys = IntStream.range(0, keys.size()).mapToObj(k -> "k_" + k + " " + typed(keys.get(k)))
                 .collect(Collectors.joining(", "));
-        String settings = " SET search_path TO pg_catalog, public" + (textDigest ? PINNED : "");
+        String settings = textDigest ? PINNED : "";
         String newRow = "(" + IntStream.range(0, keys.size()).mapToObj(k -> "NEW." + Sql.quote(keys.get(k).name()))
                 .collect(Collectors.joining(", ")) + ", " + TableSql.rowDigest(schema, "NEW") + ", 1)";
         String oldRow = "(" + IntStream.range(0, keys.size()).mapToObj(k -> "OLD." + Sql.quote(keys.get(k).name()))
                 .collect(Collectors.joining(", ")) + ", " + TableSql.rowDigest(schema, "OLD") + ", -1)";
         String insert = "INSERT INTO " + changes() + " VALUES ";
-        String capture = "BEGIN\n  IF TG_OP = 'INSERT' THEN\n    " + insert + newRow + ";\n"
-                + "  ELSIF TG_OP = 'DELETE' THEN\n    " + insert + oldRow + ";\n"
+        String capture = "BEGIN\n  IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN\n    " + insert + newRow + ";\n"
+                + "  ELSIF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN\n    " + insert + oldRow + ";\n"
                 + "  ELSE\n    " + insert + oldRow + ", " + newRow + ";\n  END IF;\n  RETURN NULL;\nEND";
         String truncate = "BEGIN\n  DELETE FROM " + changes() + ";\n  INSERT INTO " + changes()
-                + " (d) VALUES (0);\n  RETURN NULL;\nEND";
+                + " (d) VALUES (0::pg_catalog.int2);\n  RETURN NULL;\nEND";
         return List.of(
                 "CREATE SCHEMA IF NOT EXISTS " + schemaName(),
                 "CREATE TABLE IF NOT EXISTS " + registry() + " (table_oid oid PRIMARY KEY, table_name text NOT NULL, "
@@ -179,8 +187,8 @@ final class TreeSql {
                 "CREATE UNLOGGED TABLE " + changes() + " (" + changeKeys + ", h bigint, d smallint NOT NULL)",
                 "CREATE FUNCTION " + captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                         + settings + " AS " + dollarQuote(capture),
-                "CREATE FUNCTION " + truncateFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
-                        + " SET search_path TO pg_catalog, public AS " + dollarQuote(truncate),
+                "CREATE FUNCTION " + truncateFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
+                        + dollarQuote(truncate),
                 "CREATE TRIGGER " + ROW_TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON " + table()
                         + " FOR EACH ROW EXECUTE FUNCTION " + captureFunction() + "()",
                 "ALTER TABLE " + table() + " ENABLE ALWAYS TRIGGER " + ROW_TRIGGER,
@@ -236,16 +244,9 @@ final class TreeSql {
      * snapshot sees, and changes committed later stay for the next update.
      */
     List<String> rehashLeaves() {
-        String lower = tableKey("r") + " >= " + row(k -> "l2.lo_" + k);
-        String upper = tableKey("r") + " < " + row(k -> "l2.hi_" + k);
-        String[][] kinds = {
-            {"l2.lo_0 IS NOT NULL AND l2.hi_0 IS NOT NULL", lower + " AND " + upper},
-            {"l2.lo_0 IS NULL AND l2.hi_0 IS NOT NULL", upper},
-            {"l2.lo_0 IS NOT NULL AND l2.hi_0 IS NULL", lower},
-            {"l2.lo_0 IS NULL AND l2.hi_0 IS NULL", "TRUE"}};
         List<String> statements = new java.util.ArrayList<>();
         String changeKey = row(k -> "c.k_" + k);
-        for (String[] kind : kinds) {
+        for (String[] kind : kinds()) {
             statements.add("WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
                     + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
                     + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
@@ -258,6 +259,22 @@ final class TreeSql {
                     + ") AS q) AS s WHERE " + kind[0] + " AND l2.leaf = ANY(?::int[])) AS a WHERE l.leaf = a.leaf");
         }
         return statements;
+    }
+
+    /**
+     * The four kinds of leaf bounds, each as a condition on a leaf {@code l2} and the condition
+     * that finds its rows {@code r} through the key's index (an open bound would need an OR, which
+     * no index serves): closed, open below (the first leaf), open above (the last), open both ways
+     * (the only leaf).
+     */
+    String[][] kinds() {
+        String lower = tableKey("r") + " >= " + row(k -> "l2.lo_" + k);
+        String upper = tableKey("r") + " < " + row(k -> "l2.hi_" + k);
+        return new String[][] {
+            {"l2.lo_0 IS NOT NULL AND l2.hi_0 IS NOT NULL", lower + " AND " + upper},
+            {"l2.lo_0 IS NULL AND l2.hi_0 IS NOT NULL", upper},
+            {"l2.lo_0 IS NOT NULL AND l2.hi_0 IS NULL", lower},
+            {"l2.lo_0 IS NULL AND l2.hi_0 IS NULL", "TRUE"}};
     }
 
     /**
@@ -291,9 +308,15 @@ final class TreeSql {
                 + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
     }
 
-    /** Leaves and their counts, in order (for split and merge decisions). */
-    String leafCounts() {
-        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l ORDER BY l.leaf";
+    /** Leaves holding more rows than {@code ?}: to split. */
+    String largeLeaves() {
+        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l WHERE l.rows > ?";
+    }
+
+    /** Leaves that hold, with the next leaf, fewer rows than {@code ?}: to merge with it. */
+    String smallPairs() {
+        return "SELECT p.leaf, p.rows FROM (SELECT l.leaf, l.rows + lead(l.rows) OVER (ORDER BY l.leaf) AS rows FROM "
+                + leaves() + " AS l) AS p WHERE p.rows < ?";
     }
 
     /** The key (as text, per column) at a position of a leaf's rows; bind the leaf's range (as {@link TableSql#rangePredicate}) and the offset. */
@@ -331,24 +354,33 @@ final class TreeSql {
     // ------------------------------------------------------------------ inner nodes
 
     /**
-     * Rehashes level 1 from the leaves: bind the parent positions ({@code int[]}, null for all).
-     * A leaf's digest is its XOR, sum and count, 8 bytes each, big-endian.
+     * Rehashes level 1 from the leaves: with {@code all}, every node; else bind the parent
+     * positions ({@code int[]}), whose children are found through the leaves' key. A leaf's digest
+     * is its XOR, sum and count, 8 bytes each, big-endian.
      */
-    String rehashLevelOne() {
-        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT 1, l.leaf / " + FANOUT + ", "
+    String rehashLevelOne(boolean all) {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT 1, " + parent("l.leaf", all) + ", "
                 + "sha256(string_agg(int8send(l.xor) || int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf)), "
-                + "sum(l.rows)::bigint FROM " + leaves() + " AS l WHERE (?::int[] IS NULL OR l.leaf / " + FANOUT
-                + " = ANY(?::int[])) GROUP BY l.leaf / " + FANOUT + " ON CONFLICT (level, pos) DO UPDATE SET "
-                + "digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+                + "sum(l.rows)::bigint FROM " + children(leaves() + " AS l", "l.leaf", "TRUE", all) + " GROUP BY 2"
+                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
     }
 
-    /** Rehashes level {@code ?} from the level below it: bind the level twice, then the positions ({@code int[]}, null for all) twice. */
-    String rehashLevel() {
-        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT ?, n.pos / " + FANOUT + ", "
+    /** Rehashes level {@code ?} from the level below it: bind the level twice, then (unless {@code all}) the positions ({@code int[]}). */
+    String rehashLevel(boolean all) {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT ?, " + parent("n.pos", all) + ", "
                 + "sha256(string_agg(n.digest || int8send(n.rows), ''::bytea ORDER BY n.pos)), sum(n.rows)::bigint FROM "
-                + inner() + " AS n WHERE n.level = ? - 1 AND (?::int[] IS NULL OR n.pos / " + FANOUT
-                + " = ANY(?::int[])) GROUP BY n.pos / " + FANOUT + " ON CONFLICT (level, pos) DO UPDATE SET "
-                + "digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+                + children(inner() + " AS n", "n.pos", "n.level = ? - 1", all) + " GROUP BY 2"
+                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    }
+
+    private static String parent(String child, boolean all) {
+        return all ? child + " / " + FANOUT : "p.pos";
+    }
+
+    /** The children to hash: all rows of the level, or those under the bound parent positions (found by key ranges). */
+    private static String children(String from, String child, String level, boolean all) {
+        return all ? from + " WHERE " + level : "unnest(?::int[]) AS p(pos) JOIN " + from + " ON " + level + " AND "
+                + child + " >= p.pos * " + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT;
     }
 
     /** Inner nodes of one level at the given positions: bind the level and the positions ({@code int[]}). */
@@ -363,8 +395,16 @@ final class TreeSql {
                 + TRUNCATE_TRIGGER + "') AND tgenabled = 'A'";
     }
 
-    /** Whether any column of the table is hashed by its text, so the trigger must pin the settings text depends on. */
-    static boolean textDigest(TableSchema schema) {
-        return !schema.columns().stream().allMatch(ColumnRules::hashesExactly);
+    /**
+     * Whether the row digest renders a column as text whose rendering depends on a setting
+     * ({@code DateStyle}, {@code TimeZone}, {@code IntervalStyle}, {@code extra_float_digits},
+     * {@code bytea_output}): floats, intervals, arrays, composites and the like. Then the trigger
+     * pins those settings as ACE's sessions do, at some cost per row; numeric, json and jsonb,
+     * enums and the types hashed as values need no setting.
+     */
+    static boolean settingsMatter(TableSchema schema) {
+        return schema.columns().stream().filter(c -> !ColumnRules.hashesExactly(c)).anyMatch(c -> !(
+                c.type().startsWith("numeric") || c.type().equals("json") || c.type().equals("jsonb")
+                        || "E".equals(c.category())));
     }
 }
