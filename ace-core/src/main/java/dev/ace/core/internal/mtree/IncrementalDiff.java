@@ -97,7 +97,11 @@ public final class IncrementalDiff implements DiffService {
         ClusterDefinition cluster = clusters.resolve(request.clusterName(), request.dbname());
         List<NodeDefinition> nodes = cluster.select(request.nodes().isEmpty() ? "all" : String.join(",", request.nodes()),
                 2);
+        long c0 = System.nanoTime();
         TableSchema schema = checker.check(nodes, TableName.parse(request.tableName()), request.role());
+        if (Boolean.getBoolean("ace.timing")) {
+            System.err.printf("TIMING check %d ms%n", (System.nanoTime() - c0) / 1_000_000);
+        }
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
         return new Run(request, nodes, schema, taskId, started).execute();
     }
@@ -143,7 +147,9 @@ public final class IncrementalDiff implements DiffService {
         DiffResult execute() {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
+                long t0 = System.nanoTime();
                 Map<NodeDefinition, TreeResult.NodeTree> current = trees.bringUpToDate(work, nodes, schema);
+                long t1 = System.nanoTime();
                 Map<String, String> positions = new LinkedHashMap<>();
                 current.forEach((node, tree) -> {
                     positions.put(node.name(), tree.walPosition());
@@ -154,8 +160,15 @@ public final class IncrementalDiff implements DiffService {
                 try {
                     Map<NodeDefinition, TreeSql> treeSql = work.onEach(nodes, node ->
                             trees.treeSqlOf(sessions.get(node).connection(), schema));
+                    long t2 = System.nanoTime();
                     List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
+                    long t3 = System.nanoTime();
                     compareLeaves(sessions, treeSql, differing, writer);
+                    long t4 = System.nanoTime();
+                    if (Boolean.getBoolean("ace.timing")) {
+                        System.err.printf("TIMING update %d, open %d, walk %d, compare %d ms%n", (t1 - t0) / 1_000_000,
+                                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+                    }
                 } finally {
                     NodeWork.closeAll(sessions);
                 }
@@ -257,8 +270,10 @@ public final class IncrementalDiff implements DiffService {
                     throw cancelled();
                 }
                 List<Integer> batch = differing.subList(start, Math.min(differing.size(), start + LEAVES_PER_STATEMENT));
+                long b0 = System.nanoTime();
                 Map<NodeDefinition, Map<Integer, long[][]>> buckets = work.onEach(nodes, node ->
                         bucketDigests(sessions.get(node).connection(), treeSql.get(node), batch));
+                long b1 = System.nanoTime();
                 Map<Integer, Integer> wanted = new TreeMap<>();
                 Map<Integer, Set<String>> pairsOfLeaf = new TreeMap<>();
                 for (int leaf : batch) {
@@ -279,8 +294,31 @@ public final class IncrementalDiff implements DiffService {
                 if (wanted.isEmpty()) {
                     continue;
                 }
+                long b2 = System.nanoTime();
                 Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> rows = work.onEach(nodes, node ->
                         fetch(sessions.get(node).connection(), treeSql.get(node), wanted));
+                if (Boolean.getBoolean("ace.timing")) {
+                    System.err.printf("TIMING buckets %d, decide %d, fetch %d ms (%d leaves, %d wanted)%n",
+                            (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000, (System.nanoTime() - b2) / 1_000_000,
+                            batch.size(), wanted.size());
+                    if (Boolean.getBoolean("ace.timing")) {
+                        try (PreparedStatement explain = sessions.get(nodes.get(0)).connection().prepareStatement(
+                                "EXPLAIN ANALYZE SELECT l2.leaf, s.b, s.n, s.x FROM " + treeSql.get(nodes.get(0)).leaves()
+                                + " AS l2 CROSS JOIN LATERAL (SELECT q.b, count(*) AS n, bit_xor(q.h) AS x FROM (SELECT "
+                                + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r") + " AS h FROM " + sql.from()
+                                + " WHERE " + treeSql.get(nodes.get(0)).kinds()[0][1] + ") AS q GROUP BY q.b) AS s WHERE "
+                                + treeSql.get(nodes.get(0)).kinds()[0][0] + " AND l2.leaf = ANY(?::int[])")) {
+                            explain.setArray(1, sessions.get(nodes.get(0)).connection().createArrayOf("int4", batch.toArray()));
+                            try (ResultSet plan = explain.executeQuery()) {
+                                while (plan.next()) {
+                                    System.err.println(plan.getString(1));
+                                }
+                            }
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
                 for (Map.Entry<Integer, Set<String>> entry : pairsOfLeaf.entrySet()) {
                     counts.addMismatch();
                     for (String pair : entry.getValue()) {

@@ -379,7 +379,9 @@ public final class TreeEngine implements TreeService {
         Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
                 node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
         try {
+            long f0 = System.nanoTime();
             Map<NodeDefinition, State> states = work.onEach(nodes, node -> fold(sessions.get(node), schema));
+            long f1 = System.nanoTime();
             State first = states.get(nodes.get(0));
             for (State state : states.values()) {
                 if (!state.layout.equals(first.layout) || state.leaves != first.leaves) {
@@ -389,10 +391,15 @@ public final class TreeEngine implements TreeService {
                 }
             }
             int[] reshaped = reshape(work, nodes, states, schema);
+            long f2 = System.nanoTime();
             work.onEach(nodes, node -> {
                 sessions.get(node).connection().commit();
                 return null;
             });
+            if (Boolean.getBoolean("ace.timing")) {
+                System.err.printf("TIMING fold %d, reshape %d, commit %d ms%n", (f1 - f0) / 1_000_000,
+                        (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000);
+            }
             Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
             for (NodeDefinition node : nodes) {
                 State state = states.get(node);
