@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param tableName {@code table_name}, {@code schema.table}; required
  * @param dbname {@code dbname}; null: the cluster's first database
  * @param nodes {@code nodes}; empty: all the cluster's active nodes
- * @param leafRows {@code leaf_rows}: rows per leaf when building (default 256)
+ * @param leafRows {@code leaf_rows}: rows per leaf when building (default 64)
  * @param role the role every statement runs as; it must own the table (it creates triggers on it)
  */
 public record TreeRequest(String clusterName, String tableName, String dbname, List<String> nodes, int leafRows,
@@ -60,7 +60,7 @@ public record TreeRequest(String clusterName, String tableName, String dbname, L
         private final String tableName;
         private String dbname;
         private List<String> nodes = List.of();
-        private int leafRows = Options.LEAF_ROWS.defaultValue().orElse(256);
+        private int leafRows = Options.LEAF_ROWS.defaultValue().orElse(64);
         private CallerRole role = CallerRole.SERVICE;
 
         private Builder(String clusterName, String tableName) {

@@ -127,7 +127,7 @@ public final class Options {
 
     public static final Option<Integer> LEAF_ROWS = Option.define("leaf_rows", Kind.integer())
             .help("rows per leaf of a Merkle tree (mtree build); leaves far from it are split or merged as the table "
-                    + "changes").in(MTREE).defaultValue(256).range(16, 100_000L, "between 16 and 100000").build();
+                    + "changes").in(MTREE).defaultValue(64).range(16, 100_000L, "between 16 and 100000").build();
 
     public static final Option<RerunBehavior> BEHAVIOR = Option.define("behavior",
                     Kind.choice(RerunBehavior.class, RerunBehavior::toString))

@@ -353,6 +353,9 @@ public final class TreeEngine implements TreeService {
         int leaves;
         String lsn;
         long changes;
+        /** Leaves the fold changed; null: all of them (after a truncation). */
+        Set<Integer> touched;
+        long rows;
 
         State(NodeDefinition node, NodeSession session, TreeSql tree, String layout, int leafRows, int leaves) {
             this.node = node;
@@ -391,6 +394,11 @@ public final class TreeEngine implements TreeService {
                 }
             }
             int[] reshaped = reshape(work, nodes, states, schema);
+            work.onEach(nodes, node -> {
+                State state = states.get(node);
+                state.rows = rootRows(state.session.connection(), state.tree, state.leaves);
+                return null;
+            });
             long f2 = System.nanoTime();
             work.onEach(nodes, node -> {
                 sessions.get(node).connection().commit();
@@ -403,16 +411,9 @@ public final class TreeEngine implements TreeService {
             Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
             for (NodeDefinition node : nodes) {
                 State state = states.get(node);
-                result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, -1, state.changes, reshaped[0],
-                        reshaped[1], state.lsn));
+                result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
+                        reshaped[0], reshaped[1], state.lsn));
             }
-            Map<NodeDefinition, Long> rows = work.onEach(nodes, node -> {
-                try (NodeSession session = work.openReadOnly(node)) {
-                    return rootRows(session.connection(), states.get(node).tree, states.get(node).leaves);
-                }
-            });
-            result.replaceAll((node, tree) -> new TreeResult.NodeTree(tree.node(), tree.leaves(), rows.get(node),
-                    tree.changesApplied(), tree.leavesSplit(), tree.leavesMerged(), tree.walPosition()));
             return result;
         } finally {
             NodeWork.closeAll(sessions);
@@ -474,6 +475,7 @@ public final class TreeEngine implements TreeService {
             }
         }
         rehashInner(connection, tree, state.leaves, truncated ? null : touched);
+        state.touched = truncated ? null : touched;
         return state;
     }
 
@@ -497,8 +499,20 @@ public final class TreeEngine implements TreeService {
         int leafRows = first.leafRows;
         TableSql sql = new TableSql(schema, null);
         for (int pass = 0; pass < 64; pass++) {
+            Set<Integer> among = null;
+            if (split + merged == 0) {
+                among = new TreeSet<>();
+                for (State state : states.values()) {
+                    if (state.touched == null) {
+                        among = null;
+                        break;
+                    }
+                    among.addAll(state.touched);
+                }
+            }
+            Set<Integer> touched = among;
             Map<NodeDefinition, Map<Integer, Long>> large = work.onEach(nodes, node -> candidates(states.get(node),
-                    states.get(node).tree.largeLeaves(), 2L * leafRows));
+                    states.get(node).tree.largeLeaves(touched != null), touched, 2L * leafRows));
             Map<Integer, NodeDefinition> richest = new TreeMap<>(java.util.Comparator.reverseOrder());
             Map<Integer, Long> most = new HashMap<>();
             for (NodeDefinition node : nodes) {
@@ -522,7 +536,7 @@ public final class TreeEngine implements TreeService {
                 continue;
             }
             Map<NodeDefinition, Map<Integer, Long>> small = work.onEach(nodes, node -> candidates(states.get(node),
-                    states.get(node).tree.smallPairs(), leafRows / 2));
+                    states.get(node).tree.smallPairs(touched != null), touched, leafRows / 2));
             Set<Integer> everywhere = new TreeSet<>(small.get(nodes.get(0)).keySet());
             small.values().forEach(pairs -> everywhere.retainAll(pairs.keySet()));
             List<Integer> merges = new ArrayList<>();
@@ -564,10 +578,18 @@ public final class TreeEngine implements TreeService {
     }
 
     /** Leaves (and their rows) a candidate query finds on this node; bind the threshold. */
-    private static Map<Integer, Long> candidates(State state, String query, long threshold) throws SQLException {
+    private static Map<Integer, Long> candidates(State state, String query, Set<Integer> among, long threshold)
+            throws SQLException {
         Map<Integer, Long> found = new LinkedHashMap<>();
+        if (among != null && among.isEmpty()) {
+            return found;
+        }
         try (PreparedStatement statement = state.session.connection().prepareStatement(query)) {
-            statement.setLong(1, threshold);
+            int parameter = 1;
+            if (among != null) {
+                statement.setArray(parameter++, state.session.connection().createArrayOf("int4", among.toArray()));
+            }
+            statement.setLong(parameter, threshold);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     found.put(rows.getInt(1), rows.getLong(2));

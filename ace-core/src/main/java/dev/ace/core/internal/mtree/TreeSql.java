@@ -290,12 +290,13 @@ final class TreeSql {
                 + "t AS (SELECT count(*) > 0 AS truncated FROM c WHERE c.d = 0), "
                 + "d AS (SELECT " + leafOf + " AS leaf, bit_xor(c.h) AS x, sum(c.d * c.h::numeric) AS s, sum(c.d) AS n "
                 + "FROM c WHERE c.d <> 0 GROUP BY 1), "
+                + "e AS (SELECT d.leaf, d.x, d.s, d.n FROM d UNION ALL SELECT l2.leaf, 0, 0, 0 FROM " + leaves()
+                + " AS l2 WHERE (SELECT t.truncated FROM t) AND NOT EXISTS (SELECT 1 FROM d WHERE d.leaf = l2.leaf)), "
                 + "u AS (UPDATE " + leaves() + " AS l SET "
-                + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + coalesce(d.n, 0), "
-                + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # coalesce(d.x, 0), "
-                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + coalesce(d.s, 0)") + " "
-                + "FROM t CROSS JOIN " + leaves() + " AS l2 LEFT JOIN d ON d.leaf = l2.leaf "
-                + "WHERE l.leaf = l2.leaf AND (t.truncated OR d.leaf IS NOT NULL) RETURNING l.leaf) "
+                + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + e.n, "
+                + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # e.x, "
+                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + " "
+                + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf RETURNING l.leaf) "
                 + "SELECT (SELECT count(*) FROM c WHERE c.d <> 0), (SELECT truncated FROM t), "
                 + "(SELECT coalesce(array_agg(u.leaf), '{}') FROM u)";
     }
@@ -308,15 +309,24 @@ final class TreeSql {
                 + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
     }
 
-    /** Leaves holding more rows than {@code ?}: to split. */
-    String largeLeaves() {
-        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l WHERE l.rows > ?";
+    /**
+     * Leaves holding more rows than the threshold: to split. With {@code among}, only those
+     * leaves (bind them, {@code int[]}, first); then the threshold.
+     */
+    String largeLeaves(boolean among) {
+        return "SELECT l.leaf, l.rows FROM " + (among ? "unnest(?::int[]) AS a(leaf) JOIN " + leaves()
+                + " AS l ON l.leaf = a.leaf" : leaves() + " AS l") + " WHERE l.rows > ?";
     }
 
-    /** Leaves that hold, with the next leaf, fewer rows than {@code ?}: to merge with it. */
-    String smallPairs() {
-        return "SELECT p.leaf, p.rows FROM (SELECT l.leaf, l.rows + lead(l.rows) OVER (ORDER BY l.leaf) AS rows FROM "
-                + leaves() + " AS l) AS p WHERE p.rows < ?";
+    /**
+     * Leaves that hold, with the next leaf, fewer rows than the threshold: to merge with it. With
+     * {@code among}, only pairs that hold one of those leaves (bind them first); then the threshold.
+     */
+    String smallPairs(boolean among) {
+        return "SELECT l.leaf, l.rows + n.rows FROM " + (among ? "(SELECT DISTINCT x.leaf FROM unnest(?::int[]) AS a(leaf) "
+                + "CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf)) AS a JOIN " + leaves()
+                + " AS l ON l.leaf = a.leaf" : leaves() + " AS l") + " JOIN " + leaves()
+                + " AS n ON n.leaf = l.leaf + 1 WHERE l.rows + n.rows < ?";
     }
 
     /** The key (as text, per column) at a position of a leaf's rows; bind the leaf's range (as {@link TableSql#rangePredicate}) and the offset. */
