@@ -301,23 +301,6 @@ public final class IncrementalDiff implements DiffService {
                     System.err.printf("TIMING buckets %d, decide %d, fetch %d ms (%d leaves, %d wanted)%n",
                             (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000, (System.nanoTime() - b2) / 1_000_000,
                             batch.size(), wanted.size());
-                    if (Boolean.getBoolean("ace.timing")) {
-                        try (PreparedStatement explain = sessions.get(nodes.get(0)).connection().prepareStatement(
-                                "EXPLAIN ANALYZE SELECT l2.leaf, s.b, s.n, s.x FROM " + treeSql.get(nodes.get(0)).leaves()
-                                + " AS l2 CROSS JOIN LATERAL (SELECT q.b, count(*) AS n, bit_xor(q.h) AS x FROM (SELECT "
-                                + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r") + " AS h FROM " + sql.from()
-                                + " WHERE " + treeSql.get(nodes.get(0)).kinds()[0][1] + ") AS q GROUP BY q.b) AS s WHERE "
-                                + treeSql.get(nodes.get(0)).kinds()[0][0] + " AND l2.leaf = ANY(?::int[])")) {
-                            explain.setArray(1, sessions.get(nodes.get(0)).connection().createArrayOf("int4", batch.toArray()));
-                            try (ResultSet plan = explain.executeQuery()) {
-                                while (plan.next()) {
-                                    System.err.println(plan.getString(1));
-                                }
-                            }
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
                 }
                 for (Map.Entry<Integer, Set<String>> entry : pairsOfLeaf.entrySet()) {
                     counts.addMismatch();
@@ -348,10 +331,10 @@ public final class IncrementalDiff implements DiffService {
                 throws SQLException {
             Map<Integer, long[][]> digests = new HashMap<>();
             for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.b, s.n, s.x FROM " + tree.leaves() + " AS l2 CROSS JOIN LATERAL "
-                        + "(SELECT q.b, count(*) AS n, bit_xor(q.h) AS x FROM (SELECT " + bucketOf() + " AS b, "
-                        + TableSql.rowDigest(schema, "r") + " AS h FROM " + sql.from() + " WHERE " + kind[1]
-                        + ") AS q GROUP BY q.b) AS s WHERE " + kind[0] + " AND l2.leaf = ANY(?::int[])";
+                String query = "SELECT l2.leaf, s.b, count(*), bit_xor(s.h) FROM " + tree.leaves() + " AS l2 "
+                        + "CROSS JOIN LATERAL (SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r")
+                        + " AS h FROM " + sql.from() + " WHERE " + kind[1] + ") AS s WHERE " + kind[0]
+                        + " AND l2.leaf = ANY(?::int[]) GROUP BY 1, 2";
                 try (PreparedStatement statement = connection.prepareStatement(query)) {
                     statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
                     try (ResultSet rows = statement.executeQuery()) {
