@@ -60,6 +60,8 @@ import java.util.stream.IntStream;
  */
 public final class IncrementalDiff implements DiffService {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IncrementalDiff.class);
+
     static final int BUCKETS = 16;
     /** Differing leaves hashed and fetched together: bounds the rows held at once. */
     private static final int LEAVES_PER_STATEMENT = 512;
@@ -99,8 +101,8 @@ public final class IncrementalDiff implements DiffService {
                 2);
         long c0 = System.nanoTime();
         TableSchema schema = checker.check(nodes, TableName.parse(request.tableName()), request.role());
-        if (Boolean.getBoolean("ace.timing")) {
-            System.err.printf("TIMING check %d ms%n", (System.nanoTime() - c0) / 1_000_000);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(String.format("check %d ms", (System.nanoTime() - c0) / 1_000_000));
         }
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
         return new Run(request, nodes, schema, taskId, started).execute();
@@ -165,9 +167,9 @@ public final class IncrementalDiff implements DiffService {
                     long t3 = System.nanoTime();
                     compareLeaves(sessions, treeSql, differing, writer);
                     long t4 = System.nanoTime();
-                    if (Boolean.getBoolean("ace.timing")) {
-                        System.err.printf("TIMING update %d, open %d, walk %d, compare %d ms%n", (t1 - t0) / 1_000_000,
-                                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug(String.format("update %d, open %d, walk %d, compare %d ms", (t1 - t0) / 1_000_000,
+                                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000));
                     }
                 } finally {
                     NodeWork.closeAll(sessions);
@@ -297,10 +299,10 @@ public final class IncrementalDiff implements DiffService {
                 long b2 = System.nanoTime();
                 Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> rows = work.onEach(nodes, node ->
                         fetch(sessions.get(node).connection(), treeSql.get(node), wanted));
-                if (Boolean.getBoolean("ace.timing")) {
-                    System.err.printf("TIMING buckets %d, decide %d, fetch %d ms (%d leaves, %d wanted)%n",
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug(String.format("buckets %d, decide %d, fetch %d ms (%d leaves, %d wanted)",
                             (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000, (System.nanoTime() - b2) / 1_000_000,
-                            batch.size(), wanted.size());
+                            batch.size(), wanted.size()));
                 }
                 for (Map.Entry<Integer, Set<String>> entry : pairsOfLeaf.entrySet()) {
                     counts.addMismatch();

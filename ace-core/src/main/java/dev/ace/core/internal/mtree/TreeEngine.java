@@ -46,6 +46,8 @@ import java.util.UUID;
  */
 public final class TreeEngine implements TreeService {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeEngine.class);
+
     private final AceConfig config;
     private final ClusterResolver clusters;
     private final NodePools pools;
@@ -404,9 +406,9 @@ public final class TreeEngine implements TreeService {
                 sessions.get(node).connection().commit();
                 return null;
             });
-            if (Boolean.getBoolean("ace.timing")) {
-                System.err.printf("TIMING fold %d, reshape %d, commit %d ms%n", (f1 - f0) / 1_000_000,
-                        (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format("fold %d, reshape %d, commit %d ms", (f1 - f0) / 1_000_000,
+                        (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
             }
             Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
             for (NodeDefinition node : nodes) {
