@@ -7,6 +7,7 @@ import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.error.AceException;
+import dev.ace.core.mtree.TreeStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,14 @@ final class CheckCommand extends CommandBase {
             }
             ExitCode exit = checks.stream().filter(check -> check.error() != null)
                     .map(check -> ExitCode.of(check.error().code())).findFirst().orElse(ExitCode.OK);
-            return output.result(exit, () -> text(definition, role, checks), () -> json(definition, checks));
+            List<TreeStatus> trees = exit == ExitCode.OK ? trees(ace, definition, role) : List.of();
+            return output.result(exit, () -> text(definition, role, checks) + trees(definition, trees), () -> {
+                Map<String, Object> json = json(definition, checks);
+                json.put("trees", trees.stream().map(tree -> Map.of("node", tree.node(), "table_name", tree.table(),
+                        "leaves", tree.leaves(), "pending_changes", tree.pendingChanges(), "capturing",
+                        tree.capturing())).toList());
+                return json;
+            });
         });
     }
 
@@ -97,6 +105,32 @@ final class CheckCommand extends CommandBase {
         long failed = checks.stream().filter(check -> check.error() != null).count();
         text.append(failed == 0 ? console.paint("every node answered", Style.GREEN)
                 : console.paint(failed + " of " + checks.size() + " nodes did not answer", Style.RED));
+        return text.toString();
+    }
+
+    /** ACE's Merkle trees on the nodes; none when the role may not read ACE's schema (check is about reaching nodes). */
+    private List<TreeStatus> trees(Ace ace, ClusterDefinition definition, CallerRole role) {
+        try {
+            return ace.trees().list(definition.name(), dbname, nodes, role);
+        } catch (AceException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * A warning for every Merkle tree ACE keeps on the nodes: each adds a trigger to every write of
+     * its table and a change log that grows until the next update, so none should be forgotten.
+     */
+    private String trees(ClusterDefinition definition, List<TreeStatus> trees) {
+        StringBuilder text = new StringBuilder();
+        for (TreeStatus tree : trees) {
+            text.append('\n').append(console.paint("WARNING", Style.RED)).append("  ").append(tree.node())
+                    .append(": ACE's Merkle tree of ").append(tree.table()).append(" (").append(tree.leaves())
+                    .append(" leaves, ").append(tree.pendingChanges()).append(" changes waiting")
+                    .append(tree.capturing() ? "" : ", its triggers MISSING OR DISABLED: rebuild or remove it")
+                    .append("); its triggers cost every write; remove it with: ace mtree remove ")
+                    .append(definition.name()).append(' ').append(tree.table());
+        }
         return text.toString();
     }
 

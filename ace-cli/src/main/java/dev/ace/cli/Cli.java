@@ -40,6 +40,10 @@ final class Cli {
         CommandLine spock = add(commandLine, new SpockExceptionCommand(console, interrupts));
         add(spock, new SpockExceptionUpdateCommand(console, interrupts));
         add(spock, new SpockExceptionListCommand(console, interrupts));
+        CommandLine mtree = add(commandLine, new MtreeCommand(console, interrupts));
+        add(mtree, new MtreeCommand.Build(console, interrupts));
+        add(mtree, new MtreeCommand.Update(console, interrupts));
+        add(mtree, new MtreeCommand.Remove(console, interrupts));
         add(commandLine, new ReportCommand(console, interrupts));
         add(commandLine, new CheckCommand(console, interrupts));
         add(commandLine, new ServerCommand(console, interrupts));

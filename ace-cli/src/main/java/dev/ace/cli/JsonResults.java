@@ -39,6 +39,9 @@ final class JsonResults {
         summary.put("ranges_mismatched", result.rangesMismatched());
         summary.put("match", result.match());
         summary.put("truncated", result.truncated());
+        if (!result.walPositions().isEmpty()) {
+            summary.put("wal_positions", result.walPositions());
+        }
         summary.put("start_time", time(result.startedAt()));
         summary.put("end_time", time(result.finishedAt()));
         summary.put("time_taken", seconds(result.duration()));

@@ -129,6 +129,7 @@ public final class AceServer implements AutoCloseable {
         TaskEndpoints tasks = new TaskEndpoints(ace);
         SpockExceptionEndpoint spock = new SpockExceptionEndpoint(ace, bodies);
         ServiceEndpoints service = new ServiceEndpoints();
+        TreeEndpoints trees = new TreeEndpoints(ace, bodies);
         return new Router()
                 .add("POST", "/ace/table-diff", submissions::diff)
                 .add("GET", "/ace/table-diff", submissions::diff)
@@ -142,6 +143,9 @@ public final class AceServer implements AutoCloseable {
                 .add("GET", "/ace/tasks", tasks::list)
                 .add("POST", "/ace/task-cancel", tasks::cancelByBody)
                 .add("POST", "/ace/update-spock-exception", spock::update)
+                .add("POST", "/ace/mtree/build", trees::build)
+                .add("POST", "/ace/mtree/update", trees::update)
+                .add("POST", "/ace/mtree/remove", trees::remove)
                 .add("GET", "/ace/health", service::health)
                 .add("GET", "/ace/openapi.json", service::openApi);
     }

@@ -4,6 +4,7 @@ import dev.ace.core.CallerRole;
 import dev.ace.core.diff.TableDiffRequest;
 import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.InvalidRequestException;
+import dev.ace.core.mtree.TreeRequest;
 import dev.ace.core.option.Operation;
 import dev.ace.core.option.OptionValues;
 import dev.ace.core.option.Options;
@@ -50,6 +51,10 @@ final class RequestBodies {
 
     /** Options read by the table, and the real path of their {@code diff_file}. */
     private record Parsed(OptionValues values, Path diffFile) {
+    }
+
+    TreeRequest tree(Map<String, Object> body, CallerRole role) {
+        return TreeRequest.builder(Options.parse(Operation.MTREE, body)).role(role).build();
     }
 
     private Parsed parseWithDiffFile(Operation operation, Map<String, Object> body) {

@@ -123,6 +123,9 @@ final class TaskResponses {
         summary.put("ranges_mismatched", result.rangesMismatched());
         summary.put("match", result.match());
         summary.put("truncated", result.truncated());
+        if (!result.walPositions().isEmpty()) {
+            summary.put("wal_positions", result.walPositions());
+        }
         reports.forEach((kind, file) -> summary.put(kind + "_report", file.toString()));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("diff_file", result.diffFile() == null ? null : result.diffFile().toString());

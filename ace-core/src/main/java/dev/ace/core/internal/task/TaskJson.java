@@ -127,16 +127,23 @@ final class TaskJson {
         json.put("end_time", result.finishedAt().toString());
         json.put("diff_file", result.diffFile() == null ? null : result.diffFile().toString());
         json.put("truncated", result.truncated());
+        if (!result.walPositions().isEmpty()) {
+            ObjectNode positions = json.putObject("wal_positions");
+            result.walPositions().forEach(positions::put);
+        }
         return json;
     }
 
     private static DiffResult diff(JsonNode json) {
+        Map<String, String> positions = new java.util.LinkedHashMap<>();
+        json.path("wal_positions").fields().forEachRemaining(entry -> positions.put(entry.getKey(),
+                entry.getValue().asText()));
         return new DiffResult(text(json, "task_id"), text(json, "cluster_name"), text(json, "dbname"),
                 new TableName(text(json, "schema_name"), text(json, "table_name")), strings(json.get("nodes")),
                 counts(json.get("rows_checked")), json.path("ranges_planned").asInt(),
                 json.path("ranges_mismatched").asInt(), counts(json.get("diff_count")),
                 Instant.parse(text(json, "start_time")), Instant.parse(text(json, "end_time")),
-                path(json, "diff_file"), json.path("truncated").asBoolean());
+                path(json, "diff_file"), json.path("truncated").asBoolean(), positions);
     }
 
     private static ObjectNode repair(RepairResult result) {
