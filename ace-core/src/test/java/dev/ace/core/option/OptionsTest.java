@@ -501,7 +501,7 @@ class OptionsTest {
         assertThat(Options.REMOTE_COMMIT_TS.cliName()).isEqualTo("remote-commit-ts");
         assertThat(Options.forOperation(Operation.TABLE_DIFF)).extracting(Option::name).containsExactly(
                 "cluster_name", "table_name", "dbname", "block_rows", "max_cpu_ratio", "batch_size", "output",
-                "table_filter", "max_diff_rows", "nodes", "quiet");
+                "table_filter", "max_diff_rows", "nodes", "incremental", "quiet");
     }
 
     private static <T> List<String> problems(Option<T> option, Object value) {

@@ -240,7 +240,7 @@ public final class IncrementalDiff implements DiffService {
             Map<Integer, Digest> digests = new HashMap<>();
             if (level == 0) {
                 try (PreparedStatement statement = connection.prepareStatement("SELECT l.leaf, l.rows, l.xor, l.sum FROM "
-                        + tree.leaves() + " AS l WHERE l.leaf = ANY(?::int[])")) {
+                        + tree.leaves() + " AS l WHERE l.leaf IN (SELECT unnest(?::int[]))")) {
                     statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
@@ -333,10 +333,10 @@ public final class IncrementalDiff implements DiffService {
                 throws SQLException {
             Map<Integer, long[][]> digests = new HashMap<>();
             for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.b, count(*), bit_xor(s.h) FROM " + tree.leaves() + " AS l2 "
-                        + "CROSS JOIN LATERAL (SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r")
+                String query = "SELECT l2.leaf, s.b, count(*), bit_xor(s.h) FROM " + tree.chosen()
+                        + " CROSS JOIN LATERAL (SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r")
                         + " AS h FROM " + sql.from() + " WHERE " + kind[1] + ") AS s WHERE " + kind[0]
-                        + " AND l2.leaf = ANY(?::int[]) GROUP BY 1, 2";
+                        + " GROUP BY 1, 2";
                 try (PreparedStatement statement = connection.prepareStatement(query)) {
                     statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
                     try (ResultSet rows = statement.executeQuery()) {

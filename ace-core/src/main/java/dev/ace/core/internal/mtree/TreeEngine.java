@@ -257,6 +257,7 @@ public final class TreeEngine implements TreeService {
             }
             rehashLeaves(connection, tree, allLeaves(ranges.size()));
             rehashInner(connection, tree, ranges.size(), null);
+            execute(connection, tree.analyze());
             long rows = rootRows(connection, tree, ranges.size());
             connection.commit();
             return new TreeResult.NodeTree(node.name(), ranges.size(), rows, 0, 0, 0, lsn);
@@ -324,6 +325,26 @@ public final class TreeEngine implements TreeService {
                 statement.executeUpdate();
             }
         }
+    }
+
+    /**
+     * After leaves from {@code from} on were split, merged or renumbered: rehashes every inner node
+     * above them and drops those beyond the tree's new size; the nodes above the leaves before
+     * {@code from} keep their digests.
+     */
+    private static void rehashAbove(Connection connection, TreeSql tree, int leaves, int from) throws SQLException {
+        Set<Integer> touched = new TreeSet<>();
+        for (int leaf = from - from % TreeSql.FANOUT; leaf < leaves; leaf += TreeSql.FANOUT) {
+            touched.add(leaf);
+        }
+        touched.add(leaves - 1);
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + tree.inner()
+                + " AS n WHERE n.level > ? OR n.pos >= ceil(?::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))")) {
+            statement.setInt(1, topLevel(leaves));
+            statement.setInt(2, leaves);
+            statement.executeUpdate();
+        }
+        rehashInner(connection, tree, leaves, touched);
     }
 
     private static Set<Integer> parents(Set<Integer> positions) {
@@ -500,6 +521,7 @@ public final class TreeEngine implements TreeService {
         State first = states.get(nodes.get(0));
         int leafRows = first.leafRows;
         TableSql sql = new TableSql(schema, null);
+        int lowest = Integer.MAX_VALUE;
         for (int pass = 0; pass < 64; pass++) {
             Set<Integer> among = null;
             if (split + merged == 0) {
@@ -534,6 +556,7 @@ public final class TreeEngine implements TreeService {
                         return null;
                     });
                     split++;
+                    lowest = Math.min(lowest, leaf);
                 }
                 continue;
             }
@@ -559,13 +582,16 @@ public final class TreeEngine implements TreeService {
                 return null;
             });
             merged += merges.size();
+            lowest = Math.min(lowest, merges.get(merges.size() - 1));
         }
         if (split + merged > 0) {
             String layout = UUID.randomUUID().toString();
+            int from = lowest;
             work.onEach(nodes, node -> {
                 State state = states.get(node);
                 Connection connection = state.session.connection();
-                rehashInner(connection, state.tree, state.leaves, null);
+                rehashAbove(connection, state.tree, state.leaves, from);
+                execute(connection, state.tree.analyze());
                 try (PreparedStatement statement = connection.prepareStatement("UPDATE " + state.tree.registry()
                         + " SET layout = ?::uuid, leaves = ? WHERE table_oid = ?")) {
                     statement.setString(1, layout);

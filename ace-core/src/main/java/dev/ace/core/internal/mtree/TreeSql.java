@@ -197,6 +197,11 @@ final class TreeSql {
                 "ALTER TABLE " + table() + " ENABLE ALWAYS TRIGGER " + TRUNCATE_TRIGGER);
     }
 
+    /** Fresh statistics of the tree's tables, so that their plans use their keys. */
+    String analyze() {
+        return "ANALYZE " + leaves() + ", " + inner();
+    }
+
     /** Statements that drop every object of this table's tree (not the schema or the registry). */
     List<String> drop(boolean tableExists) {
         List<String> statements = new java.util.ArrayList<>();
@@ -248,17 +253,25 @@ final class TreeSql {
         String changeKey = row(k -> "c.k_" + k);
         for (String[] kind : kinds()) {
             statements.add("WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
-                    + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
+                    + "AND l3.leaf IN (SELECT unnest(?::int[])) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
                     + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
                     + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
                     + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
-                    + " FROM (SELECT l2.leaf, s.n, s.x, s.hi, s.lo FROM " + leaves() + " AS l2 CROSS JOIN LATERAL "
+                    + " FROM (SELECT l2.leaf, s.n, s.x, s.hi, s.lo FROM " + chosen() + " CROSS JOIN LATERAL "
                     + "(SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, coalesce(sum((q.h >> 32)::int), 0) AS hi, "
                     + "coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) AS lo FROM (SELECT "
                     + TableSql.rowDigest(schema, "r") + " AS h FROM " + table() + " AS r WHERE " + kind[1]
-                    + ") AS q) AS s WHERE " + kind[0] + " AND l2.leaf = ANY(?::int[])) AS a WHERE l.leaf = a.leaf");
+                    + ") AS q) AS s WHERE " + kind[0] + ") AS a WHERE l.leaf = a.leaf");
         }
         return statements;
+    }
+
+    /**
+     * The leaves of the bound numbers ({@code int[]}) as {@code l2}, found through the leaves' key
+     * (a list of thousands of numbers against every leaf would cost more than the rest of a diff).
+     */
+    String chosen() {
+        return "(SELECT unnest(?::int[]) AS leaf) AS a JOIN " + leaves() + " AS l2 ON l2.leaf = a.leaf";
     }
 
     /**
@@ -306,7 +319,7 @@ final class TreeSql {
         return "SELECT l.leaf, l.rows, l.xor, l.sum, " + IntStream.range(0, keys.size()).mapToObj(k -> "l.lo_" + k + "::text")
                 .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
                 .mapToObj(k -> "l.hi_" + k + "::text").collect(Collectors.joining(", ")) + " FROM " + leaves()
-                + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
+                + " AS l WHERE l.leaf IN (SELECT unnest(?::int[])) ORDER BY l.leaf";
     }
 
     /**
@@ -395,7 +408,7 @@ final class TreeSql {
 
     /** Inner nodes of one level at the given positions: bind the level and the positions ({@code int[]}). */
     String readLevel() {
-        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos = ANY(?::int[]) "
+        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos IN (SELECT unnest(?::int[])) "
                 + "ORDER BY n.pos";
     }
 
