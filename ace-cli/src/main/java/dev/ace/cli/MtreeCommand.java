@@ -3,9 +3,7 @@ package dev.ace.cli;
 import dev.ace.core.mtree.TreeRequest;
 import dev.ace.core.mtree.TreeResult;
 import dev.ace.core.option.Operation;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code ace mtree}: the group of {@code build}, {@code update} and {@code remove}; alone, it shows its help. */
@@ -48,28 +46,8 @@ final class MtreeCommand extends CommandBase {
             Output output = output();
             return withAce(ace -> {
                 TreeResult result = apply(ace, request);
-                return output.result(ExitCode.OK, result::describe, () -> json(result));
+                return output.result(ExitCode.OK, result::describe, result::toJson);
             });
-        }
-
-        private static Map<String, Object> json(TreeResult result) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("action", result.action());
-            json.put("cluster_name", result.clusterName());
-            json.put("table_name", result.table().toString());
-            json.put("nodes", result.nodes().stream().map(node -> {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("node", node.node());
-                entry.put("leaves", node.leaves());
-                entry.put("rows", node.rows());
-                entry.put("changes_applied", node.changesApplied());
-                entry.put("leaves_split", node.leavesSplit());
-                entry.put("leaves_merged", node.leavesMerged());
-                entry.put("wal_position", node.walPosition());
-                return entry;
-            }).toList());
-            json.put("time_taken", result.duration().toMillis() / 1000.0);
-            return json;
         }
     }
 

@@ -3,7 +3,9 @@ package dev.ace.core.mtree;
 import dev.ace.core.catalog.TableName;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What building, updating or removing a table's trees did. Immutable.
@@ -32,6 +34,34 @@ public record TreeResult(String clusterName, TableName table, String action, Lis
      */
     public record NodeTree(String node, int leaves, long rows, long changesApplied, int leavesSplit,
                            int leavesMerged, String walPosition) {
+    }
+
+    /**
+     * The result as the API and the command line's {@code --json} give it: {@code action},
+     * {@code cluster_name}, {@code table_name}, {@code nodes} (each with {@code node}, {@code leaves},
+     * {@code rows}, {@code changes_applied}, {@code leaves_split}, {@code leaves_merged},
+     * {@code wal_position}; only {@code node} after remove) and {@code time_taken} in seconds.
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("action", action);
+        json.put("cluster_name", clusterName);
+        json.put("table_name", table.toString());
+        json.put("nodes", nodes.stream().map(node -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("node", node.node());
+            if (!action.equals("remove")) {
+                entry.put("leaves", node.leaves());
+                entry.put("rows", node.rows());
+                entry.put("changes_applied", node.changesApplied());
+                entry.put("leaves_split", node.leavesSplit());
+                entry.put("leaves_merged", node.leavesMerged());
+                entry.put("wal_position", node.walPosition());
+            }
+            return entry;
+        }).toList());
+        json.put("time_taken", duration().toMillis() / 1000.0);
+        return json;
     }
 
     public Duration duration() {
