@@ -240,7 +240,7 @@ public final class IncrementalDiff implements DiffService {
             Map<Integer, Digest> digests = new HashMap<>();
             if (level == 0) {
                 try (PreparedStatement statement = connection.prepareStatement("SELECT l.leaf, l.rows, l.xor, l.sum FROM "
-                        + tree.leaves() + " AS l WHERE l.leaf IN (SELECT unnest(?::int[]))")) {
+                        + tree.leaves() + " AS l WHERE l.leaf = ANY(?::int[])")) {
                     statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
@@ -360,9 +360,9 @@ public final class IncrementalDiff implements DiffService {
             String order = IntStream.of(keyPositions).mapToObj(p -> String.valueOf(p + 2)).collect(Collectors.joining(", "));
             Map<Integer, LinkedHashMap<String, List<String>>> rows = new HashMap<>();
             for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.* FROM " + tree.leaves() + " AS l2 JOIN unnest(?::int[], ?::int[]) "
-                        + "AS w(leaf, mask) ON w.leaf = l2.leaf CROSS JOIN LATERAL (SELECT " + select + " FROM "
-                        + sql.from() + " WHERE " + kind[1] + " AND (w.mask >> " + bucketOf() + ") & 1 = 1) AS s WHERE "
+                String query = "SELECT l2.leaf, s.* FROM " + tree.chosen("unnest(?::int[], ?::int[]) AS a(leaf, mask)")
+                        + " CROSS JOIN LATERAL (SELECT " + select + " FROM "
+                        + sql.from() + " WHERE " + kind[1] + " AND (a.mask >> " + bucketOf() + ") & 1 = 1) AS s WHERE "
                         + kind[0] + " ORDER BY 1, " + order;
                 try (PreparedStatement statement = connection.prepareStatement(query)) {
                     statement.setArray(1, connection.createArrayOf("int4", wanted.keySet().toArray()));

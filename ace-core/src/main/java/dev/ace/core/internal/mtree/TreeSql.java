@@ -253,7 +253,7 @@ final class TreeSql {
         String changeKey = row(k -> "c.k_" + k);
         for (String[] kind : kinds()) {
             statements.add("WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
-                    + "AND l3.leaf IN (SELECT unnest(?::int[])) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
+                    + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
                     + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
                     + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
                     + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
@@ -271,7 +271,12 @@ final class TreeSql {
      * (a list of thousands of numbers against every leaf would cost more than the rest of a diff).
      */
     String chosen() {
-        return "(SELECT unnest(?::int[]) AS leaf) AS a JOIN " + leaves() + " AS l2 ON l2.leaf = a.leaf";
+        return chosen("unnest(?::int[]) AS a(leaf)");
+    }
+
+    /** As {@link #chosen()}, the leaves of {@code a.leaf} of the given source (one lookup each, whatever the planner estimates). */
+    String chosen(String source) {
+        return source + " CROSS JOIN LATERAL (SELECT * FROM " + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l2";
     }
 
     /**
@@ -319,7 +324,7 @@ final class TreeSql {
         return "SELECT l.leaf, l.rows, l.xor, l.sum, " + IntStream.range(0, keys.size()).mapToObj(k -> "l.lo_" + k + "::text")
                 .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
                 .mapToObj(k -> "l.hi_" + k + "::text").collect(Collectors.joining(", ")) + " FROM " + leaves()
-                + " AS l WHERE l.leaf IN (SELECT unnest(?::int[])) ORDER BY l.leaf";
+                + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
     }
 
     /**
@@ -327,8 +332,8 @@ final class TreeSql {
      * leaves (bind them, {@code int[]}, first); then the threshold.
      */
     String largeLeaves(boolean among) {
-        return "SELECT l.leaf, l.rows FROM " + (among ? "unnest(?::int[]) AS a(leaf) JOIN " + leaves()
-                + " AS l ON l.leaf = a.leaf" : leaves() + " AS l") + " WHERE l.rows > ?";
+        return "SELECT l.leaf, l.rows FROM " + (among ? "unnest(?::int[]) AS a(leaf) CROSS JOIN LATERAL (SELECT * FROM "
+                + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l" : leaves() + " AS l") + " WHERE l.rows > ?";
     }
 
     /**
@@ -337,9 +342,9 @@ final class TreeSql {
      */
     String smallPairs(boolean among) {
         return "SELECT l.leaf, l.rows + n.rows FROM " + (among ? "(SELECT DISTINCT x.leaf FROM unnest(?::int[]) AS a(leaf) "
-                + "CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf)) AS a JOIN " + leaves()
-                + " AS l ON l.leaf = a.leaf" : leaves() + " AS l") + " JOIN " + leaves()
-                + " AS n ON n.leaf = l.leaf + 1 WHERE l.rows + n.rows < ?";
+                + "CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf)) AS a CROSS JOIN LATERAL (SELECT * FROM "
+                + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l" : leaves() + " AS l") + " CROSS JOIN LATERAL "
+                + "(SELECT * FROM " + leaves() + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE l.rows + n.rows < ?";
     }
 
     /** The key (as text, per column) at a position of a leaf's rows; bind the leaf's range (as {@link TableSql#rangePredicate}) and the offset. */
@@ -384,7 +389,7 @@ final class TreeSql {
     String rehashLevelOne(boolean all) {
         return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT 1, " + parent("l.leaf", all) + ", "
                 + "sha256(string_agg(int8send(l.xor) || int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf)), "
-                + "sum(l.rows)::bigint FROM " + children(leaves() + " AS l", "l.leaf", "TRUE", all) + " GROUP BY 2"
+                + "sum(l.rows)::bigint FROM " + children(leaves(), "l", "l.leaf", "TRUE", all) + " GROUP BY 2"
                 + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
     }
 
@@ -392,7 +397,7 @@ final class TreeSql {
     String rehashLevel(boolean all) {
         return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT ?, " + parent("n.pos", all) + ", "
                 + "sha256(string_agg(n.digest || int8send(n.rows), ''::bytea ORDER BY n.pos)), sum(n.rows)::bigint FROM "
-                + children(inner() + " AS n", "n.pos", "n.level = ? - 1", all) + " GROUP BY 2"
+                + children(inner(), "n", "n.pos", "n.level = ? - 1", all) + " GROUP BY 2"
                 + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
     }
 
@@ -401,14 +406,15 @@ final class TreeSql {
     }
 
     /** The children to hash: all rows of the level, or those under the bound parent positions (found by key ranges). */
-    private static String children(String from, String child, String level, boolean all) {
-        return all ? from + " WHERE " + level : "unnest(?::int[]) AS p(pos) JOIN " + from + " ON " + level + " AND "
-                + child + " >= p.pos * " + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT;
+    private static String children(String table, String alias, String child, String level, boolean all) {
+        return all ? table + " AS " + alias + " WHERE " + level : "unnest(?::int[]) AS p(pos) CROSS JOIN LATERAL "
+                + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " >= p.pos * "
+                + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT + ") AS " + alias;
     }
 
     /** Inner nodes of one level at the given positions: bind the level and the positions ({@code int[]}). */
     String readLevel() {
-        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos IN (SELECT unnest(?::int[])) "
+        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos = ANY(?::int[]) "
                 + "ORDER BY n.pos";
     }
 
