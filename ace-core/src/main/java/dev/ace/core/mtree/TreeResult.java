@@ -26,7 +26,7 @@ public record TreeResult(String clusterName, TableName table, String action, Lis
      * @param node the node's name
      * @param leaves leaves of the tree (0 after remove)
      * @param rows rows the tree covers
-     * @param changesApplied changed rows folded in (update)
+     * @param changesApplied change records folded in (update; an updated row is two: its old and its new digest)
      * @param leavesSplit leaves split because they grew past twice {@code leaf_rows}
      * @param leavesMerged leaves merged with their neighbour because both shrank
      * @param walPosition {@code pg_current_wal_lsn()} when the tree was brought up to date: every
