@@ -181,19 +181,25 @@ class TableRepairCommandTest {
      */
     static Thread ctrlCOnceWaiting(TestDatabase db, String node, Interrupts interrupts) {
         Thread thread = new Thread(() -> {
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-            while (Instant.now().isBefore(deadline) && "0".equals(db.queryValue(node,
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+            awaitALockWait(db, node);
             interrupts.interrupt();
         }, "ctrl-c");
         thread.start();
         return thread;
+    }
+
+    /** Returns once some session of the test database on {@code node} waits for a lock (at most a minute). */
+    static void awaitALockWait(TestDatabase db, String node) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        while (Instant.now().isBefore(deadline) && "0".equals(db.queryValue(node,
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Test
