@@ -19,7 +19,12 @@ import picocli.CommandLine.Command;
                 + "server_cert_file, server_key_file, ca_cert_file, shutdown_grace, ...) are the http section of "
                 + "ace.yaml; see docs/api.md. It prints where it listens and which CA it trusts; on Ctrl-C or SIGTERM "
                 + "new requests get 503, running tasks have shutdown_grace to finish, then are cancelled.",
-                "Exit code: 0 once stopped; 2 when the settings are wrong (it says what to set)."})
+                "Exit code: 0 once stopped; 2 when the settings are wrong (it says what to set)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ace server",
+                "  ace server --config /etc/ace/ace.yaml",
+                "  ACE_CONFIG=/etc/ace/ace.yaml ace server &",
+                "  curl --cacert ca.crt --cert alice.crt --key alice.key https://localhost:5000/ace/health"})
 final class ServerCommand extends CommandBase {
 
     ServerCommand(Console console, Interrupts interrupts) {

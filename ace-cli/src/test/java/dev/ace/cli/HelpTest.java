@@ -15,7 +15,7 @@ class HelpTest {
     @Test
     void everyCommandHasHelpWithExamples() {
         for (String command : List.of("table-diff", "table-repair", "table-rerun", "spock-exception",
-                "spock-exception update", "spock-exception list", "report", "check", "tasks", "tasks show")) {
+                "spock-exception update", "spock-exception list", "report", "check", "server", "tasks", "tasks show")) {
             String[] args = (command + " --help").split(" ");
             AceRun.Result help = AceRun.in(dir).run(args);
             assertThat(help.exit()).as(command).isZero();
@@ -48,6 +48,13 @@ class HelpTest {
         assertThat(result.exit()).isZero();
         assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("table-diff", "--block-rows",
                 "--source-of-truth", "(\"json\" \"csv\" \"html\")", "(\"multiprocessing\" \"hostdb\")", "generate-completion");
+    }
+
+    @Test
+    void theCompletionCommandsHelpSaysHowToLoadTheScript() {
+        AceRun.Result help = AceRun.in(dir).run("generate-completion", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage: ace generate-completion", "source <(ace generate-completion)");
     }
 
     @Test
