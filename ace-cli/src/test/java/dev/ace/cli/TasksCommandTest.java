@@ -13,6 +13,7 @@ import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,24 @@ class TasksCommandTest {
         AceRun.Result otherRole = run.run("tasks", "show", task.id(), "--role", "someone_else");
         assertThat(otherRole.exit()).isEqualTo(3);
         assertThat(otherRole.err()).isEqualTo("ace tasks show: task " + task.id() + " not found\n");
+    }
+
+    @Test
+    void whileAServerHoldsTheStoreTasksSaysToAskTheServer(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY)");
+        AceRun run = AceRun.at(dir, db);
+        Task task = diffTask(db);
+        try (Ace server = Ace.create(AceConfig.load(dir.resolve("ace.yaml")))) {
+            server.tasks().get(task.id(), CallerRole.SERVICE); // holds the store, as ace server does
+            for (String[] args : List.of(new String[] {"tasks"}, new String[] {"tasks", "show", task.id()})) {
+                AceRun.Result result = run.run(args);
+                assertThat(result.exit()).as(result.toString()).isEqualTo(3);
+                assertThat(result.err()).hasLineCount(1).contains("the task store " + dir.resolve("out/tasks.db")
+                        + " is held by another ACE process (ace server, or a program using Ace.tasks()); while it "
+                        + "runs, ask it: GET /ace/tasks and /ace/task-status/ID of its HTTPS API");
+            }
+        }
+        assertThat(run.run("tasks").exit()).as("once the server stopped").isZero();
     }
 
     @Test
