@@ -57,10 +57,15 @@ class TableDiffCommandTest {
     @Test
     void jsonIsOneObjectWithTheApisResultFields(TestDatabase db) {
         diverge(db);
-        AceRun.Result result = AceRun.at(dir, db).run("table-diff", "acetest", "public.t", "--json");
+        AceRun.Result result = AceRun.at(dir, db).run("table-diff", "acetest", "public.t", "--json", "--output", "csv");
 
         assertThat(result.exit()).isEqualTo(1);
         JsonNode json = result.json();
+        assertThat(json.fieldNames()).toIterable().containsExactly("command", "exit_code", "task_id", "diff_file",
+                "report", "total_rows", "mismatched_rows", "summary");
+        assertThat(json.path("summary").path("csv_report").asText()).as("as the API names a diff task's report")
+                .isEqualTo(json.path("report").asText()).endsWith(".csv");
+        assertThat(Path.of(json.path("report").asText())).isRegularFile();
         assertThat(json.path("command").asText()).isEqualTo("table-diff");
         assertThat(json.path("exit_code").asInt()).isEqualTo(1);
         assertThat(json.path("task_id").asText()).startsWith("td_");

@@ -52,6 +52,18 @@ class TasksCommandTest {
         JsonNode json = run.run("tasks", "show", task.id(), "--json").json();
         assertThat(json.path("status").asText()).isEqualTo("COMPLETED");
         assertThat(json.path("result").path("mismatched_rows").asLong()).isEqualTo(2);
+        // the API's task-status fields first, in its order and formats, then what the command line adds
+        assertThat(json.fieldNames()).toIterable().containsExactly("command", "exit_code", "task_id", "task_type",
+                "status", "started_at", "finished_at", "time_taken", "result", "error_code", "role", "options",
+                "submitted_at");
+        assertThat(json.path("result").fieldNames()).toIterable().containsExactly("task_id", "diff_file", "report",
+                "total_rows", "mismatched_rows", "summary");
+        assertThat(json.path("result").path("summary").fieldNames()).toIterable().startsWith("cluster_name",
+                "dbname", "table_name", "nodes", "rows_checked", "diff_count", "ranges_planned", "ranges_mismatched",
+                "match", "truncated");
+        assertThat(json.path("finished_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(json.path("task_type").asText()).isEqualTo("table-diff");
+        assertThat(run.run("tasks", "--json").json().path("tasks").get(0).path("task_id").asText()).isEqualTo(task.id());
 
         assertThat(run.run("tasks", "--state", "failed").out()).startsWith("0 tasks\n");
         AceRun.Result otherRole = run.run("tasks", "show", task.id(), "--role", "someone_else");
