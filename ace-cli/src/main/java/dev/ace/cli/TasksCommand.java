@@ -82,20 +82,26 @@ final class TasksCommand extends CommandBase {
                 query.types(type);
             }
         }
+        TaskQuery built = null;
+        try {
+            built = query.build();
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.problems()); // --limit, --offset: every problem at once, with those above
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the task list request", problems);
         }
-        TaskQuery built = query.build();
+        TaskQuery page = built;
         Output output = output();
         AceConfig config = config();
         if (!Files.exists(config.taskStore())) {
             return output.result(ExitCode.OK, () -> "no tasks: the task store " + config.taskStore()
                     + " does not exist yet (ace server and programs using Ace.tasks() keep tasks there)",
-                    () -> json(new TaskPage(List.of(), 0, built.offset(), built.limit())));
+                    () -> json(new TaskPage(List.of(), 0, page.offset(), page.limit())));
         }
         return withAce(ace -> {
-            TaskPage page = fromStore(config, () -> ace.tasks().list(built));
-            return output.result(ExitCode.OK, () -> text(page), () -> json(page));
+            TaskPage tasks = fromStore(config, () -> ace.tasks().list(page));
+            return output.result(ExitCode.OK, () -> text(tasks), () -> json(tasks));
         });
     }
 

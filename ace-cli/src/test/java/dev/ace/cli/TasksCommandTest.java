@@ -97,10 +97,11 @@ class TasksCommandTest {
         assertThat(list.out()).startsWith("no tasks: the task store ").contains("does not exist yet");
         assertThat(dir.resolve("out/tasks.db")).doesNotExist();
         assertThat(run.run("tasks", "show", "td_x").exit()).isEqualTo(3);
-        AceRun.Result bad = run.run("tasks", "--state", "done", "--type", "diff");
+        AceRun.Result bad = run.run("tasks", "--state", "done", "--type", "diff", "--limit", "0");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err().lines()).containsExactly(
                 "ace tasks: --state must be queued, running, completed, failed or cancelled, was done",
-                "ace tasks: --type must be table-diff, table-repair or table-rerun, was diff");
+                "ace tasks: --type must be table-diff, table-repair or table-rerun, was diff",
+                "ace tasks: limit must be between 1 and " + dev.ace.core.task.TaskQuery.MAX_LIMIT + ", was 0");
     }
 }
