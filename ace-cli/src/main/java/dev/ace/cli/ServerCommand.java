@@ -33,6 +33,10 @@ final class ServerCommand extends CommandBase {
 
     @Override
     ExitCode run() {
+        if (common.role != null) {
+            throw new dev.ace.core.error.InvalidRequestException("--role does not apply to ace server: each request "
+                    + "acts as the role its client certificate's CN names");
+        }
         Path file = Configuration.file(console, common.config);
         if (file == null) {
             throw new InvalidConfigurationException("ace server needs an ace.yaml with the server's certificate, key "

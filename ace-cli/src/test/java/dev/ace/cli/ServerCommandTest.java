@@ -28,6 +28,18 @@ class ServerCommandTest {
     }
 
     @Test
+    void roleIsRefusedRatherThanIgnored() {
+        AceRun.Result server = AceRun.in(dir).run("server", "--role", "alice");
+        assertThat(server.exit()).isEqualTo(2);
+        assertThat(server.err()).isEqualTo("ace server: --role does not apply to ace server: each request acts as "
+                + "the role its client certificate's CN names\n");
+        AceRun.Result report = AceRun.in(dir).run("report", "d.json", "--role", "alice");
+        assertThat(report.exit()).isEqualTo(2);
+        assertThat(report.err()).isEqualTo("ace report: --role does not apply to ace report: it reads a diff file, "
+                + "not the nodes\n");
+    }
+
+    @Test
     void withoutCertificateSettingsItSaysWhatToConfigure() throws Exception {
         Files.writeString(dir.resolve("ace.yaml"), "output_dir: out\nhttp:\n  port: 0\n");
         AceRun.Result result = AceRun.in(dir).run("server");
