@@ -55,6 +55,10 @@ final class Cli {
         for (ExitCode exit : ExitCode.values()) {
             exitCodes.add(String.format("  %-4d %s", exit.code(), exit.meaning()));
         }
+        exitCodes.addAll(List.of("", "Examples:", "  ace check prod",
+                "  ace table-diff prod app.users",
+                "  ace table-repair prod app.users --diff-file F --source-of-truth n1 --dry-run",
+                "  ace table-diff --help"));
         commandLine.getCommandSpec().usageMessage().footer(exitCodes.toArray(String[]::new));
         commandLine.setOut(new PrintWriter(console.out(), true));
         commandLine.setErr(new PrintWriter(console.err(), true));

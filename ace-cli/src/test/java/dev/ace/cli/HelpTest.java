@@ -39,7 +39,9 @@ class HelpTest {
         AceRun.Result result = AceRun.in(dir).run();
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("Commands:\n  table-diff ", "  generate-completion ",
-                "Exit codes:\n  0    the nodes match, or the operation succeeded\n", "  130  cancelled with Ctrl-C");
+                "Exit codes:\n  0    the nodes match, or the operation succeeded\n", "  130  cancelled with Ctrl-C",
+                "Examples:\n  ace check prod\n  ace table-diff prod app.users\n");
+        assertThat(AceRun.in(dir).run("--help").out()).contains("Examples:\n  ace check prod\n");
     }
 
     @Test
