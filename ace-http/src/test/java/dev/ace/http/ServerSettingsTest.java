@@ -1,5 +1,6 @@
 package dev.ace.http;
 
+import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.InvalidConfigurationException;
@@ -111,6 +112,37 @@ class ServerSettingsTest {
         assertThat(builder.allowRemoteClients(true).build().listenAddress()).isEqualTo("0.0.0.0");
         assertThat(builder.listenAddress("::1").allowRemoteClients(false).build().listenAddress()).isEqualTo("::1");
         assertThatThrownBy(() -> builder.port(70000).build()).hasMessage("port must be between 0 and 65535, was 70000");
+    }
+
+    @Test
+    void aServerListeningBeyondLoopbackLogsAWarningAndOneOnLoopbackDoesNot() throws Exception {
+        CA.issueServer().writeCertificate(dir.resolve("server.crt"));
+        CA.issueServer().writePrivateKey(dir.resolve("server.key"));
+        CA.writeCertificate(dir.resolve("ca.crt"));
+        ServerSettings.Builder builder = ServerSettings.builder().serverCertificate(dir.resolve("server.crt"),
+                dir.resolve("server.key"), null).clientCaFile(dir.resolve("ca.crt")).port(0);
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir).outputDirectory(dir.resolve("out"))
+                .build())) {
+            String remote;
+            String local;
+            try (ServerLog log = new ServerLog()) {
+                try (AceServer server = AceServer.start(ace, builder.listenAddress("0.0.0.0").allowRemoteClients(true)
+                        .build())) {
+                    remote = log.text();
+                    assertThat(server.port()).isPositive();
+                }
+            }
+            try (ServerLog log = new ServerLog()) {
+                try (AceServer server = AceServer.start(ace, builder.listenAddress("127.0.0.1").allowRemoteClients(false)
+                        .build())) {
+                    local = log.text();
+                }
+            }
+            assertThat(remote).contains("WARN dev.ace.http.AceServer - listening on /")
+                    .contains("which is not a loopback address: the API is meant to be reached through an SSH tunnel "
+                            + "(http.allow_remote_clients is true)");
+            assertThat(local).contains("ACE API listening on https://127.0.0.1:").doesNotContain("WARN");
+        }
     }
 
     @Test
