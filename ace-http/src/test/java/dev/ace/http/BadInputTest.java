@@ -48,6 +48,13 @@ class BadInputTest {
         return text.toString();
     }
 
+    /** Diffs public.t through the API; the diff file of the COMPLETED task. */
+    private static String diffFileOfT(ApiClient client) {
+        return (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
+                Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
+                .get("result")).get("diff_file");
+    }
+
     private static Map<String, Object> with(Map<String, Object> body, String name, Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(body);
         copy.put(name, value);
@@ -61,9 +68,7 @@ class BadInputTest {
         SpockStandIn.exception("n2", "2024-03-15 12:34:56+00", 123456).seed(db, "n1");
         try (TestServer api = TestServer.start(db, dir)) {
             ApiClient client = api.client("postgres");
-            String diffFile = (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
-                    Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
-                    .get("result")).get("diff_file");
+            String diffFile = diffFileOfT(client);
             String before = snapshot(db);
             Object tasksBefore = client.get("/ace/tasks").expect(200).json().get("total");
 
@@ -169,9 +174,7 @@ class BadInputTest {
         EndpointsTest.diverge(db);
         try (TestServer api = TestServer.start(db, dir)) {
             ApiClient client = api.client("postgres");
-            String diffFile = (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
-                    Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
-                    .get("result")).get("diff_file");
+            String diffFile = diffFileOfT(client);
             Path outside = Files.createDirectories(dir.resolve("elsewhere"));
             Path copy = Files.copy(Path.of(diffFile), outside.resolve("copy.json"));
             Files.createSymbolicLink(api.output().resolve("link.json"), copy);
@@ -215,9 +218,7 @@ class BadInputTest {
         SpockStandIn.install(db, "n1");
         try (TestServer api = TestServer.start(db, dir)) {
             ApiClient client = api.client("postgres");
-            String diffFile = (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
-                    Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
-                    .get("result")).get("diff_file");
+            String diffFile = diffFileOfT(client);
             String before = snapshot(db);
             Map<String, Object> diff = Map.of("cluster_name", "acetest", "table_name", "public.t");
             Map<String, Object> repair = Map.of("cluster_name", "acetest", "table_name", "public.t",

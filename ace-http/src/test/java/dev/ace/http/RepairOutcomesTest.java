@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.ace.http.EndpointsTest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -18,11 +19,6 @@ class RepairOutcomesTest {
 
     @TempDir
     Path dir;
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
-    }
 
     @Test
     void aRepairThatFailsOnOneNodeIsFailedWithEveryNodesOutcome(TestDatabase db) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.ace.http.EndpointsTest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,11 +22,6 @@ class SpecificationOptionsTest {
 
     @TempDir
     Path dir;
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
-    }
 
     /** Submits, waits, and expects COMPLETED. */
     private static Map<String, Object> run(ApiClient client, String path, Map<String, Object> body) {
