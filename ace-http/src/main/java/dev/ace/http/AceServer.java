@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * {@link #stop()} (also {@link #close()}) answers new requests 503, gives running tasks the
- * settings' grace period, cancels those still running (they end FAILED "interrupted"), then
- * closes the listener. The {@code Ace} stays open: whoever made it closes it. Thread-safe.
+ * settings' grace period, cancels those still running (they end CANCELLED), then closes the
+ * listener. The {@code Ace} stays open: whoever made it closes it. Thread-safe.
  */
 public final class AceServer implements AutoCloseable {
 
@@ -174,9 +174,10 @@ public final class AceServer implements AutoCloseable {
     }
 
     /**
-     * Stops: new requests get 503 at once; queued tasks end FAILED "interrupted"; running tasks
-     * may finish within the settings' {@code shutdown_grace}, then are cancelled and end FAILED
-     * "interrupted"; then the listener closes. Calling it again does nothing.
+     * Stops: new requests get 503 at once; queued tasks end CANCELLED; running tasks may finish
+     * within the settings' {@code shutdown_grace}, then are cancelled and end CANCELLED ("cancelled:
+     * ACE was stopped and the task did not finish within the grace period of ..."); then the
+     * listener closes. Calling it again does nothing.
      */
     public void stop() {
         synchronized (stopLock) {

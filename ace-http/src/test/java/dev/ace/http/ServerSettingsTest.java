@@ -1,5 +1,6 @@
 package dev.ace.http;
 
+import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.InvalidConfigurationException;
@@ -26,6 +27,14 @@ class ServerSettingsTest {
 
     private Path write(String name, String text) throws Exception {
         return Files.writeString(dir.resolve(name), text);
+    }
+
+    /** Settings over a server certificate, its key and the CA, written to the test's directory. */
+    private ServerSettings.Builder serverFiles() {
+        TestCertificates.Issued server = CA.issueServer();
+        return ServerSettings.builder().serverCertificate(server.writeCertificate(dir.resolve("server.crt")),
+                server.writePrivateKey(dir.resolve("server.key")), null)
+                .clientCaFile(CA.writeCertificate(dir.resolve("ca.crt")));
     }
 
     @Test
@@ -100,11 +109,7 @@ class ServerSettingsTest {
 
     @Test
     void aNonLoopbackAddressNeedsAnExplicitSetting() throws Exception {
-        CA.issueServer().writeCertificate(dir.resolve("server.crt"));
-        CA.issueServer().writePrivateKey(dir.resolve("server.key"));
-        CA.writeCertificate(dir.resolve("ca.crt"));
-        ServerSettings.Builder builder = ServerSettings.builder().serverCertificate(dir.resolve("server.crt"),
-                dir.resolve("server.key"), null).clientCaFile(dir.resolve("ca.crt")).listenAddress("0.0.0.0");
+        ServerSettings.Builder builder = serverFiles().listenAddress("0.0.0.0");
         assertThatThrownBy(builder::build).isInstanceOf(InvalidConfigurationException.class).hasMessage(
                 "listen_address 0.0.0.0 is not a loopback address; the API is meant to be reached through an SSH "
                         + "tunnel. To listen there anyway, set allow_remote_clients: true in the http section");
@@ -114,12 +119,36 @@ class ServerSettingsTest {
     }
 
     @Test
+    void aServerListeningBeyondLoopbackLogsAWarningAndOneOnLoopbackDoesNot() throws Exception {
+        ServerSettings.Builder builder = serverFiles().port(0);
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir).outputDirectory(dir.resolve("out"))
+                .build())) {
+            String remote;
+            String local;
+            try (ServerLog log = new ServerLog()) {
+                try (AceServer server = AceServer.start(ace, builder.listenAddress("0.0.0.0").allowRemoteClients(true)
+                        .build())) {
+                    remote = log.text();
+                    assertThat(server.port()).isPositive();
+                }
+            }
+            try (ServerLog log = new ServerLog()) {
+                try (AceServer server = AceServer.start(ace, builder.listenAddress("127.0.0.1").allowRemoteClients(false)
+                        .build())) {
+                    local = log.text();
+                }
+            }
+            assertThat(remote).contains("WARN dev.ace.http.AceServer - listening on /")
+                    .contains("which is not a loopback address: the API is meant to be reached through an SSH tunnel "
+                            + "(http.allow_remote_clients is true)");
+            assertThat(local).contains("ACE API listening on https://127.0.0.1:").doesNotContain("WARN");
+        }
+    }
+
+    @Test
     void theKeyPasswordIsNeverShown() throws Exception {
-        CA.issueServer().writeCertificate(dir.resolve("server.crt"));
-        CA.issueServer().writePrivateKey(dir.resolve("server.key"));
-        CA.writeCertificate(dir.resolve("ca.crt"));
-        ServerSettings settings = ServerSettings.builder().serverCertificate(dir.resolve("server.crt"),
-                dir.resolve("server.key"), "hunter2").clientCaFile(dir.resolve("ca.crt")).build();
+        ServerSettings settings = serverFiles().serverCertificate(dir.resolve("server.crt"),
+                dir.resolve("server.key"), "hunter2").build();
         assertThat(settings.toString()).doesNotContain("hunter2").contains("server_key_password=***");
     }
 }
