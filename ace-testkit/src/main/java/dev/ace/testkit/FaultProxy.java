@@ -53,6 +53,8 @@ public final class FaultProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
+    /** The node proxied, when the proxy was made for a test kit node. */
+    private final PgNode target;
     private final ServerSocket listener;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final AtomicLong forwarded = new AtomicLong();
@@ -66,7 +68,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile int bytesPerSecond;
     private volatile boolean closed;
 
-    private FaultProxy(String targetHost, int targetPort) throws IOException {
+    private FaultProxy(PgNode target, String targetHost, int targetPort) throws IOException {
+        this.target = target;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -77,13 +80,17 @@ public final class FaultProxy implements AutoCloseable {
 
     /** A proxy on a free loopback port, forwarding to {@code node}. */
     public static FaultProxy to(PgNode node) {
-        return to(node.host(), node.port());
+        return open(node, node.host(), node.port());
     }
 
     /** A proxy on a free loopback port, forwarding to {@code host:port}. */
     public static FaultProxy to(String host, int port) {
+        return open(null, host, port);
+    }
+
+    private static FaultProxy open(PgNode node, String host, int port) {
         try {
-            return new FaultProxy(host, port);
+            return new FaultProxy(node, host, port);
         } catch (IOException e) {
             throw new TestKitException("could not open a fault proxy to " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -95,6 +102,19 @@ public final class FaultProxy implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /**
+     * The proxied node as a cluster definition should name it: the node's name, user and data
+     * directory at the proxy's address (for {@link ClusterFiles#writeClusterJson(java.nio.file.Path,
+     * String, String, java.util.Map)}). Only for a proxy made {@link #to(PgNode)} a node.
+     */
+    public PgNode node() {
+        if (target == null) {
+            throw new IllegalStateException("this proxy was made for an address, not for a test kit node");
+        }
+        return new PgNode(target.name(), host(), port(), target.superuser(), target.password().orElse(null),
+                target.dataDirectory().orElse(null), target.defaultDatabase());
     }
 
     /** Injects {@code fault} now: {@code CUT} and {@code RESET} end the open connections; the others last until {@link #heal}. */
