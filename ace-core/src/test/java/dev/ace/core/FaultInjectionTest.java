@@ -65,12 +65,15 @@ class FaultInjectionTest {
     @TempDir
     Path dir;
 
-    /** The operations, each with the statement of n2's connection at which the fault strikes. */
+    /**
+     * The operations, each with the statement of n2's connection at which the fault strikes (a
+     * statement's text ends with a NUL byte on the wire: {@code "COMMIT\0"} is the commit itself).
+     */
     enum Op {
         DIFF("bit_xor("),
-        REPAIR("COMMIT"),
+        REPAIR("COMMIT\u0000"),
         ATOMIC_REPAIR("PREPARE TRANSACTION"),
-        BIDIRECTIONAL_REPAIR("COMMIT"),
+        BIDIRECTIONAL_REPAIR("COMMIT\u0000"),
         RERUN("ace_keys"),
         SPOCK_EXCEPTION_UPDATE("UPDATE spock.exception_status_detail");
 
