@@ -81,6 +81,9 @@ public final class RepairEngine implements RepairService {
         Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         DiffFile file = checkRequest(request);
+        if (request.generateReport()) {
+            RepairReportWriter.checkWritable(config.outputDirectory(), started);
+        }
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_REPAIR, started);
         RepairMode mode = request.mode();
         String source = request.sourceOfTruth();
