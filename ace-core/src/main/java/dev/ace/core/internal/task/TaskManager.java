@@ -435,8 +435,9 @@ public final class TaskManager implements TaskService, AutoCloseable {
                     ? "interrupted: ACE stopped before the task started; submit it again"
                     : "interrupted: ACE stopped while the task was running; "
                     + (task.type() == TaskType.TABLE_REPAIR ? "nodes whose transaction had committed keep the "
-                            + "repair and the others were rolled back: run table-diff again to see where the table "
-                            + "stands" : "submit it again");
+                            + "repair and the others were rolled back (an atomic repair's prepared transactions are "
+                            + "ended by the next atomic repair of the cluster): run table-diff again to see where the "
+                            + "table stands" : "submit it again");
             store.update(copy(task, TaskState.FAILED, task.startedAt(), now, task.progress(), null,
                     ErrorCode.INTERRUPTED, message));
             LOG.warn("task {} was {} when ACE last stopped; it is marked failed", task.id(), task.state());
