@@ -11,9 +11,7 @@ import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.core.task.Task;
 import dev.ace.core.task.TaskState;
-import dev.ace.testkit.ClusterFiles;
 import dev.ace.testkit.FaultProxy;
-import dev.ace.testkit.PgNode;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.io.BufferedReader;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,22 +72,9 @@ class CrashRecoveryTest {
         }
     }
 
-    /** n2 lacks 1-20, holds 21-40 changed and 5001-5020 extra; n3 holds 41-50 changed. */
-    private static void seed(TestDatabase db) {
-        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
-                "INSERT INTO t SELECT i, 'value ' || i FROM generate_series(1, 2000) i");
-        db.execute("n2", "DELETE FROM t WHERE id <= 20", "UPDATE t SET v = 'n2' WHERE id BETWEEN 21 AND 40",
-                "INSERT INTO t SELECT i, 'n2 only' FROM generate_series(5001, 5020) i");
-        db.execute("n3", "UPDATE t SET v = 'n3' WHERE id BETWEEN 41 AND 50");
-    }
 
     private Path clusterDirectory(TestDatabase db, FaultProxy n2, FaultProxy n3) {
-        Map<String, PgNode> nodes = new LinkedHashMap<>();
-        nodes.put("n1", db.node("n1"));
-        nodes.put("n2", n2.node());
-        nodes.put("n3", n3.node());
-        ClusterFiles.writeClusterJson(dir.resolve("cluster"), CLUSTER, db.name(), nodes);
-        return dir.resolve("cluster");
+        return FaultTesting.clusterThrough(dir.resolve("cluster"), CLUSTER, db, Map.of("n2", n2, "n3", n3));
     }
 
     private Ace ace(Path clusters) {
@@ -101,18 +85,6 @@ class CrashRecoveryTest {
         return ace.diff().diff(TableDiffRequest.builder(CLUSTER, "public.t").nodes("all").maxDiffRows(0).build());
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     private static int prepared(TestDatabase db, String node) {
         return Integer.parseInt(db.queryValue(node, "SELECT count(*) FROM pg_prepared_xacts WHERE database = "
@@ -153,10 +125,10 @@ class CrashRecoveryTest {
                 + point.held).isTrue();
         List<String> n1 = binaryRows(db, "n1", "t", "id");
         switch (point) {
-            case ATOMIC_ONE_OF_TWO_PREPARED -> await("n2 prepared", () -> prepared(db, "n2") == 1);
-            case ATOMIC_ALL_PREPARED -> await("n3 prepared", () -> prepared(db, "n3") == 1);
-            case ATOMIC_ONE_COMMITTED, PER_NODE_ONE_COMMITTED -> await("n2 committed", () -> prepared(db, "n2") == 0
-                    && binaryRows(db, "n2", "t", "id").equals(n1));
+            case ATOMIC_ONE_OF_TWO_PREPARED -> FaultTesting.await("n2 prepared", () -> prepared(db, "n2") == 1);
+            case ATOMIC_ALL_PREPARED -> FaultTesting.await("n3 prepared", () -> prepared(db, "n3") == 1);
+            case ATOMIC_ONE_COMMITTED, PER_NODE_ONE_COMMITTED -> FaultTesting.await("n2 committed",
+                    () -> prepared(db, "n2") == 0 && binaryRows(db, "n2", "t", "id").equals(n1));
             default -> { }
         }
         child.process().destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
@@ -165,7 +137,7 @@ class CrashRecoveryTest {
         // the held connection dies with the child, as TCP would end it
         n2.heal();
         n3.heal();
-        await("the child's connections are gone", () -> db.openConnections().isEmpty());
+        FaultTesting.await("the child's connections are gone", () -> db.openConnections().isEmpty());
         return child;
     }
 
@@ -173,7 +145,7 @@ class CrashRecoveryTest {
     @EnumSource(Point.class)
     void everyNodeHoldsItsRowsAsBeforeOrAsRepairedAndTheTaskIsInterrupted(Point point, TestDatabase db)
             throws Exception {
-        seed(db);
+        FaultTesting.seed(db);
         Map<String, List<String>> before = new LinkedHashMap<>();
         for (String node : List.of("n1", "n2", "n3")) {
             before.put(node, binaryRows(db, node, "t", "id"));
@@ -237,7 +209,7 @@ class CrashRecoveryTest {
 
     @Test
     void theNextAtomicRepairEndsAnInterruptedOneBeforeItRunsAndSaysSo(TestDatabase db) throws Exception {
-        seed(db);
+        FaultTesting.seed(db);
         try (FaultProxy n2 = FaultProxy.to(db.node("n2")); FaultProxy n3 = FaultProxy.to(db.node("n3"))) {
             Path clusters = clusterDirectory(db, n2, n3);
             Path diffFile;

@@ -13,7 +13,6 @@ import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.core.spock.ExceptionStatus;
 import dev.ace.core.spock.ExceptionUpdateRequest;
-import dev.ace.testkit.ClusterFiles;
 import dev.ace.testkit.FaultProxy;
 import dev.ace.testkit.PgNode;
 import dev.ace.testkit.SpockStandIn;
@@ -33,7 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,13 +99,9 @@ class FaultInjectionTest {
         return cases.stream();
     }
 
-    /** n2 lacks 1-20, holds 21-40 changed and 5001-5020 extra; n3 holds 41-50 changed. */
+    /** The diverged table ({@link FaultTesting#seed}); for the exception update, Spock's tables on n2 with one exception. */
     private static void seed(TestDatabase db, Op op) {
-        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
-                "INSERT INTO t SELECT i, 'value ' || i FROM generate_series(1, 2000) i");
-        db.execute("n2", "DELETE FROM t WHERE id <= 20", "UPDATE t SET v = 'n2' WHERE id BETWEEN 21 AND 40",
-                "INSERT INTO t SELECT i, 'n2 only' FROM generate_series(5001, 5020) i");
-        db.execute("n3", "UPDATE t SET v = 'n3' WHERE id BETWEEN 41 AND 50");
+        FaultTesting.seed(db);
         if (op == Op.SPOCK_EXCEPTION_UPDATE) {
             SpockStandIn.install(db, "n2");
             SpockStandIn.exception("n1", "2024-03-15 12:34:56+00", 1001).commands(1, 2).seed(db, "n2");
@@ -115,11 +109,7 @@ class FaultInjectionTest {
     }
 
     private Ace ace(TestDatabase db, FaultProxy proxy) {
-        Map<String, PgNode> nodes = new LinkedHashMap<>();
-        nodes.put("n1", db.node("n1"));
-        nodes.put("n2", proxy.node());
-        nodes.put("n3", db.node("n3"));
-        ClusterFiles.writeClusterJson(dir.resolve("cluster"), CLUSTER, db.name(), nodes);
+        FaultTesting.clusterThrough(dir.resolve("cluster"), CLUSTER, db, Map.of("n2", proxy));
         return Ace.create(AceConfig.builder().clusterDirectory(dir.resolve("cluster")).outputDirectory(dir.resolve("out"))
                 .statementTimeout(STATEMENT_TIMEOUT).connectTimeout(CONNECT_TIMEOUT).build());
     }
@@ -185,18 +175,6 @@ class FaultInjectionTest {
         return state;
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     /** Every file under the output directory: none partial, every JSON file whole. */
     private static Set<Path> checkedFiles(Path out) throws IOException {
@@ -268,7 +246,7 @@ class FaultInjectionTest {
                 }
             }
             // nothing left behind once ACE is closed
-            await("ACE's connections are closed", () -> db.openConnections().isEmpty());
+            FaultTesting.await("ACE's connections are closed", () -> db.openConnections().isEmpty());
             for (PgNode node : db.nodes()) {
                 String name = node.name();
                 assertThat(db.queryValue(name, "SELECT count(*) FROM pg_class WHERE relpersistence = 't'"))

@@ -130,15 +130,15 @@ final class PreparedRepairs {
     /** One interrupted run as found on the nodes. */
     private static final class Run {
         final String id;
-        final long targets;
+        /** How many targets the run prepares, from its gids (0 while only its markers were seen). */
+        long targets;
         /** Node name -> the gid prepared there. */
         final Map<String, String> prepared = new TreeMap<>();
         final Set<String> committedOn = new LinkedHashSet<>();
         boolean alive;
 
-        Run(String id, long targets) {
+        Run(String id) {
             this.id = id;
-            this.targets = targets;
         }
     }
 
@@ -201,8 +201,9 @@ final class PreparedRepairs {
             while (rows.next()) {
                 Matcher gid = GID.matcher(rows.getString(1));
                 if (gid.matches()) {
-                    runs.computeIfAbsent(gid.group(1), id -> new Run(id, Long.parseLong(gid.group(2))))
-                            .prepared.put(node, gid.group(0));
+                    Run run = runs.computeIfAbsent(gid.group(1), Run::new);
+                    run.targets = Long.parseLong(gid.group(2));
+                    run.prepared.put(node, gid.group(0));
                 }
             }
         }
@@ -210,7 +211,7 @@ final class PreparedRepairs {
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT run_id FROM ace.repair_runs")) {
                 while (rows.next()) {
-                    runs.computeIfAbsent(rows.getString(1), id -> new Run(id, 0)).committedOn.add(node);
+                    runs.computeIfAbsent(rows.getString(1), Run::new).committedOn.add(node);
                 }
             }
         }

@@ -122,7 +122,8 @@ public final class RepairEngine implements RepairService {
             if (request.atomic() && !request.dryRun()) {
                 // a run interrupted by a crash is ended first, the same way on every node; its marker table is made
                 PreparedRepairs.resolve(clusters.resolve(request.clusterName(), request.dbname()).nodes(),
-                        plans.keySet(), work).forEach(found -> warnings.add(found.message()));
+                        plans.keySet(), work).stream().filter(found -> found.resolution()
+                                != InterruptedRepair.Resolution.RUNNING).forEach(found -> warnings.add(found.message()));
             }
             RepairJob job = new RepairJob(request, bound, taskId, started, feed, work);
             return new RepairRun(job, plans, providers, warnings, config.outputDirectory()).execute();
