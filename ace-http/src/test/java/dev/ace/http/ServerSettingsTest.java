@@ -103,7 +103,7 @@ class ServerSettingsTest {
         int status = AceServerMain.run(new String[] {"--config", yaml.toString()}, new PrintStream(
                 new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ace server: the http settings has 3 problems:")
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ace server: the configuration's http section has 3 problems:")
                 .contains("the CA of the client certificates (ca_cert_file) must be set");
     }
 
