@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
                 + "server_cert_file, server_key_file, ca_cert_file, shutdown_grace, ...) are the http section of "
                 + "ace.yaml; see docs/api.md. It prints where it listens and which CA it trusts; on Ctrl-C or SIGTERM "
                 + "new requests get 503, running tasks have shutdown_grace to finish, then are cancelled.",
-                "Exit code: 0 once stopped; 2 when the settings are wrong (it says what to set)."},
+                "Exit code: once stopped, 130 after Ctrl-C (SIGINT) and 143 after SIGTERM, as for any program a "
+                        + "signal ends (under systemd: SuccessExitStatus=143); 2 when the settings are wrong (it says what "
+                        + "to set)."},
         footerHeading = "%nExamples:%n",
         footer = {"  ace server",
                 "  ace server --config /etc/ace/ace.yaml",

@@ -103,7 +103,7 @@ class ServerSettingsTest {
         int status = AceServerMain.run(new String[] {"--config", yaml.toString()}, new PrintStream(
                 new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ace server: the http settings has 3 problems:")
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ace server: the configuration's http section has 3 problems:")
                 .contains("the CA of the client certificates (ca_cert_file) must be set");
     }
 
@@ -125,11 +125,14 @@ class ServerSettingsTest {
                 .build())) {
             String remote;
             String local;
+            String printed;
+            int port;
             try (ServerLog log = new ServerLog()) {
                 try (AceServer server = AceServer.start(ace, builder.listenAddress("0.0.0.0").allowRemoteClients(true)
                         .build())) {
                     remote = log.text();
-                    assertThat(server.port()).isPositive();
+                    port = server.port();
+                    printed = AceServerMain.listening(server);
                 }
             }
             try (ServerLog log = new ServerLog()) {
@@ -138,10 +141,37 @@ class ServerSettingsTest {
                     local = log.text();
                 }
             }
-            assertThat(remote).contains("WARN dev.ace.http.AceServer - listening on /")
-                    .contains("which is not a loopback address: the API is meant to be reached through an SSH tunnel "
-                            + "(http.allow_remote_clients is true)");
+            // the address as written, never the JDK's [0:0:0:0:0:0:0:0]; the JDK's 0.0.0.0 is a dual-stack socket
+            String everywhere = "every IPv4 and IPv6 address of this machine; Java's 0.0.0.0 takes IPv6 too";
+            assertThat(remote).contains("WARN dev.ace.http.AceServer - listening on https://0.0.0.0:" + port + " ("
+                            + everywhere + "), which is not a loopback address: the API is meant to be reached through "
+                            + "an SSH tunnel (http.allow_remote_clients is true)")
+                    .doesNotContain("0:0:0:0");
+            assertThat(printed).isEqualTo("ACE API listening on https://0.0.0.0:" + port + " (HTTPS, TLS 1.3 and 1.2), "
+                    + "on " + everywhere);
             assertThat(local).contains("ACE API listening on https://127.0.0.1:").doesNotContain("WARN");
+        }
+    }
+
+    @Test
+    void theIpv6WildcardAndLoopbackAreShownAsWritten() throws Exception {
+        ServerSettings.Builder builder = serverFiles().port(0);
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir).outputDirectory(dir.resolve("out"))
+                .build())) {
+            try (ServerLog log = new ServerLog();
+                 AceServer server = AceServer.start(ace, builder.listenAddress("::").allowRemoteClients(true).build())) {
+                assertThat(server.uri().toString()).isEqualTo("https://[::]:" + server.port());
+                assertThat(AceServerMain.listening(server)).isEqualTo("ACE API listening on https://[::]:"
+                        + server.port() + " (HTTPS, TLS 1.3 and 1.2), on every IPv4 and IPv6 address of this machine");
+                assertThat(log.text()).contains("WARN dev.ace.http.AceServer - listening on https://[::]:"
+                        + server.port() + " (every IPv4 and IPv6 address of this machine), which is not a loopback");
+            }
+            try (ServerLog log = new ServerLog();
+                 AceServer server = AceServer.start(ace, builder.listenAddress("::1").allowRemoteClients(false).build())) {
+                assertThat(AceServerMain.listening(server)).isEqualTo("ACE API listening on https://[::1]:"
+                        + server.port() + " (HTTPS, TLS 1.3 and 1.2)");
+                assertThat(log.text()).doesNotContain("WARN");
+            }
         }
     }
 
