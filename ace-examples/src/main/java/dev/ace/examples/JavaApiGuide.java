@@ -8,6 +8,7 @@ import dev.ace.core.cluster.NodeStatus;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
 import dev.ace.core.diff.TableDiffRequest;
+import dev.ace.core.mtree.TreeRequest;
 import dev.ace.core.diff.TableRerunRequest;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
@@ -118,6 +119,20 @@ public final class JavaApiGuide {
         out.println(still.match() ? "repaired" : still.totalDiffs() + " rows still differ: " + still.diffFile());
         // end:rerun
         return still;
+    }
+
+    /** Builds the table's Merkle trees, diffs it incrementally, then removes the trees; returns the diff. */
+    public static DiffResult incremental(Ace ace, String cluster, String table, PrintStream out) {
+        // snippet:incremental
+        TreeRequest trees = TreeRequest.builder(cluster, table).build();
+        ace.trees().build(trees);                            // once: triggers and trees on every node
+        // ... the table changes; its triggers record each change ...
+        DiffResult result = ace.diff().diff(TableDiffRequest.builder(cluster, table).incremental(true).build());
+        out.println(result.describe());                      // the same diff file rows as a full diff
+        out.println("covered: " + result.walPositions());   // {n1=0/3000148, ...}: each node's WAL position
+        ace.trees().remove(trees);                           // every object ACE created for them, gone
+        // end:incremental
+        return result;
     }
 
     /** A request from options by their API names, as a front-end gets them; returns what went wrong, or null. */

@@ -64,6 +64,20 @@ class JavaApiGuideTest {
         }
     }
 
+    @Test
+    void theGuidesIncrementalDiffFindsWhatChangedAndLeavesNoTreeBehind(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 500) g");
+        db.execute("n2", "UPDATE t SET v = 'changed' WHERE id = 2");
+        db.writeClusterJson(dir.resolve("cluster"));
+        try (Ace ace = JavaApiGuide.open(null, dir.resolve("cluster"), dir.resolve("out"))) {
+            DiffResult result = JavaApiGuide.incremental(ace, "acetest", "public.t", out);
+            assertThat(result.diffCounts()).containsEntry("n1/n2", 1L).containsEntry("n2/n3", 1L);
+            assertThat(text()).contains("DIFFERENT: public.t", "covered: {n1=");
+        }
+        assertThat(db.queryValue("n1", "SELECT count(*) FROM pg_namespace WHERE nspname = 'ace'")).isEqualTo("0");
+    }
+
     private String text() {
         return printed.toString(StandardCharsets.UTF_8);
     }
