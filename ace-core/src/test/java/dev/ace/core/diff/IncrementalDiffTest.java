@@ -97,10 +97,20 @@ class IncrementalDiffTest {
                 switch (round) {
                     case 0 -> db.execute(node, "INSERT INTO t SELECT i, 'bulk', NULL FROM generate_series("
                             + at + ", " + (at + 900) + ") i ON CONFLICT DO NOTHING");
-                    case 1 -> db.execute(node, "DELETE FROM t WHERE id BETWEEN " + at + " AND " + (at + 5000));
+                    case 1 -> {
+                        // merges need leaves small on every node: a delete everywhere, and one on one node
+                        db.executeOnAll("DELETE FROM t WHERE id BETWEEN " + at + " AND " + (at + 5000));
+                        db.execute(node, "DELETE FROM t WHERE id BETWEEN " + (at + 5000) + " AND " + (at + 6000));
+                    }
                     case 2 -> db.execute(node, "UPDATE t SET f = -0.0 WHERE id % 97 = 0",
                             "UPDATE t SET id = -id WHERE id % 101 = 0");
                     default -> db.execute(node, "TRUNCATE t", "INSERT INTO t VALUES (1, NULL, 'NaN')");
+                }
+                TreeResult updated = ace.trees().update(TreeRequest.builder("acetest", "public.t").build());
+                if (round == 0) {
+                    assertThat(updated.nodes().get(0).leavesSplit()).as("900 rows into leaves of 32").isPositive();
+                } else if (round == 1) {
+                    assertThat(updated.nodes().get(0).leavesMerged()).as("rows deleted everywhere").isPositive();
                 }
                 assertSameRows(ace, "seed " + seed + " round " + round);
             }

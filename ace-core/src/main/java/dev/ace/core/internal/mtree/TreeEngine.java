@@ -522,19 +522,18 @@ public final class TreeEngine implements TreeService {
         int leafRows = first.leafRows;
         TableSql sql = new TableSql(schema, null);
         int lowest = Integer.MAX_VALUE;
-        for (int pass = 0; pass < 64; pass++) {
-            Set<Integer> among = null;
-            if (split + merged == 0) {
-                among = new TreeSet<>();
-                for (State state : states.values()) {
-                    if (state.touched == null) {
-                        among = null;
-                        break;
-                    }
-                    among.addAll(state.touched);
-                }
+        // the leaves whose counts changed: only they (and their neighbours) can need a split or a merge;
+        // null after a truncation, when every leaf changed. Kept in step as leaves are renumbered.
+        TreeSet<Integer> changed = new TreeSet<>();
+        for (State state : states.values()) {
+            if (state.touched == null) {
+                changed = null;
+                break;
             }
-            Set<Integer> touched = among;
+            changed.addAll(state.touched);
+        }
+        for (int pass = 0; pass < 64; pass++) {
+            Set<Integer> touched = changed == null ? null : new TreeSet<>(changed);
             Map<NodeDefinition, Map<Integer, Long>> large = work.onEach(nodes, node -> candidates(states.get(node),
                     states.get(node).tree.largeLeaves(touched != null), touched, 2L * leafRows));
             Map<Integer, NodeDefinition> richest = new TreeMap<>(java.util.Comparator.reverseOrder());
@@ -557,6 +556,11 @@ public final class TreeEngine implements TreeService {
                     });
                     split++;
                     lowest = Math.min(lowest, leaf);
+                    if (changed != null) {
+                        changed = renumbered(changed, leaf, 1);
+                        changed.add(leaf);
+                        changed.add(leaf + 1);
+                    }
                 }
                 continue;
             }
@@ -583,6 +587,13 @@ public final class TreeEngine implements TreeService {
             });
             merged += merges.size();
             lowest = Math.min(lowest, merges.get(merges.size() - 1));
+            if (changed != null) {
+                for (int leaf : merges) {
+                    changed.remove(leaf + 1);
+                    changed = renumbered(changed, leaf + 1, -1);
+                    changed.add(leaf);
+                }
+            }
         }
         if (split + merged > 0) {
             String layout = UUID.randomUUID().toString();
@@ -603,6 +614,15 @@ public final class TreeEngine implements TreeService {
             });
         }
         return new int[] {split, merged};
+    }
+
+    /** The leaf numbers after leaves above {@code above} moved by {@code delta}. */
+    private static TreeSet<Integer> renumbered(TreeSet<Integer> leaves, int above, int delta) {
+        TreeSet<Integer> moved = new TreeSet<>();
+        for (int leaf : leaves) {
+            moved.add(leaf > above ? leaf + delta : leaf);
+        }
+        return moved;
     }
 
     /** Leaves (and their rows) a candidate query finds on this node; bind the threshold. */
