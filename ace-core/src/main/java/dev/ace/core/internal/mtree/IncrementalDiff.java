@@ -62,7 +62,9 @@ public final class IncrementalDiff implements DiffService {
 
     static final int BUCKETS = 16;
     /** Differing leaves hashed and fetched together: bounds the rows held at once. */
-    private static final int LEAVES_PER_STATEMENT = 512;
+    private static final int LEAVES_PER_STATEMENT = 256;
+    /** Differing leaves of up to this many rows (on every node) are fetched whole, without hashing them in buckets. */
+    private static final long DIRECT_ROWS = 256;
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -125,6 +127,9 @@ public final class IncrementalDiff implements DiffService {
         private final int maxDiffRows;
         private boolean truncated;
         private final NodeWork work;
+        /** Per differing leaf: the pairs whose digests differ, and the most rows one node holds in it. */
+        private final Map<Integer, Set<String>> leafPairs = new HashMap<>();
+        private final Map<Integer, Long> leafRows = new HashMap<>();
 
         Run(TableDiffRequest request, List<NodeDefinition> nodes, TableSchema schema, String taskId, Instant started) {
             this.request = request;
@@ -210,6 +215,21 @@ public final class IncrementalDiff implements DiffService {
                     }
                 }
                 if (level == 0) {
+                    for (int leaf : differing) {
+                        long most = 0;
+                        Set<String> pairs = new java.util.LinkedHashSet<>();
+                        for (int i = 0; i < nodes.size(); i++) {
+                            Digest a = read.get(nodes.get(i)).get(leaf);
+                            most = Math.max(most, a == null ? 0 : a.rows());
+                            for (int j = i + 1; j < nodes.size(); j++) {
+                                if (a == null || !a.same(read.get(nodes.get(j)).get(leaf))) {
+                                    pairs.add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
+                                }
+                            }
+                        }
+                        leafPairs.put(leaf, pairs);
+                        leafRows.put(leaf, most);
+                    }
                     return differing;
                 }
                 long below = size(leaves, level - 1);
@@ -270,13 +290,21 @@ public final class IncrementalDiff implements DiffService {
                     throw cancelled();
                 }
                 List<Integer> batch = differing.subList(start, Math.min(differing.size(), start + LEAVES_PER_STATEMENT));
-                long b0 = System.nanoTime();
-                Map<NodeDefinition, Map<Integer, long[][]>> buckets = work.onEach(nodes, node ->
-                        bucketDigests(sessions.get(node).connection(), treeSql.get(node), batch));
-                long b1 = System.nanoTime();
+                // small leaves are fetched whole: hashing their rows again would cost more than reading them
+                List<Integer> large = batch.stream().filter(leaf -> leafRows.get(leaf) > DIRECT_ROWS).toList();
                 Map<Integer, Integer> wanted = new TreeMap<>();
                 Map<Integer, Set<String>> pairsOfLeaf = new TreeMap<>();
                 for (int leaf : batch) {
+                    if (leafRows.get(leaf) <= DIRECT_ROWS) {
+                        wanted.put(leaf, (1 << BUCKETS) - 1);
+                        pairsOfLeaf.put(leaf, leafPairs.get(leaf));
+                    }
+                }
+                long b0 = System.nanoTime();
+                Map<NodeDefinition, Map<Integer, long[][]>> buckets = large.isEmpty() ? Map.of() : work.onEach(nodes,
+                        node -> bucketDigests(sessions.get(node).connection(), treeSql.get(node), large));
+                long b1 = System.nanoTime();
+                for (int leaf : large) {
                     for (int i = 0; i < nodes.size(); i++) {
                         for (int j = i + 1; j < nodes.size(); j++) {
                             long[][] a = buckets.get(nodes.get(i)).getOrDefault(leaf, new long[2][BUCKETS]);
