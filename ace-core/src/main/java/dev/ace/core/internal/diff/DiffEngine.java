@@ -51,6 +51,13 @@ public final class DiffEngine implements DiffService {
     private final TableChecker checker;
     private final TaskIds ids = new TaskIds();
 
+    /** At most this many key slices in a one-pass diff (16 bytes each per node in memory). */
+    private static final int MAX_SLICES = 1 << 18;
+    /** Differing slices whose rows one statement returns. */
+    private static final int SLICES_PER_FETCH = 256;
+    /** work_mem of the one-pass scan's transaction: its hash aggregate holds one entry per slice. */
+    private static final String SCAN_WORK_MEM = "64MB";
+
     public DiffEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = config;
         this.clusters = clusters;
@@ -162,6 +169,9 @@ public final class DiffEngine implements DiffService {
                 checkFilter();
                 List<KeyRange> ranges = plan();
                 rangesPlanned = ranges.size();
+                if (sql.sliceable() && diffBySlices(ranges, writer)) {
+                    return finish(ranges, writer);
+                }
                 List<int[]> units = new ArrayList<>();
                 for (int start = 0; start < ranges.size(); start += options.batchSize()) {
                     units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
@@ -194,22 +204,26 @@ public final class DiffEngine implements DiffService {
                     }));
                 }
                 work.awaitAll(running);
-                if (request.cancellation().isCancelled()) {
-                    throw cancelled();
-                }
-                Instant finished = Instant.now();
-                DiffOutput.Summary facts = new DiffOutput.Summary(taskId, options.clusterName(),
-                        nodes.get(0).database(), schema.table(), nodes.stream().map(NodeDefinition::name).toList(),
-                        schema.columns(), schema.primaryKey(), options.blockRows(), options.maxCpuRatio(),
-                        options.batchSize(), options.filter(), started, finished, counts.checked(),
-                        counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
-                return facts.result(writer.finish(facts));
+                return finish(ranges, writer);
             } catch (IOException e) {
                 throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
                         + e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw work.translate(e, null);
             }
+        }
+
+        private DiffResult finish(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+            if (request.cancellation().isCancelled()) {
+                throw cancelled();
+            }
+            Instant finished = Instant.now();
+            DiffOutput.Summary facts = new DiffOutput.Summary(taskId, options.clusterName(),
+                    nodes.get(0).database(), schema.table(), nodes.stream().map(NodeDefinition::name).toList(),
+                    schema.columns(), schema.primaryKey(), options.blockRows(), options.maxCpuRatio(),
+                    options.batchSize(), options.filter(), started, finished, counts.checked(),
+                    counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
+            return facts.result(writer.finish(facts));
         }
 
         private boolean allPairsCapped() {
@@ -472,59 +486,248 @@ public final class DiffEngine implements DiffService {
             boolean all = partitions.size() > TableSql.PARTITIONS / 2;
             Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
                     node -> fetch(sessions.get(node), keys, partitions, all));
-            for (Map.Entry<String, boolean[]> entry : pairPartitions.entrySet()) {
-                String pair = entry.getKey();
+            for (String pair : pairPartitions.keySet()) {
                 String[] names = DiffCounts.sides(pair);
-                LinkedHashMap<String, List<String>> left = fetched.get(node(names[0]));
-                LinkedHashMap<String, List<String>> right = fetched.get(node(names[1]));
-                List<byte[]> leftRows = new ArrayList<>();
-                List<byte[]> rightRows = new ArrayList<>();
-                AtomicLong count = counts.differing(pair);
-                long differing = 0;
-                for (Map.Entry<String, List<String>> row : left.entrySet()) {
-                    List<String> other = right.get(row.getKey());
-                    if (other == null || !other.equals(row.getValue())) {
-                        differing++;
-                    }
-                }
-                for (String key : right.keySet()) {
-                    if (!left.containsKey(key)) {
-                        differing++;
-                    }
-                }
-                long allowed = reserve(count, differing);
-                // the first `allowed` differing keys, in key order, on both sides
-                java.util.Set<String> chosen = new java.util.HashSet<>();
-                for (Map.Entry<String, List<String>> row : left.entrySet()) {
-                    if (chosen.size() >= allowed) {
-                        break;
-                    }
-                    List<String> other = right.get(row.getKey());
-                    if (other == null || !other.equals(row.getValue())) {
-                        chosen.add(row.getKey());
-                    }
-                }
-                for (String key : right.keySet()) {
-                    if (chosen.size() >= allowed) {
-                        break;
-                    }
-                    if (!left.containsKey(key)) {
-                        chosen.add(key);
-                    }
-                }
-                for (Map.Entry<String, List<String>> row : left.entrySet()) {
-                    if (chosen.contains(row.getKey())) {
-                        leftRows.add(writer.rowJson(row.getValue()));
-                    }
-                }
-                for (Map.Entry<String, List<String>> row : right.entrySet()) {
-                    if (chosen.contains(row.getKey())) {
-                        rightRows.add(writer.rowJson(row.getValue()));
-                    }
-                }
-                writer.add(range, pair, names[0], leftRows);
-                writer.add(range, pair, names[1], rightRows);
+                writePair(range, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
             }
+        }
+
+        /**
+         * Compares the rows both nodes of a pair returned for the same keys, value by value, and
+         * writes those that differ (within the pair's cap) as block {@code block} of the diff
+         * file; returns the keys that differ.
+         */
+        private List<String> writePair(int block, String pair, LinkedHashMap<String, List<String>> left,
+                                       LinkedHashMap<String, List<String>> right, DiffFileWriter writer)
+                throws IOException {
+            String[] names = DiffCounts.sides(pair);
+            List<byte[]> leftRows = new ArrayList<>();
+            List<byte[]> rightRows = new ArrayList<>();
+            AtomicLong count = counts.differing(pair);
+            List<String> differingKeys = new ArrayList<>();
+            for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                List<String> other = right.get(row.getKey());
+                if (other == null || !other.equals(row.getValue())) {
+                    differingKeys.add(row.getKey());
+                }
+            }
+            for (String key : right.keySet()) {
+                if (!left.containsKey(key)) {
+                    differingKeys.add(key);
+                }
+            }
+            long allowed = reserve(count, differingKeys.size());
+            // the first `allowed` differing keys, in key order, on both sides
+            java.util.Set<String> chosen = new java.util.HashSet<>();
+            for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                if (chosen.size() >= allowed) {
+                    break;
+                }
+                List<String> other = right.get(row.getKey());
+                if (other == null || !other.equals(row.getValue())) {
+                    chosen.add(row.getKey());
+                }
+            }
+            for (String key : right.keySet()) {
+                if (chosen.size() >= allowed) {
+                    break;
+                }
+                if (!left.containsKey(key)) {
+                    chosen.add(key);
+                }
+            }
+            for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                if (chosen.contains(row.getKey())) {
+                    leftRows.add(writer.rowJson(row.getValue()));
+                }
+            }
+            for (Map.Entry<String, List<String>> row : right.entrySet()) {
+                if (chosen.contains(row.getKey())) {
+                    rightRows.add(writer.rowJson(row.getValue()));
+                }
+            }
+            writer.add(block, pair, names[0], leftRows);
+            writer.add(block, pair, names[1], rightRows);
+            return differingKeys;
+        }
+
+        /**
+         * Diffs a table with a single integer key in one pass: every node hashes its whole table in
+         * one sequential scan, grouped by contiguous key slices of about {@code block_rows / 256}
+         * keys each (all nodes at once, each in one repeatable-read transaction kept to the end),
+         * then returns the rows of only the slices whose count or digest differ, through the
+         * primary key index, many slices per statement. Returns false, having done nothing, when
+         * the keys' span does not fit a long; the range path then runs.
+         */
+        private boolean diffBySlices(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+            Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
+            try {
+                Map<NodeDefinition, long[]> bounds = work.onEach(nodes, node -> keyBounds(sessions.get(node)));
+                long lower = Long.MAX_VALUE;
+                long upper = Long.MIN_VALUE;
+                for (long[] bound : bounds.values()) {
+                    if (bound != null) {
+                        lower = Math.min(lower, bound[0]);
+                        upper = Math.max(upper, bound[1]);
+                    }
+                }
+                long[] upperKeys = rangeUppers(ranges);
+                if (lower > upper) {
+                    report(ranges.size());
+                    commit(sessions);
+                    return true;
+                }
+                int slices = (int) Math.max(1, Math.min(MAX_SLICES, (long) ranges.size() * TableSql.PARTITIONS));
+                TableSql.Slicing slicing = upper == Long.MAX_VALUE ? null : sql.slicing(lower, upper + 1, slices);
+                if (slicing == null) {
+                    commit(sessions);
+                    return false;
+                }
+                Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
+                        node -> sliceDigests(sessions.get(node), slicing, slices));
+                Map<String, java.util.BitSet> pairSlices = new LinkedHashMap<>();
+                java.util.BitSet union = new java.util.BitSet(slices);
+                List<NodeDefinition> involved = new ArrayList<>();
+                for (int i = 0; i < nodes.size(); i++) {
+                    for (int j = i + 1; j < nodes.size(); j++) {
+                        long[][] a = digests.get(nodes.get(i));
+                        long[][] b = digests.get(nodes.get(j));
+                        java.util.BitSet differing = new java.util.BitSet(slices);
+                        for (int g = 0; g < slices; g++) {
+                            if (a[0][g] != b[0][g] || a[1][g] != b[1][g]) {
+                                differing.set(g);
+                            }
+                        }
+                        if (!differing.isEmpty()) {
+                            pairSlices.put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), differing);
+                            union.or(differing);
+                            for (NodeDefinition node : List.of(nodes.get(i), nodes.get(j))) {
+                                if (!involved.contains(node)) {
+                                    involved.add(node);
+                                }
+                            }
+                        }
+                    }
+                }
+                digests.clear();
+                java.util.Set<Integer> mismatchedRanges = new java.util.HashSet<>();
+                int reported = 0;
+                int block = 0;
+                for (int from = union.nextSetBit(0); from >= 0; block++) {
+                    if (allPairsCapped()) {
+                        truncated.set(true);
+                        break;
+                    }
+                    List<Integer> chosen = new ArrayList<>();
+                    int g = from;
+                    for (; g >= 0 && chosen.size() < SLICES_PER_FETCH; g = union.nextSetBit(g + 1)) {
+                        chosen.add(g);
+                    }
+                    from = g;
+                    Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                            node -> fetchSlices(sessions.get(node), slicing, slices, chosen));
+                    for (Map.Entry<String, java.util.BitSet> entry : pairSlices.entrySet()) {
+                        String[] names = DiffCounts.sides(entry.getKey());
+                        for (String key : writePair(block, entry.getKey(), fetched.get(node(names[0])),
+                                fetched.get(node(names[1])), writer)) {
+                            if (mismatchedRanges.add(rangeOf(upperKeys, Long.parseLong(key.substring(0, key.length() - 1))))) {
+                                counts.addMismatch();
+                            }
+                        }
+                    }
+                    // every range below the next slice's first key is done
+                    long doneBelow = from < 0 ? Long.MAX_VALUE : slicing.interval(from)[0];
+                    int upTo = from < 0 ? ranges.size() : rangeOf(upperKeys, doneBelow);
+                    report(upTo - reported);
+                    reported = Math.max(reported, upTo);
+                }
+                report(ranges.size() - reported);
+                commit(sessions);
+                return true;
+            } finally {
+                NodeWork.closeAll(sessions);
+            }
+        }
+
+        /** Reports {@code ranges} more ranges done, one by one, stopping at a cancellation. */
+        private void report(int ranges) {
+            for (int i = 0; i < ranges; i++) {
+                if (request.cancellation().isCancelled()) {
+                    throw cancelled();
+                }
+                request.progress().onProgress(done.incrementAndGet(), rangesPlanned);
+            }
+        }
+
+        private void commit(Map<NodeDefinition, NodeSession> sessions) {
+            work.onEach(nodes, node -> {
+                sessions.get(node).connection().commit();
+                return null;
+            });
+        }
+
+        /** The upper key of every range but the last (integer keys), ascending. */
+        private long[] rangeUppers(List<KeyRange> ranges) {
+            long[] uppers = new long[ranges.size() - 1];
+            for (int i = 0; i < uppers.length; i++) {
+                uppers[i] = Long.parseLong(ranges.get(i).upper().get(0));
+            }
+            return uppers;
+        }
+
+        /** The range holding the key. */
+        private int rangeOf(long[] upperKeys, long key) {
+            int found = java.util.Arrays.binarySearch(upperKeys, key);
+            return found >= 0 ? found + 1 : -found - 1;
+        }
+
+        /** The smallest and largest key on the node, or null when it has no rows (that pass the filter). */
+        private long[] keyBounds(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.keyBoundsQuery());
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                String min = rows.getString(1);
+                String max = rows.getString(2);
+                verifyRole(session);
+                return min == null ? null : new long[] {Long.parseLong(min), Long.parseLong(max)};
+            }
+        }
+
+        /** Per slice of the node's whole table: {counts, digests}. */
+        private long[][] sliceDigests(NodeSession session, TableSql.Slicing slicing, int slices) throws SQLException {
+            long[][] digests = new long[2][slices];
+            long rows = 0;
+            try (java.sql.Statement setting = session.connection().createStatement()) {
+                // the hash aggregate holds one small entry per slice: let it stay in memory
+                setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'");
+            }
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.sliceHashQuery(slicing, slices))) {
+                statement.setFetchSize(10_000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        int g = result.getInt(1);
+                        digests[0][g] = result.getLong(2);
+                        digests[1][g] = result.getLong(3);
+                        rows += digests[0][g];
+                    }
+                }
+            }
+            verifyRole(session);
+            counts.addChecked(session.node().name(), rows);
+            return digests;
+        }
+
+        private LinkedHashMap<String, List<String>> fetchSlices(NodeSession session, TableSql.Slicing slicing,
+                                                                int slices, List<Integer> chosen) throws SQLException {
+            LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.sliceFetchQuery(slicing, slices, chosen))) {
+                statement.setArray(1, session.connection().createArrayOf("int4", chosen.toArray()));
+                readRows(statement, rows);
+            }
+            verifyRole(session);
+            return rows;
         }
 
         /** Takes up to {@code differing} rows from the pair's cap; marks the result truncated when the cap bites. */
@@ -550,7 +753,6 @@ public final class DiffEngine implements DiffService {
         private LinkedHashMap<String, List<String>> fetch(NodeSession session, KeyRange keys, List<Integer> partitions,
                                                           boolean all) throws SQLException {
             LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
-            int[] keyPositions = keyPositions();
             try (PreparedStatement statement = session.connection().prepareStatement(
                     sql.fetchQuery(keys, all ? null : partitions))) {
                 int parameter = 1;
@@ -560,24 +762,31 @@ public final class DiffEngine implements DiffService {
                 if (!all) {
                     statement.setArray(parameter, session.connection().createArrayOf("int4", partitions.toArray()));
                 }
-                statement.setFetchSize(1000);
-                try (ResultSet result = statement.executeQuery()) {
-                    int columns = schema.columns().size();
-                    while (result.next()) {
-                        List<String> values = new ArrayList<>(columns);
-                        for (int c = 1; c <= columns; c++) {
-                            values.add(result.getString(c));
-                        }
-                        StringBuilder key = new StringBuilder();
-                        for (int position : keyPositions) {
-                            key.append(values.get(position)).append('\0');
-                        }
-                        rows.put(key.toString(), values);
-                    }
-                }
+                readRows(statement, rows);
             }
             verifyRole(session);
             return rows;
+        }
+
+        /** Reads every row of the statement into {@code rows}, by key (the key columns' text, each ended by NUL). */
+        private void readRows(PreparedStatement statement, LinkedHashMap<String, List<String>> rows)
+                throws SQLException {
+            int[] keyPositions = keyPositions();
+            statement.setFetchSize(1000);
+            try (ResultSet result = statement.executeQuery()) {
+                int columns = schema.columns().size();
+                while (result.next()) {
+                    List<String> values = new ArrayList<>(columns);
+                    for (int c = 1; c <= columns; c++) {
+                        values.add(result.getString(c));
+                    }
+                    StringBuilder key = new StringBuilder();
+                    for (int position : keyPositions) {
+                        key.append(values.get(position)).append('\0');
+                    }
+                    rows.put(key.toString(), values);
+                }
+            }
         }
 
         private int[] keyPositions() {
