@@ -51,8 +51,18 @@ public final class DiffEngine implements DiffService {
     private final TableChecker checker;
     private final TaskIds ids = new TaskIds();
 
-    /** At most this many key slices in a one-pass diff (16 bytes each per node in memory). */
-    private static final int MAX_SLICES = 1 << 18;
+    /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
+    private static final int MAX_GROUPS = 1 << 18;
+    /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
+    private static final long MAX_BUCKET_ROWS = 200_000;
+    /** At most this many differing keys in a one-pass diff (their rows are held). */
+    private static final int MAX_KEY_ROWS = 20_000;
+    /**
+     * The one-pass scan is one statement per node, which {@code statement_timeout} bounds: tables
+     * estimated at more rows than this many per second of it take the range path (a scan reads
+     * about a million rows a second per core; this leaves room for a busy machine).
+     */
+    private static final long SCAN_ROWS_PER_SECOND = 250_000;
     /** Differing slices whose rows one statement returns. */
     private static final int SLICES_PER_FETCH = 256;
     /** work_mem of the one-pass scan's transaction: its hash aggregate holds one entry per slice. */
@@ -169,7 +179,7 @@ public final class DiffEngine implements DiffService {
                 checkFilter();
                 List<KeyRange> ranges = plan();
                 rangesPlanned = ranges.size();
-                if (sql.sliceable() && diffBySlices(ranges, writer)) {
+                if (diffInOnePass(ranges, writer)) {
                     return finish(ranges, writer);
                 }
                 List<int[]> units = new ArrayList<>();
@@ -552,54 +562,73 @@ public final class DiffEngine implements DiffService {
         }
 
         /**
-         * Diffs a table with a single integer key in one pass: every node hashes its whole table in
-         * one sequential scan, grouped by contiguous key slices of about {@code block_rows / 256}
-         * keys each (all nodes at once, each in one repeatable-read transaction kept to the end),
-         * then returns the rows of only the slices whose count or digest differ, through the
-         * primary key index, many slices per statement. Returns false, having done nothing, when
-         * the keys' span does not fit a long; the range path then runs.
+         * Diffs the table in one pass: every node hashes its whole table in one sequential scan,
+         * grouped into about 256 groups per {@code block_rows} rows (all nodes at once, each in one
+         * repeatable-read transaction kept to the end); only the groups whose count or digest
+         * differ are looked at again. A single integer key is grouped by contiguous key slices,
+         * whose rows are then read through the primary key index, many slices per statement; any
+         * other key by a hash of the key into buckets, whose rows' keys and digests one more
+         * filtered scan returns, and only the rows of keys that differ are read, by key. Returns
+         * false, having written nothing, when the range path must run instead: a table too large
+         * for one statement within {@code statement_timeout} (see {@link #SCAN_ROWS_PER_SECOND}),
+         * an integer key whose span does not fit a long, or differing buckets holding more rows than
+         * {@link #MAX_BUCKET_ROWS} or keys than {@link #MAX_KEY_ROWS}.
          */
-        private boolean diffBySlices(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+        private boolean diffInOnePass(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+            long timeoutSeconds = config.statementTimeout().toSeconds();
+            if (timeoutSeconds > 0 && (long) ranges.size() * options.blockRows() > timeoutSeconds * SCAN_ROWS_PER_SECOND) {
+                return false;
+            }
             Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
             try {
-                Map<NodeDefinition, long[]> bounds = work.onEach(nodes, node -> keyBounds(sessions.get(node)));
-                long lower = Long.MAX_VALUE;
-                long upper = Long.MIN_VALUE;
-                for (long[] bound : bounds.values()) {
-                    if (bound != null) {
-                        lower = Math.min(lower, bound[0]);
-                        upper = Math.max(upper, bound[1]);
+                int groups;
+                String group;
+                TableSql.Slicing slicing = null;
+                if (sql.sliceable()) {
+                    Map<NodeDefinition, long[]> bounds = work.onEach(nodes, node -> keyBounds(sessions.get(node)));
+                    long lower = Long.MAX_VALUE;
+                    long upper = Long.MIN_VALUE;
+                    for (long[] bound : bounds.values()) {
+                        if (bound != null) {
+                            lower = Math.min(lower, bound[0]);
+                            upper = Math.max(upper, bound[1]);
+                        }
                     }
+                    if (lower > upper) {
+                        report(ranges.size());
+                        commit(sessions);
+                        return true;
+                    }
+                    groups = (int) Math.max(1, Math.min(MAX_GROUPS, (long) ranges.size() * TableSql.PARTITIONS));
+                    slicing = upper == Long.MAX_VALUE ? null : sql.slicing(lower, upper + 1, groups);
+                    if (slicing == null) {
+                        commit(sessions);
+                        return false;
+                    }
+                    group = sql.sliceGroup(slicing, groups);
+                } else {
+                    groups = Integer.highestOneBit((int) Math.max(1, Math.min(MAX_GROUPS,
+                            (long) ranges.size() * TableSql.PARTITIONS)));
+                    group = sql.bucketGroup(groups);
                 }
-                long[] upperKeys = rangeUppers(ranges);
-                if (lower > upper) {
-                    report(ranges.size());
-                    commit(sessions);
-                    return true;
-                }
-                int slices = (int) Math.max(1, Math.min(MAX_SLICES, (long) ranges.size() * TableSql.PARTITIONS));
-                TableSql.Slicing slicing = upper == Long.MAX_VALUE ? null : sql.slicing(lower, upper + 1, slices);
-                if (slicing == null) {
-                    commit(sessions);
-                    return false;
-                }
+                int groupCount = groups;
                 Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
-                        node -> sliceDigests(sessions.get(node), slicing, slices));
-                Map<String, java.util.BitSet> pairSlices = new LinkedHashMap<>();
-                java.util.BitSet union = new java.util.BitSet(slices);
+                        node -> groupDigests(sessions.get(node), group, groupCount));
+                Map<String, java.util.BitSet> pairGroups = new LinkedHashMap<>();
+                java.util.BitSet union = new java.util.BitSet(groups);
                 List<NodeDefinition> involved = new ArrayList<>();
                 for (int i = 0; i < nodes.size(); i++) {
                     for (int j = i + 1; j < nodes.size(); j++) {
                         long[][] a = digests.get(nodes.get(i));
                         long[][] b = digests.get(nodes.get(j));
-                        java.util.BitSet differing = new java.util.BitSet(slices);
-                        for (int g = 0; g < slices; g++) {
+                        java.util.BitSet differing = new java.util.BitSet(groups);
+                        for (int g = 0; g < groups; g++) {
                             if (a[0][g] != b[0][g] || a[1][g] != b[1][g]) {
                                 differing.set(g);
                             }
                         }
                         if (!differing.isEmpty()) {
-                            pairSlices.put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), differing);
+                            pairGroups.put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), differing);
                             union.or(differing);
                             for (NodeDefinition node : List.of(nodes.get(i), nodes.get(j))) {
                                 if (!involved.contains(node)) {
@@ -609,44 +638,165 @@ public final class DiffEngine implements DiffService {
                         }
                     }
                 }
-                digests.clear();
-                java.util.Set<Integer> mismatchedRanges = new java.util.HashSet<>();
-                int reported = 0;
-                int block = 0;
-                for (int from = union.nextSetBit(0); from >= 0; block++) {
-                    if (allPairsCapped()) {
-                        truncated.set(true);
-                        break;
-                    }
-                    List<Integer> chosen = new ArrayList<>();
-                    int g = from;
-                    for (; g >= 0 && chosen.size() < SLICES_PER_FETCH; g = union.nextSetBit(g + 1)) {
-                        chosen.add(g);
-                    }
-                    from = g;
-                    Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
-                            node -> fetchSlices(sessions.get(node), slicing, slices, chosen));
-                    for (Map.Entry<String, java.util.BitSet> entry : pairSlices.entrySet()) {
-                        String[] names = DiffCounts.sides(entry.getKey());
-                        for (String key : writePair(block, entry.getKey(), fetched.get(node(names[0])),
-                                fetched.get(node(names[1])), writer)) {
-                            if (mismatchedRanges.add(rangeOf(upperKeys, Long.parseLong(key.substring(0, key.length() - 1))))) {
-                                counts.addMismatch();
-                            }
-                        }
-                    }
-                    // every range below the next slice's first key is done
-                    long doneBelow = from < 0 ? Long.MAX_VALUE : slicing.interval(from)[0];
-                    int upTo = from < 0 ? ranges.size() : rangeOf(upperKeys, doneBelow);
-                    report(upTo - reported);
-                    reported = Math.max(reported, upTo);
+                if (slicing != null) {
+                    // only the counts are needed from here on
+                    digests.replaceAll((node, both) -> new long[][] {both[0]});
                 }
-                report(ranges.size() - reported);
-                commit(sessions);
-                return true;
+                boolean done = slicing != null
+                        ? compareSlices(ranges, slicing, groups, union, pairGroups, involved, sessions, writer)
+                        : compareBuckets(ranges, group, union, digests, pairGroups, involved, sessions, writer);
+                if (done) {
+                    for (Map.Entry<NodeDefinition, long[][]> node : digests.entrySet()) {
+                        counts.addChecked(node.getKey().name(), java.util.Arrays.stream(node.getValue()[0]).sum());
+                    }
+                    commit(sessions);
+                }
+                return done;
             } finally {
                 NodeWork.closeAll(sessions);
             }
+        }
+
+        /** The rows of the differing key slices, read through the index, {@link #SLICES_PER_FETCH} slices a statement. */
+        private boolean compareSlices(List<KeyRange> ranges, TableSql.Slicing slicing, int slices, java.util.BitSet union,
+                                      Map<String, java.util.BitSet> pairSlices, List<NodeDefinition> involved,
+                                      Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer)
+                throws IOException {
+            long[] upperKeys = rangeUppers(ranges);
+            java.util.Set<Integer> mismatchedRanges = new java.util.HashSet<>();
+            int reported = 0;
+            int block = 0;
+            for (int from = union.nextSetBit(0); from >= 0; block++) {
+                if (allPairsCapped()) {
+                    truncated.set(true);
+                    break;
+                }
+                List<Integer> chosen = new ArrayList<>();
+                int g = from;
+                for (; g >= 0 && chosen.size() < SLICES_PER_FETCH; g = union.nextSetBit(g + 1)) {
+                    chosen.add(g);
+                }
+                from = g;
+                Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                        node -> fetchSlices(sessions.get(node), slicing, slices, chosen));
+                for (String pair : pairSlices.keySet()) {
+                    String[] names = DiffCounts.sides(pair);
+                    for (String key : writePair(block, pair, fetched.get(node(names[0])), fetched.get(node(names[1])),
+                            writer)) {
+                        if (mismatchedRanges.add(rangeOf(upperKeys, Long.parseLong(key.substring(0, key.length() - 1))))) {
+                            counts.addMismatch();
+                        }
+                    }
+                }
+                // every range below the next slice's first key is done
+                int upTo = from < 0 ? ranges.size() : rangeOf(upperKeys, slicing.interval(from)[0]);
+                report(upTo - reported);
+                reported = Math.max(reported, upTo);
+            }
+            report(ranges.size() - reported);
+            return true;
+        }
+
+        /**
+         * The keys and row digests of the differing buckets (one filtered scan per involved node),
+         * then the rows of the keys whose digests differ, by key, in key order.
+         */
+        private boolean compareBuckets(List<KeyRange> ranges, String group, java.util.BitSet union,
+                                       Map<NodeDefinition, long[][]> digests, Map<String, java.util.BitSet> pairBuckets,
+                                       List<NodeDefinition> involved, Map<NodeDefinition, NodeSession> sessions,
+                                       DiffFileWriter writer) throws IOException {
+            if (union.isEmpty()) {
+                report(ranges.size());
+                return true;
+            }
+            for (NodeDefinition node : involved) {
+                long rows = 0;
+                for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
+                    rows += digests.get(node)[0][g];
+                }
+                if (rows > MAX_BUCKET_ROWS) {
+                    return false;
+                }
+            }
+            List<Integer> chosen = union.stream().boxed().toList();
+            Map<NodeDefinition, Map<String, Long>> rowDigests = work.onEach(involved,
+                    node -> keyDigests(sessions.get(node), group, chosen));
+            java.util.Set<String> differing = new java.util.LinkedHashSet<>();
+            for (String pair : pairBuckets.keySet()) {
+                String[] names = DiffCounts.sides(pair);
+                Map<String, Long> left = rowDigests.get(node(names[0]));
+                Map<String, Long> right = rowDigests.get(node(names[1]));
+                for (Map.Entry<String, Long> row : left.entrySet()) {
+                    if (!row.getValue().equals(right.get(row.getKey()))) {
+                        differing.add(row.getKey());
+                    }
+                }
+                for (String key : right.keySet()) {
+                    if (!left.containsKey(key)) {
+                        differing.add(key);
+                    }
+                }
+            }
+            rowDigests.clear();
+            if (differing.size() > MAX_KEY_ROWS) {
+                return false;
+            }
+            List<List<String>> keyColumns = new ArrayList<>();
+            for (int k = 0; k < schema.primaryKey().size(); k++) {
+                keyColumns.add(new ArrayList<>(differing.size()));
+            }
+            for (String key : differing) {
+                String[] values = key.split("\0", -1);
+                for (int k = 0; k < keyColumns.size(); k++) {
+                    keyColumns.get(k).add(values[k]);
+                }
+            }
+            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                    node -> rowsOfKeys(sessions.get(node), keyColumns));
+            for (String pair : pairBuckets.keySet()) {
+                String[] names = DiffCounts.sides(pair);
+                writePair(0, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
+            }
+            for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
+                counts.addMismatch();
+            }
+            report(ranges.size());
+            return true;
+        }
+
+        /** Key (the key columns' text, each ended by NUL) to row digest, of the rows in the given groups. */
+        private Map<String, Long> keyDigests(NodeSession session, String group, List<Integer> chosen)
+                throws SQLException {
+            Map<String, Long> digests = new java.util.HashMap<>();
+            int keys = schema.primaryKey().size();
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.groupDigestsQuery(group))) {
+                statement.setArray(1, session.connection().createArrayOf("int4", chosen.toArray()));
+                statement.setFetchSize(10_000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        StringBuilder key = new StringBuilder();
+                        for (int k = 1; k <= keys; k++) {
+                            key.append(result.getString(k)).append('\0');
+                        }
+                        digests.put(key.toString(), result.getLong(keys + 1));
+                    }
+                }
+            }
+            verifyRole(session);
+            return digests;
+        }
+
+        private LinkedHashMap<String, List<String>> rowsOfKeys(NodeSession session, List<List<String>> keyColumns)
+                throws SQLException {
+            LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.rowsOfKeysInOrderQuery())) {
+                for (int k = 0; k < keyColumns.size(); k++) {
+                    statement.setArray(k + 1, session.connection().createArrayOf("text", keyColumns.get(k).toArray()));
+                }
+                readRows(statement, rows);
+            }
+            verifyRole(session);
+            return rows;
         }
 
         /** Reports {@code ranges} more ranges done, one by one, stopping at a cancellation. */
@@ -693,28 +843,24 @@ public final class DiffEngine implements DiffService {
             }
         }
 
-        /** Per slice of the node's whole table: {counts, digests}. */
-        private long[][] sliceDigests(NodeSession session, TableSql.Slicing slicing, int slices) throws SQLException {
-            long[][] digests = new long[2][slices];
-            long rows = 0;
+        /** Per group of the node's whole table: {counts, digests}. */
+        private long[][] groupDigests(NodeSession session, String group, int groups) throws SQLException {
+            long[][] digests = new long[2][groups];
             try (java.sql.Statement setting = session.connection().createStatement()) {
-                // the hash aggregate holds one small entry per slice: let it stay in memory
+                // the hash aggregate holds one small entry per group: let it stay in memory
                 setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'");
             }
-            try (PreparedStatement statement = session.connection().prepareStatement(
-                    sql.sliceHashQuery(slicing, slices))) {
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.groupHashQuery(group))) {
                 statement.setFetchSize(10_000);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         int g = result.getInt(1);
                         digests[0][g] = result.getLong(2);
                         digests[1][g] = result.getLong(3);
-                        rows += digests[0][g];
                     }
                 }
             }
             verifyRole(session);
-            counts.addChecked(session.node().name(), rows);
             return digests;
         }
 

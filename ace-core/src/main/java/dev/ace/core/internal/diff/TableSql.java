@@ -267,13 +267,41 @@ public final class TableSql {
                 + filterClause();
     }
 
+    /** The slice of a row's key, 0 to {@code slices - 1}: a group for {@link #groupHashQuery}. */
+    public String sliceGroup(Slicing slicing, int slices) {
+        return sliceOf(slicing, slices);
+    }
+
     /**
-     * Per key slice of the whole table (slices without rows are absent): {@code slice, count,
-     * digest}, in one sequential scan grouped by a hash aggregate.
+     * The bucket of a row's key, 0 to {@code buckets - 1} (a power of two): a group for
+     * {@link #groupHashQuery} taken from the same key hash as the partitions, so for any key type.
      */
-    public String sliceHashQuery(Slicing slicing, int slices) {
-        return "SELECT s.g, count(*), bit_xor(s.h) FROM (SELECT " + sliceOf(slicing, slices) + " AS g, " + rowDigest
+    public String bucketGroup(int buckets) {
+        return "(" + keyHash(schema.keyColumns()) + " & " + (buckets - 1) + ")::int";
+    }
+
+    /**
+     * Per group of the whole table (groups without rows are absent): {@code group, count, digest},
+     * in one sequential scan grouped by a hash aggregate.
+     */
+    public String groupHashQuery(String group) {
+        return "SELECT s.g, count(*), bit_xor(s.h) FROM (SELECT " + group + " AS g, " + rowDigest
                 + " AS h FROM " + from() + " WHERE TRUE" + filterClause() + ") AS s GROUP BY s.g";
+    }
+
+    /**
+     * The key columns, then the row digest, of every row in the given groups; bind the groups as
+     * an {@code int[]}.
+     */
+    public String groupDigestsQuery(String group) {
+        return "SELECT " + keyList + ", " + rowDigest + " FROM " + from() + " WHERE " + group + " = ANY(?::int[])"
+                + filterClause();
+    }
+
+    /** As {@link #rowsOfKeysQuery}, the rows in key order. */
+    public String rowsOfKeysInOrderQuery() {
+        return rowsOfKeysQuery() + " ORDER BY " + schema.keyColumns().stream().map(c -> "s." + Sql.quote(c.name()))
+                .collect(Collectors.joining(", "));
     }
 
     /**
