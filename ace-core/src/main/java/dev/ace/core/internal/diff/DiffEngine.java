@@ -52,7 +52,7 @@ public final class DiffEngine implements DiffService {
     private final TaskIds ids = new TaskIds();
 
     /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
-    private static final int MAX_GROUPS = 1 << 18;
+    private static final int MAX_GROUPS = 1 << 17;
     /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
     private static final long MAX_BUCKET_ROWS = 200_000;
     /** At most this many differing keys in a one-pass diff (their rows are held). */
@@ -87,7 +87,10 @@ public final class DiffEngine implements DiffService {
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
         List<NodeDefinition> nodes = cluster.select(nodesOption(request), 2);
+        long checkStart = System.nanoTime();
         TableSchema schema = checker.check(nodes, options.table(), options.role());
+        LOG.debug("{}: checked on {} nodes in {} ms", schema.table(), nodes.size(),
+                (System.nanoTime() - checkStart) / 1_000_000);
         TableSql sql = new TableSql(schema, options.filter());
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
         return new Run(request, options, nodes, schema, sql, taskId, started).execute();
@@ -177,8 +180,11 @@ public final class DiffEngine implements DiffService {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 checkFilter();
+                long planStart = System.nanoTime();
                 List<KeyRange> ranges = plan();
                 rangesPlanned = ranges.size();
+                LOG.debug("{}: {} ranges planned in {} ms", schema.table(), ranges.size(),
+                        (System.nanoTime() - planStart) / 1_000_000);
                 if (diffInOnePass(ranges, writer)) {
                     return finish(ranges, writer);
                 }
@@ -612,8 +618,11 @@ public final class DiffEngine implements DiffService {
                     group = sql.bucketGroup(groups);
                 }
                 int groupCount = groups;
+                long scanStart = System.nanoTime();
                 Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
                         node -> groupDigests(sessions.get(node), group, groupCount));
+                LOG.debug("{}: {} groups hashed on {} nodes in {} ms", schema.table(), groups, nodes.size(),
+                        (System.nanoTime() - scanStart) / 1_000_000);
                 Map<String, java.util.BitSet> pairGroups = new LinkedHashMap<>();
                 java.util.BitSet union = new java.util.BitSet(groups);
                 List<NodeDefinition> involved = new ArrayList<>();
@@ -642,9 +651,12 @@ public final class DiffEngine implements DiffService {
                     // only the counts are needed from here on
                     digests.replaceAll((node, both) -> new long[][] {both[0]});
                 }
+                long compareStart = System.nanoTime();
                 boolean done = slicing != null
                         ? compareSlices(ranges, slicing, groups, union, pairGroups, involved, sessions, writer)
                         : compareBuckets(ranges, group, union, digests, pairGroups, involved, sessions, writer);
+                LOG.debug("{}: {} differing groups compared in {} ms", schema.table(), union.cardinality(),
+                        (System.nanoTime() - compareStart) / 1_000_000);
                 if (done) {
                     for (Map.Entry<NodeDefinition, long[][]> node : digests.entrySet()) {
                         counts.addChecked(node.getKey().name(), java.util.Arrays.stream(node.getValue()[0]).sum());
@@ -850,8 +862,9 @@ public final class DiffEngine implements DiffService {
                 // the hash aggregate holds one small entry per group: let it stay in memory
                 setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'");
             }
+            // no fetch size: a statement read in parts runs without parallel workers, and the scan
+            // should have them where the node would give them to any other query
             try (PreparedStatement statement = session.connection().prepareStatement(sql.groupHashQuery(group))) {
-                statement.setFetchSize(10_000);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         int g = result.getInt(1);
