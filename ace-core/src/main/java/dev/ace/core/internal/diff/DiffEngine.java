@@ -63,6 +63,8 @@ public final class DiffEngine implements DiffService {
      * about a million rows a second per core; this leaves room for a busy machine).
      */
     private static final long SCAN_ROWS_PER_SECOND = 250_000;
+    /** At most this many rows per node in one statement returning differing slices' rows (their rows are held). */
+    private static final long MAX_FETCH_ROWS = 20_000;
     /** Differing slices whose rows one statement returns. */
     private static final int SLICES_PER_FETCH = 256;
     /** work_mem of the one-pass scan's transaction: its hash aggregate holds one entry per slice. */
@@ -180,14 +182,22 @@ public final class DiffEngine implements DiffService {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 checkFilter();
+                Map<NodeDefinition, long[]> estimates = estimates();
+                long estimatedRows = estimates.values().stream().mapToLong(estimate -> estimate[0]).max().orElse(0);
+                // ranges are planned on one node while the one-pass scan runs (it needs only the estimate)
                 long planStart = System.nanoTime();
-                List<KeyRange> ranges = plan();
-                rangesPlanned = ranges.size();
-                LOG.debug("{}: {} ranges planned in {} ms", schema.table(), ranges.size(),
-                        (System.nanoTime() - planStart) / 1_000_000);
-                if (diffInOnePass(ranges, writer)) {
-                    return finish(ranges, writer);
+                Future<List<KeyRange>> planning = work.submit(() -> {
+                    List<KeyRange> planned = plan(estimates);
+                    LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
+                            (System.nanoTime() - planStart) / 1_000_000);
+                    rangesPlanned = planned.size();
+                    return planned;
+                });
+                java.util.function.Supplier<List<KeyRange>> planned = () -> work.await(planning, null);
+                if (diffInOnePass(estimatedRows, planned, writer)) {
+                    return finish(planned.get(), writer);
                 }
+                List<KeyRange> ranges = planned.get();
                 List<int[]> units = new ArrayList<>();
                 for (int start = 0; start < ranges.size(); start += options.batchSize()) {
                     units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
@@ -352,13 +362,9 @@ public final class DiffEngine implements DiffService {
             }
         }
 
-        private List<KeyRange> plan() {
-            if (!keysSortAlikeEverywhere()) {
-                LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
-                        + "label order, or OIDs); comparing it as one range", schema.table());
-                return List.of(new KeyRange(null, null));
-            }
-            Map<NodeDefinition, long[]> estimates = work.onEach(nodes, node -> {
+        /** Per node, the estimated rows (counted when the catalog has no estimate) and pages of the table. */
+        private Map<NodeDefinition, long[]> estimates() {
+            return work.onEach(nodes, node -> {
                 try (NodeSession session = work.openReadOnly(node);
                      PreparedStatement statement = session.connection().prepareStatement(
                              "SELECT c.reltuples::bigint, c.relpages FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
@@ -381,6 +387,14 @@ public final class DiffEngine implements DiffService {
                     }
                 }
             });
+        }
+
+        private List<KeyRange> plan(Map<NodeDefinition, long[]> estimates) {
+            if (!keysSortAlikeEverywhere()) {
+                LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
+                        + "label order, or OIDs); comparing it as one range", schema.table());
+                return List.of(new KeyRange(null, null));
+            }
             NodeDefinition largest = nodes.get(0);
             for (NodeDefinition node : nodes) {
                 if (estimates.get(node)[0] > estimates.get(largest)[0]) {
@@ -580,11 +594,13 @@ public final class DiffEngine implements DiffService {
          * an integer key whose span does not fit a long, or differing buckets holding more rows than
          * {@link #MAX_BUCKET_ROWS} or keys than {@link #MAX_KEY_ROWS}.
          */
-        private boolean diffInOnePass(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+        private boolean diffInOnePass(long estimatedRows, java.util.function.Supplier<List<KeyRange>> ranges,
+                                      DiffFileWriter writer) throws IOException {
             long timeoutSeconds = config.statementTimeout().toSeconds();
-            if (timeoutSeconds > 0 && (long) ranges.size() * options.blockRows() > timeoutSeconds * SCAN_ROWS_PER_SECOND) {
+            if (timeoutSeconds > 0 && estimatedRows > timeoutSeconds * SCAN_ROWS_PER_SECOND) {
                 return false;
             }
+            long wanted = Math.max(TableSql.PARTITIONS, estimatedRows / Math.max(1, options.blockRows() / TableSql.PARTITIONS));
             Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
             try {
                 int groups;
@@ -601,11 +617,11 @@ public final class DiffEngine implements DiffService {
                         }
                     }
                     if (lower > upper) {
-                        report(ranges.size());
+                        report(ranges.get().size());
                         commit(sessions);
                         return true;
                     }
-                    groups = (int) Math.max(1, Math.min(MAX_GROUPS, (long) ranges.size() * TableSql.PARTITIONS));
+                    groups = (int) Math.min(MAX_GROUPS, wanted);
                     slicing = upper == Long.MAX_VALUE ? null : sql.slicing(lower, upper + 1, groups);
                     if (slicing == null) {
                         commit(sessions);
@@ -613,8 +629,7 @@ public final class DiffEngine implements DiffService {
                     }
                     group = sql.sliceGroup(slicing, groups);
                 } else {
-                    groups = Integer.highestOneBit((int) Math.max(1, Math.min(MAX_GROUPS,
-                            (long) ranges.size() * TableSql.PARTITIONS)));
+                    groups = Integer.highestOneBit((int) Math.min(MAX_GROUPS, wanted));
                     group = sql.bucketGroup(groups);
                 }
                 int groupCount = groups;
@@ -650,10 +665,17 @@ public final class DiffEngine implements DiffService {
                 if (slicing != null) {
                     // only the counts are needed from here on
                     digests.replaceAll((node, both) -> new long[][] {both[0]});
+                    for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
+                        for (NodeDefinition node : involved) {
+                            if (digests.get(node)[0][g] > MAX_FETCH_ROWS) {
+                                return false; // a slice too large to hold (the estimate was far too low)
+                            }
+                        }
+                    }
                 }
                 long compareStart = System.nanoTime();
                 boolean done = slicing != null
-                        ? compareSlices(ranges, slicing, groups, union, pairGroups, involved, sessions, writer)
+                        ? compareSlices(ranges, slicing, groups, union, digests, pairGroups, involved, sessions, writer)
                         : compareBuckets(ranges, group, union, digests, pairGroups, involved, sessions, writer);
                 LOG.debug("{}: {} differing groups compared in {} ms", schema.table(), union.cardinality(),
                         (System.nanoTime() - compareStart) / 1_000_000);
@@ -670,10 +692,12 @@ public final class DiffEngine implements DiffService {
         }
 
         /** The rows of the differing key slices, read through the index, {@link #SLICES_PER_FETCH} slices a statement. */
-        private boolean compareSlices(List<KeyRange> ranges, TableSql.Slicing slicing, int slices, java.util.BitSet union,
+        private boolean compareSlices(java.util.function.Supplier<List<KeyRange>> planned, TableSql.Slicing slicing,
+                                      int slices, java.util.BitSet union, Map<NodeDefinition, long[][]> sliceCounts,
                                       Map<String, java.util.BitSet> pairSlices, List<NodeDefinition> involved,
                                       Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer)
                 throws IOException {
+            List<KeyRange> ranges = planned.get();
             long[] upperKeys = rangeUppers(ranges);
             java.util.Set<Integer> mismatchedRanges = new java.util.HashSet<>();
             int reported = 0;
@@ -684,8 +708,17 @@ public final class DiffEngine implements DiffService {
                     break;
                 }
                 List<Integer> chosen = new ArrayList<>();
+                long[] rows = new long[involved.size()];
                 int g = from;
                 for (; g >= 0 && chosen.size() < SLICES_PER_FETCH; g = union.nextSetBit(g + 1)) {
+                    boolean full = false;
+                    for (int n = 0; n < rows.length; n++) {
+                        rows[n] += sliceCounts.get(involved.get(n))[0][g];
+                        full |= rows[n] > MAX_FETCH_ROWS;
+                    }
+                    if (full && !chosen.isEmpty()) {
+                        break;
+                    }
                     chosen.add(g);
                 }
                 from = g;
@@ -713,12 +746,12 @@ public final class DiffEngine implements DiffService {
          * The keys and row digests of the differing buckets (one filtered scan per involved node),
          * then the rows of the keys whose digests differ, by key, in key order.
          */
-        private boolean compareBuckets(List<KeyRange> ranges, String group, java.util.BitSet union,
+        private boolean compareBuckets(java.util.function.Supplier<List<KeyRange>> ranges, String group, java.util.BitSet union,
                                        Map<NodeDefinition, long[][]> digests, Map<String, java.util.BitSet> pairBuckets,
                                        List<NodeDefinition> involved, Map<NodeDefinition, NodeSession> sessions,
                                        DiffFileWriter writer) throws IOException {
             if (union.isEmpty()) {
-                report(ranges.size());
+                report(ranges.get().size());
                 return true;
             }
             for (NodeDefinition node : involved) {
@@ -772,7 +805,7 @@ public final class DiffEngine implements DiffService {
             for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
                 counts.addMismatch();
             }
-            report(ranges.size());
+            report(ranges.get().size());
             return true;
         }
 
@@ -859,22 +892,35 @@ public final class DiffEngine implements DiffService {
         private long[][] groupDigests(NodeSession session, String group, int groups) throws SQLException {
             long[][] digests = new long[2][groups];
             try (java.sql.Statement setting = session.connection().createStatement()) {
-                // the hash aggregate holds one small entry per group: let it stay in memory
+                // the hash aggregate holds at most MAX_GROUPS small entries: let it stay in memory
                 setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'");
             }
-            // no fetch size: a statement read in parts runs without parallel workers, and the scan
-            // should have them where the node would give them to any other query
-            try (PreparedStatement statement = session.connection().prepareStatement(sql.groupHashQuery(group))) {
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        int g = result.getInt(1);
-                        digests[0][g] = result.getLong(2);
-                        digests[1][g] = result.getLong(3);
+            // read in one go (a statement read in parts gets no parallel workers), a row per 1,024 groups
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.groupHashChunksQuery(group));
+                 ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    String chunk = result.getString(1);
+                    int at = 0;
+                    while (at < chunk.length()) {
+                        int g = (int) parseLong(chunk, at);
+                        at = chunk.indexOf(' ', at) + 1;
+                        digests[0][g] = parseLong(chunk, at);
+                        at = chunk.indexOf(' ', at) + 1;
+                        digests[1][g] = parseLong(chunk, at);
+                        int next = chunk.indexOf(' ', at);
+                        at = next < 0 ? chunk.length() : next + 1;
                     }
                 }
             }
             verifyRole(session);
             return digests;
+        }
+
+        /** The integer written at {@code at} in {@code text}, up to the next space or the end. */
+        private static long parseLong(String text, int at) {
+            int end = text.indexOf(' ', at);
+            return Long.parseLong(text, at, end < 0 ? text.length() : end, 10);
         }
 
         private LinkedHashMap<String, List<String>> fetchSlices(NodeSession session, TableSql.Slicing slicing,

@@ -285,8 +285,17 @@ public final class TableSql {
      * in one sequential scan grouped by a hash aggregate.
      */
     public String groupHashQuery(String group) {
-        return "SELECT s.g, count(*), bit_xor(s.h) FROM (SELECT " + group + " AS g, " + rowDigest
+        return "SELECT s.g, count(*) AS c, bit_xor(s.h) AS h FROM (SELECT " + group + " AS g, " + rowDigest
                 + " AS h FROM " + from() + " WHERE TRUE" + filterClause() + ") AS s GROUP BY s.g";
+    }
+
+    /**
+     * {@link #groupHashQuery} in a few rows: one per 1,024 groups, {@code "g c h g c h ..."} (so the
+     * driver holds a few strings, not a row per group, and the statement need not be read in parts).
+     */
+    public String groupHashChunksQuery(String group) {
+        return "SELECT string_agg(t.g || ' ' || t.c || ' ' || t.h, ' ') FROM (" + groupHashQuery(group)
+                + ") AS t GROUP BY t.g >> 10";
     }
 
     /**
