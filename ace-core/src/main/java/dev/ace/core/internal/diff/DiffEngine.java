@@ -161,6 +161,8 @@ public final class DiffEngine implements DiffService {
         private final AtomicBoolean truncated = new AtomicBoolean();
         private final NodeWork work;
         private volatile int rangesPlanned;
+        /** The ranges being planned, while the one-pass scan runs. */
+        private volatile Future<List<KeyRange>> planning;
 
         Run(TableDiffRequest request, Options options, List<NodeDefinition> nodes, TableSchema schema, TableSql sql,
             String taskId, Instant started) {
@@ -186,7 +188,7 @@ public final class DiffEngine implements DiffService {
                 long estimatedRows = estimates.values().stream().mapToLong(estimate -> estimate[0]).max().orElse(0);
                 // ranges are planned on one node while the one-pass scan runs (it needs only the estimate)
                 long planStart = System.nanoTime();
-                Future<List<KeyRange>> planning = work.submit(() -> {
+                planning = work.submit(() -> {
                     List<KeyRange> planned = plan(estimates);
                     LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
                             (System.nanoTime() - planStart) / 1_000_000);
@@ -261,6 +263,15 @@ public final class DiffEngine implements DiffService {
 
         private AceException cancelled() {
             int total = rangesPlanned;
+            Future<List<KeyRange>> inFlight = planning;
+            if (total == 0 && inFlight != null) {
+                // ranges are planned while the scan runs: say how many when the planning ends soon
+                try {
+                    total = inFlight.get(2, java.util.concurrent.TimeUnit.SECONDS).size();
+                } catch (Exception e) {
+                    total = 0;
+                }
+            }
             return new AceException(ErrorCode.CANCELLED, "table-diff of " + schema.table() + " was cancelled after "
                     + done.get() + (total > 0 ? " of " + total : "") + " ranges; no diff file was written");
         }
