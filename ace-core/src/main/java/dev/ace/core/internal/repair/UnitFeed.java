@@ -133,6 +133,11 @@ final class UnitFeed implements RepairPlanner.Sink {
         return planned.get(target).get();
     }
 
+    /** How many targets have a change planned (once the file is read to its end: the targets that write). */
+    long targetsPlanned() {
+        return planned.values().stream().filter(count -> count.get() > 0).count();
+    }
+
     /** Every unit so far; all of them once an {@link End} was taken. */
     List<Unit> all() {
         synchronized (all) {
