@@ -67,26 +67,31 @@ public final class DiffFileWriter implements AutoCloseable {
     public byte[] rowJson(List<String> values) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 16 * values.size());
         try (JsonGenerator generator = FACTORY.createGenerator(bytes)) {
-            generator.writeStartObject();
-            for (int i = 0; i < columns.size(); i++) {
-                Column column = columns.get(i);
-                String text = values.get(i);
-                generator.writeFieldName(column.name());
-                if (text == null) {
-                    generator.writeNull();
-                } else if (DiffFile.jsonKind(column) == DiffFile.JsonKind.BOOLEAN) {
-                    generator.writeBoolean(text.equals("t"));
-                } else if (DiffFile.writesAsNumber(column, text)) {
-                    generator.writeNumber(text);
-                } else {
-                    generator.writeString(text);
-                }
-            }
-            generator.writeEndObject();
+            writeRow(generator, columns, values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Writes one row of a table with {@code columns} as a diff file holds it: one JSON object. */
+    public static void writeRow(JsonGenerator generator, List<Column> columns, List<String> values) throws IOException {
+        generator.writeStartObject();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            String text = values.get(i);
+            generator.writeFieldName(column.name());
+            if (text == null) {
+                generator.writeNull();
+            } else if (DiffFile.jsonKind(column) == DiffFile.JsonKind.BOOLEAN) {
+                generator.writeBoolean(text.equals("t"));
+            } else if (DiffFile.writesAsNumber(column, text)) {
+                generator.writeNumber(text);
+            } else {
+                generator.writeString(text);
+            }
+        }
+        generator.writeEndObject();
     }
 
     /** Appends the differing rows of one range for one pair and node (rows already in key order). */
