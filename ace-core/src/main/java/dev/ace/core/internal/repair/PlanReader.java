@@ -4,6 +4,7 @@ import dev.ace.core.diff.DiffFile;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InternalErrorException;
+import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.repair.RepairMode;
 import java.nio.file.Files;
@@ -52,12 +53,14 @@ final class PlanReader implements Runnable {
     /**
      * Starts reading and planning on a daemon thread, in parts of at most {@code partRows}
      * differences (their temporary files under {@code outputDirectory}), at most {@code ahead}
-     * parts ahead of the workers.
+     * parts ahead of the workers; the thread.
      */
-    static void start(DiffFile file, RepairMode mode, String source, Map<String, TargetPlan> plans, UnitFeed feed,
-                      String taskId, long partRows, int ahead, Path outputDirectory) {
-        NodeWork.threads("repair-plan").newThread(new PlanReader(file, mode, source, plans, feed, taskId, partRows,
-                ahead, outputDirectory)).start();
+    static Thread start(DiffFile file, RepairMode mode, String source, Map<String, TargetPlan> plans, UnitFeed feed,
+                        String taskId, long partRows, int ahead, Path outputDirectory) {
+        Thread thread = NodeWork.threads("repair-plan").newThread(new PlanReader(file, mode, source, plans, feed,
+                taskId, partRows, ahead, outputDirectory));
+        thread.start();
+        return thread;
     }
 
     @Override
@@ -75,10 +78,16 @@ final class PlanReader implements Runnable {
                     feed.awaitConsumed(ahead);
                 }
                 first = false;
-                if (mode != RepairMode.BIDIRECTIONAL && mode != RepairMode.FIX_NULLS) {
-                    RepairPlanner.stream(part, mode, source, plans, feed);
-                } else {
-                    new RepairPlanner(part).plan(mode, source, plans, feed);
+                try {
+                    if (mode != RepairMode.BIDIRECTIONAL && mode != RepairMode.FIX_NULLS) {
+                        RepairPlanner.stream(part, mode, source, plans, feed);
+                    } else {
+                        new RepairPlanner(part).plan(mode, source, plans, feed);
+                    }
+                } catch (InvalidRequestException e) {
+                    // a damaged file is named as the user gave it, not by its part
+                    throw part == file ? e : new InvalidRequestException(e.getMessage()
+                            .replace(part.path().toString(), file.path().toString()));
                 }
                 feed.endPart();
                 if (part != file) {

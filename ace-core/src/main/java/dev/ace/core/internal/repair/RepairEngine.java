@@ -106,10 +106,11 @@ public final class RepairEngine implements RepairService {
         UnitFeed feed = new UnitFeed(plans.keySet(), providers);
         // cancelling stops the planner at its next change
         Runnable stopPlanning = request.cancellation().register(feed::cancel);
+        Thread planner = null;
         try {
             // the diff file is read and planned while the table is checked and the repair runs
             // where a node is both re-read and repaired, its re-reads and writes share a session: no part ahead
-            PlanReader.start(file, mode, source, plans, feed, taskId, partRows, fromSource ? 1 : 0,
+            planner = PlanReader.start(file, mode, source, plans, feed, taskId, partRows, fromSource ? 1 : 0,
                     config.outputDirectory());
             BoundDiff bound;
             try {
@@ -132,6 +133,19 @@ public final class RepairEngine implements RepairService {
             return new RepairRun(job, plans, providers, warnings, config.outputDirectory()).execute();
         } finally {
             stopPlanning.run();
+            if (planner != null) {
+                // a repair that ended early stops its planner, which deletes its part files, before it returns
+                feed.cancel();
+                joinQuietly(planner);
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
