@@ -469,9 +469,57 @@ public final class DiffEngine implements DiffService {
                     partitions.add(p);
                 }
             }
-            boolean all = partitions.size() > TableSql.PARTITIONS / 2;
-            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
-                    node -> fetch(sessions.get(node), keys, partitions, all));
+            List<List<Integer>> groups = fetchGroups(range, digests, involved, partitions);
+            for (int group = 0; group < groups.size(); group++) {
+                List<Integer> fetching = groups.get(group);
+                boolean all = fetching.size() > TableSql.PARTITIONS / 2;
+                Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                        node -> fetch(sessions.get(node), keys, fetching, all));
+                comparePairs(range, group, pairPartitions, fetched, writer);
+            }
+        }
+
+        /**
+         * The differing partitions of a range cut into groups, in partition order, each holding at
+         * most {@link #fetchRows} rows on every node (or a single partition): the rows fetched and
+         * compared at once, so that a range where a node holds far more rows than the range was
+         * planned for (rows beyond the planning node's last key, say) is still compared in bounded
+         * memory. Usually one group: all of them.
+         */
+        private List<List<Integer>> fetchGroups(int range, Map<NodeDefinition, Map<Integer, Digests>> digests,
+                                                List<NodeDefinition> involved, List<Integer> partitions) {
+            long limit = fetchRows();
+            List<List<Integer>> groups = new ArrayList<>();
+            List<Integer> group = new ArrayList<>();
+            long[] held = new long[involved.size()];
+            for (int p : partitions) {
+                boolean fits = true;
+                for (int n = 0; n < involved.size(); n++) {
+                    fits &= held[n] + digests.get(involved.get(n)).get(range).counts[p] <= limit;
+                }
+                if (!fits && !group.isEmpty()) {
+                    groups.add(group);
+                    group = new ArrayList<>();
+                    java.util.Arrays.fill(held, 0);
+                }
+                group.add(p);
+                for (int n = 0; n < involved.size(); n++) {
+                    held[n] += digests.get(involved.get(n)).get(range).counts[p];
+                }
+            }
+            groups.add(group);
+            return groups;
+        }
+
+        /** Rows per node fetched at once for a range: twice the block size planned. */
+        private long fetchRows() {
+            return 2L * options.blockRows();
+        }
+
+        /** Compares the rows fetched of one group of a range's partitions for every pair that differs there. */
+        private void comparePairs(int range, int group, Map<String, boolean[]> pairPartitions,
+                                  Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched,
+                                  DiffFileWriter writer) throws IOException {
             for (Map.Entry<String, boolean[]> entry : pairPartitions.entrySet()) {
                 String pair = entry.getKey();
                 String[] names = DiffCounts.sides(pair);
@@ -522,8 +570,8 @@ public final class DiffEngine implements DiffService {
                         rightRows.add(writer.rowJson(row.getValue()));
                     }
                 }
-                writer.add(range, pair, names[0], leftRows);
-                writer.add(range, pair, names[1], rightRows);
+                writer.add(range, group, pair, names[0], leftRows);
+                writer.add(range, group, pair, names[1], rightRows);
             }
         }
 

@@ -40,8 +40,11 @@ public final class DiffFileWriter implements AutoCloseable {
     private final Path target;
     private final Path spool;
     private final FileChannel channel;
-    /** pair -> node -> range -> block; blocks of a range and node are one contiguous run. */
-    private final Map<String, Map<String, TreeMap<Integer, long[]>>> index = new ConcurrentHashMap<>();
+    /**
+     * pair -> node -> position (range, then group within the range) -> block; blocks of a range
+     * and node are one contiguous run per group.
+     */
+    private final Map<String, Map<String, TreeMap<Long, long[]>>> index = new ConcurrentHashMap<>();
 
     /**
      * A writer of the diff file {@code target} ({@link DiffOutput#diffFile}) of a table with these columns.
@@ -96,6 +99,14 @@ public final class DiffFileWriter implements AutoCloseable {
 
     /** Appends the differing rows of one range for one pair and node (rows already in key order). */
     public void add(int range, String pair, String node, List<byte[]> rows) throws IOException {
+        add(range, 0, pair, node, rows);
+    }
+
+    /**
+     * Appends the differing rows of one group of a range's partitions for one pair and node (rows
+     * in key order): the file lists a range's groups one after another.
+     */
+    public void add(int range, int group, String pair, String node, List<byte[]> rows) throws IOException {
         if (rows.isEmpty()) {
             return;
         }
@@ -115,10 +126,10 @@ public final class DiffFileWriter implements AutoCloseable {
                 channel.write(buffer, offset + buffer.position());
             }
         }
-        TreeMap<Integer, long[]> blocks = index.computeIfAbsent(pair, p -> new ConcurrentHashMap<>())
+        TreeMap<Long, long[]> blocks = index.computeIfAbsent(pair, p -> new ConcurrentHashMap<>())
                 .computeIfAbsent(node, n -> new TreeMap<>());
         synchronized (blocks) {
-            blocks.put(range, new long[] {offset, size});
+            blocks.put(((long) range << 32) | group, new long[] {offset, size});
         }
     }
 
@@ -137,7 +148,7 @@ public final class DiffFileWriter implements AutoCloseable {
             out.write(",\n\"diffs\":{".getBytes(StandardCharsets.UTF_8));
             boolean firstPair = true;
             for (String pair : pairOrder) {
-                Map<String, TreeMap<Integer, long[]>> nodes = index.get(pair);
+                Map<String, TreeMap<Long, long[]>> nodes = index.get(pair);
                 if (nodes == null) {
                     continue;
                 }
@@ -146,7 +157,7 @@ public final class DiffFileWriter implements AutoCloseable {
                 firstPair = false;
                 boolean firstNode = true;
                 for (String node : DiffCounts.sides(pair)) {
-                    TreeMap<Integer, long[]> blocks = nodes.getOrDefault(node, new TreeMap<>());
+                    TreeMap<Long, long[]> blocks = nodes.getOrDefault(node, new TreeMap<>());
                     out.write(((firstNode ? "\n " : ",\n ") + MAPPER.writeValueAsString(node) + ":[")
                             .getBytes(StandardCharsets.UTF_8));
                     firstNode = false;
