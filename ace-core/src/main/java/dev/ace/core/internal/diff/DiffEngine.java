@@ -472,7 +472,8 @@ public final class DiffEngine implements DiffService {
             List<List<Integer>> groups = fetchGroups(range, digests, involved, partitions);
             for (int group = 0; group < groups.size(); group++) {
                 List<Integer> fetching = groups.get(group);
-                boolean all = fetching.size() > TableSql.PARTITIONS / 2;
+                // most partitions differ: all rows are cheaper to fetch, unless the range is fetched in groups
+                boolean all = groups.size() == 1 && fetching.size() > TableSql.PARTITIONS / 2;
                 Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
                         node -> fetch(sessions.get(node), keys, fetching, all));
                 comparePairs(range, group, pairPartitions, fetched, writer);
