@@ -41,9 +41,9 @@ import java.util.stream.Stream;
  * stay flat: a leak shows as a rising column. It exits 1 when any operation failed.
  *
  * <p>Arguments: {@code --minutes M}, {@code --tables T} (default 4), {@code --rows N} per table
- * (default 100000), {@code --report-seconds S}. Run it with (see docs/reliability.md):
- * {@code ./mvnw -q -pl ace-examples -am -DskipTests package exec:java -Dexec.mainClass=dev.ace.examples.Soak
- * -Dexec.args="--minutes 30"}.
+ * (default 100000), {@code --report-seconds S}. Run it, in a JVM of its own with a 256 MB heap,
+ * with (see docs/reliability.md): {@code ./mvnw -q -pl ace-examples -am -DskipTests package
+ * exec:exec@soak -Dsoak.minutes=30}.
  */
 public final class Soak {
 
