@@ -1,7 +1,9 @@
 package dev.ace.core.repair;
 
 import dev.ace.core.Ace;
+import dev.ace.core.diff.DiffFile;
 import dev.ace.core.diff.DiffResult;
+import dev.ace.core.diff.RerunBehavior;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * part; in every mode it must end exactly as the same repair of the same file in one part: the
  * same counts per node, the same conflicts and kept rows (as sets: parts list them part by part),
  * and the same rows on every node afterwards. Two tables diverge alike; one is repaired by an
- * {@code Ace} with the default part size, the other by one whose parts hold 40 differences.
+ * {@code Ace} with the default part size, the other by one whose parts hold 40 differences. A
+ * rerun in parts finds exactly what the rerun in one part finds.
  */
 @WithPgCluster(nodes = 3)
 class RepairInPartsTest {
@@ -114,6 +117,35 @@ class RepairInPartsTest {
             assertThat(binaryRows(db, node, "parts", "id")).as(node).isEqualTo(binaryRows(db, node, "whole", "id"));
         }
         assertNoPartFilesLeft();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(RerunBehavior.class)
+    void aRerunInPartsFindsExactlyWhatTheRerunInOnePartFinds(RerunBehavior behavior, TestDatabase db) throws Exception {
+        diverge(db, "t");
+        DiffResult whole;
+        DiffResult before;
+        try (Ace ace = RepairTesting.ace(db, dir)) {
+            before = diff(ace, "public.t", "all");
+            whole = RepairTesting.rerun(ace, "public.t", before, behavior);
+        }
+        System.setProperty(PART_ROWS, "40");
+        DiffResult parts;
+        try (Ace ace = RepairTesting.ace(db, dir)) {
+            parts = RepairTesting.rerun(ace, "public.t", before, behavior);
+            assertThat(ace.activeConnections()).isZero();
+        }
+        assertThat(whole.totalDiffs()).isGreaterThan(10 * 40);
+        assertThat(parts.diffCounts()).isEqualTo(whole.diffCounts()).isEqualTo(before.diffCounts());
+        assertThat(rows(parts)).hasSize((int) rows(whole).size()).containsExactlyInAnyOrderElementsOf(rows(whole));
+        assertNoPartFilesLeft();
+    }
+
+    /** Every row of a diff file as "pair node values". */
+    private static List<String> rows(DiffResult result) {
+        List<String> rows = new ArrayList<>();
+        DiffFile.open(result.diffFile()).forEachRow((pair, node, row) -> rows.add(pair + " " + node + " " + row));
+        return rows;
     }
 
     @Test

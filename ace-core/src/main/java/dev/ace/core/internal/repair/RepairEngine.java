@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * Standard, upsert_only and insert_only are planned as the file is read, so a target starts its
  * deletes while the rest of the file is still being read. Where a node is both copied from and
  * repaired (bidirectional, fix_nulls) every re-read ends before anything is written. A file of
- * more than {@link #PART_ROWS} differences is planned and written in parts of its keys
+ * more than {@link RepairParts#PART_ROWS} differences is planned and written in parts of its keys
  * ({@link RepairParts}), still in one transaction per target, so that memory stays bounded; the
  * result then lists up to {@link #LISTED} changed rows per node, with exact counts. A file that
  * turns out damaged, or any failure before the commit, rolls every target back and is thrown; a
@@ -62,13 +62,6 @@ public final class RepairEngine implements RepairService {
     private static final Logger LOG = LoggerFactory.getLogger(RepairEngine.class);
     /** Rows per set-based statement. */
     static final int BATCH = 10_000;
-    /**
-     * Differences per part of a repair's plan ({@link RepairParts}): a diff file of more is
-     * planned and written part by part, in memory that does not grow with its size.
-     */
-    static final long PART_ROWS = 100_000;
-    /** The system property that sets another part size, for tests (at least 1). */
-    static final String PART_ROWS_PROPERTY = "ace.repair.partRows";
     /** A result lists at most this many changed rows, and kept rows, per node; its counts are exact. */
     static final int LISTED = 100_000;
 
@@ -77,7 +70,8 @@ public final class RepairEngine implements RepairService {
     private final NodePools pools;
     private final TableChecker checker;
     private final TaskIds ids = new TaskIds();
-    private final long partRows = Math.max(1, Long.getLong(PART_ROWS_PROPERTY, PART_ROWS));
+    /** Differences per part of a plan: a diff file of more is planned and written part by part. */
+    private final long partRows = RepairParts.partRows();
 
     public RepairEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = Objects.requireNonNull(config);

@@ -23,16 +23,21 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A diff file cut into parts a repair plans and writes one after another, so that its memory
- * does not grow with the number of differences. A file of at most {@code partRows} differences
+ * A diff file cut into parts a repair (or a rerun) works through one after another, so that its
+ * memory does not grow with the number of differences. A file of at most {@code partRows} differences
  * is its own single part. A larger one is read once, streaming, and every row is written to the
  * part its key's hash chooses: every version of a key, on every node of every pair, lands in the
  * same part, so each part is a complete diff file of its own keys (same summary, same pair and
  * node order, each list in the file's order) and is planned exactly as the whole file would be.
  * The parts are temporary files in a directory of their own under the output directory, deleted
- * by {@link #close}. Not thread-safe: the repair's planner thread uses it.
+ * by {@link #close}. Not thread-safe: one thread of one operation uses it.
  */
-final class RepairParts implements AutoCloseable {
+public final class RepairParts implements AutoCloseable {
+
+    /** Differences per part, unless the system property {@link #PART_ROWS_PROPERTY} says otherwise. */
+    public static final long PART_ROWS = 100_000;
+    /** The system property that sets another part size, for tests (at least 1). */
+    public static final String PART_ROWS_PROPERTY = "ace.repair.partRows";
 
     /** At most this many part files, whatever the part size. */
     private static final int MAX_PARTS = 1024;
@@ -47,6 +52,11 @@ final class RepairParts implements AutoCloseable {
         this.directory = directory;
     }
 
+    /** Differences per part: {@link #PART_ROWS}, or the system property {@link #PART_ROWS_PROPERTY}. */
+    public static long partRows() {
+        return Math.max(1, Long.getLong(PART_ROWS_PROPERTY, PART_ROWS));
+    }
+
     /** The differences {@code file} lists (its summary's diff counts, summed over the pairs). */
     static long differences(DiffFile file) {
         return file.summary().diffCount().values().stream().mapToLong(Long::longValue).sum();
@@ -57,7 +67,7 @@ final class RepairParts implements AutoCloseable {
      * differences, else the parts written under {@code outputDirectory}. {@code stop} is called
      * every few thousand rows and throws to abandon the cutting.
      */
-    static RepairParts of(DiffFile file, long partRows, Path outputDirectory, String taskId, Runnable stop) {
+    public static RepairParts of(DiffFile file, long partRows, Path outputDirectory, String taskId, Runnable stop) {
         long differences = differences(file);
         if (differences <= partRows) {
             return new RepairParts(List.of(file), null);
@@ -86,7 +96,8 @@ final class RepairParts implements AutoCloseable {
         }
     }
 
-    List<DiffFile> parts() {
+    /** The parts, in order; the file itself when it is one part. */
+    public List<DiffFile> parts() {
         return parts;
     }
 
