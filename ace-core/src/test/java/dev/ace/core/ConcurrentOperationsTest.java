@@ -7,7 +7,10 @@ import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.TableRepairRequest;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ace.core.repair.RepairTesting.binaryRows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Eight tables diffed, repaired and diffed again at once through one {@code Ace} on three nodes
@@ -90,6 +94,59 @@ class ConcurrentOperationsTest {
             for (String node : List.of("n2", "n3")) {
                 assertThat(binaryRows(db, node, "t" + t, "id")).as("t" + t + " on " + node).isEqualTo(reference);
             }
+        }
+    }
+
+    /**
+     * With one connection per node, a repair that holds n2's (its listener waits) makes a diff
+     * that needs n2 wait 10 x connect_timeout, then fail with NODE_BUSY naming the node, the pool
+     * and how many waited; the repair then ends as if nothing happened.
+     */
+    @Test
+    void workThatWaitsTooLongForAConnectionFailsWithNodeBusyNamingTheNodeAndPool(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)", "CREATE TABLE other (id int PRIMARY KEY)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 100) i");
+        db.execute("n2", "UPDATE t SET v = 'changed' WHERE id <= 5");
+        db.writeClusterJson(dir.resolve("cluster"));
+        AceConfig config = AceConfig.builder().clusterDirectory(dir.resolve("cluster"))
+                .outputDirectory(dir.resolve("out")).maxConnectionsPerNode(1).connectTimeout(Duration.ofSeconds(1))
+                .build();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try (Ace ace = Ace.create(config)) {
+            DiffResult before = ace.diff().diff(TableDiffRequest.builder("acetest", "public.t").nodes("n1,n2").build());
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<RepairResult> repair = threads.submit(() -> ace.repair().repair(TableRepairRequest
+                    .builder("acetest", "public.t").diffFile(before.diffFile()).sourceOfTruth("n1")
+                    .progress((node, planned, applied) -> {
+                        holding.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }).build()));
+            assertThat(holding.await(1, TimeUnit.MINUTES)).isTrue();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ace.diff().diff(TableDiffRequest.builder("acetest", "public.other")
+                    .nodes("n1,n2").build()))
+                    .isInstanceOf(AceException.class)
+                    .satisfies(e -> assertThat(((AceException) e).code()).isEqualTo(ErrorCode.NODE_BUSY))
+                    .hasMessageStartingWith("node n2 (" + db.node("n2").address() + ", database " + db.name()
+                            + ") is busy: while ")
+                    .hasMessageContaining(", 1 request waited more than 10.0 s for one of the 1 connections of pool "
+                            + "ace-n2-")
+                    .hasMessageEndingWith("(max_connections_per_node), all in use; try again later, or raise "
+                            + "max_connections_per_node");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(10),
+                    Duration.ofSeconds(30));
+            release.countDown();
+            RepairResult result = repair.get(1, TimeUnit.MINUTES);
+            assertThat(result.succeeded()).isTrue();
+            assertThat(result.node("n2").updated()).isEqualTo(5);
+            assertThat(ace.activeConnections()).isZero();
+        } finally {
+            threads.shutdownNow();
         }
     }
 }
