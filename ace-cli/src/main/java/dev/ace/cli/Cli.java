@@ -55,6 +55,10 @@ final class Cli {
         for (ExitCode exit : ExitCode.values()) {
             exitCodes.add(String.format("  %-4d %s", exit.code(), exit.meaning()));
         }
+        exitCodes.addAll(List.of("", "Examples:", "  ace check prod",
+                "  ace table-diff prod app.users",
+                "  ace table-repair prod app.users --diff-file F --source-of-truth n1 --dry-run",
+                "  ace table-diff --help"));
         commandLine.getCommandSpec().usageMessage().footer(exitCodes.toArray(String[]::new));
         commandLine.setOut(new PrintWriter(console.out(), true));
         commandLine.setErr(new PrintWriter(console.err(), true));
@@ -128,10 +132,11 @@ final class Cli {
                 : new AceException(ErrorCode.INTERNAL, "internal error, a bug in ACE: " + e
                 + "; run again with --debug to see where, and report it", e);
         ExitCode exit = ExitCode.of(error.code());
-        String prefix = console.paint(name + ":", Console.Style.RED) + " "
-                + (error.code() == ErrorCode.CANCELLED || error.code() == ErrorCode.INTERRUPTED ? "cancelled: " : "");
+        boolean cancelled = error.code() == ErrorCode.CANCELLED || error.code() == ErrorCode.INTERRUPTED;
+        String prefix = console.paintErr(name + ":", Console.Style.RED) + " ";
         for (String problem : error.problems()) {
-            console.err().println(prefix + problem);
+            // a cancelled operation says so once: "cancelled: " unless its message already tells it
+            console.err().println(prefix + (cancelled && !problem.contains("cancelled") ? "cancelled: " : "") + problem);
         }
         if (common.debug) {
             e.printStackTrace(console.err());
@@ -150,7 +155,7 @@ final class Cli {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
-        console.err().println(console.paint(name + ":", Console.Style.RED) + " " + message + " (see " + name
+        console.err().println(console.paintErr(name + ":", Console.Style.RED) + " " + message + " (see " + name
                 + " --help)");
         console.err().flush();
         if (Arrays.asList(arguments).contains("--json")) {

@@ -5,10 +5,14 @@ import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
 import dev.ace.core.Cancellation;
 import dev.ace.core.option.OptionValues;
+import dev.ace.core.error.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
@@ -45,7 +49,27 @@ abstract class CommandBase implements Callable<Integer> {
     @Override
     public final Integer call() {
         Logging.configure(common.debug);
+        checkArguments();
         return run().code();
+    }
+
+    /**
+     * An argument given by position but empty ({@code ace check ""}) is named as the help names it
+     * ({@code CLUSTER is empty}), like a missing one, not in the words of the API's option behind it.
+     *
+     * @throws InvalidRequestException listing every empty argument
+     */
+    private void checkArguments() {
+        List<String> problems = new ArrayList<>();
+        for (PositionalParamSpec positional : spec.positionalParameters()) {
+            Object value = positional.getValue();
+            if (value != null && value.toString().isBlank()) {
+                problems.add(positional.paramLabel() + " is empty");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("the command line", problems);
+        }
     }
 
     /** Does the command's work, prints its result through {@link #output()}, and says how it ended. */

@@ -55,7 +55,7 @@ final class Configuration {
         List<String> problems = new ArrayList<>();
         overrides.forEach((setting, text) -> set(builder, setting, text, problems));
         if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException("the command line's settings", problems);
+            throw new InvalidConfigurationException("the command line", problems);
         }
         return builder.build();
     }

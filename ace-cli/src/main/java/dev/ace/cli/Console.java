@@ -29,6 +29,7 @@ final class Console {
     private final boolean outTerminal;
     private final boolean errTerminal;
     private final boolean colour;
+    private final boolean errColour;
     private final int width;
     private final Map<String, String> environment;
     private final Path workingDirectory;
@@ -42,7 +43,9 @@ final class Console {
         this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
         String noColour = environment.get("NO_COLOR");
-        this.colour = outTerminal && (noColour == null || noColour.isEmpty()) && !"dumb".equals(environment.get("TERM"));
+        boolean colourAllowed = (noColour == null || noColour.isEmpty()) && !"dumb".equals(environment.get("TERM"));
+        this.colour = outTerminal && colourAllowed;
+        this.errColour = errTerminal && colourAllowed;
         this.width = width(environment.get("COLUMNS"), askTerminal && errTerminal);
     }
 
@@ -55,7 +58,13 @@ final class Console {
     /** For tests: streams that are (or are not) terminals, an environment and a working directory; 80 columns unless {@code COLUMNS} says. */
     static Console of(PrintStream out, PrintStream err, boolean terminal, Map<String, String> environment,
                       Path workingDirectory) {
-        return new Console(out, err, terminal, terminal, environment, workingDirectory, false);
+        return of(out, err, terminal, terminal, environment, workingDirectory);
+    }
+
+    /** For tests: as {@link #of(PrintStream, PrintStream, boolean, Map, Path)}, each stream a terminal or not on its own. */
+    static Console of(PrintStream out, PrintStream err, boolean outTerminal, boolean errTerminal,
+                      Map<String, String> environment, Path workingDirectory) {
+        return new Console(out, err, outTerminal, errTerminal, environment, workingDirectory, false);
     }
 
     PrintStream out() {
@@ -76,9 +85,14 @@ final class Console {
         return errTerminal;
     }
 
-    /** Whether output may be coloured: a terminal, {@code NO_COLOR} unset or empty, {@code TERM} not {@code dumb}. */
+    /** Whether standard output may be coloured: a terminal, {@code NO_COLOR} unset or empty, {@code TERM} not {@code dumb}. */
     boolean colour() {
         return colour;
+    }
+
+    /** Whether standard error may be coloured: the same rules, for standard error (errors, the progress line). */
+    boolean errColour() {
+        return errColour;
     }
 
     int width() {
@@ -104,8 +118,17 @@ final class Console {
                 ? workingDirectory.relativize(absolute).toString() : path.toString();
     }
 
-    /** {@code text} in {@code style} when colour is allowed, else as it is. */
+    /** {@code text} in {@code style} when standard output may be coloured, else as it is. */
     String paint(String text, Style style) {
+        return paint(colour, text, style);
+    }
+
+    /** {@code text} in {@code style} when standard error may be coloured (a line written there), else as it is. */
+    String paintErr(String text, Style style) {
+        return paint(errColour, text, style);
+    }
+
+    private static String paint(boolean colour, String text, Style style) {
         return colour ? "\u001b[" + style.code + "m" + text + "\u001b[0m" : text;
     }
 

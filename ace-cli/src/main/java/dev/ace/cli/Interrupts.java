@@ -71,7 +71,9 @@ final class Interrupts {
             if (operation == null) {
                 return;
             }
-            console.err().println();
+            if (console.errIsTerminal()) {
+                console.err().println(); // below the progress line and the ^C the terminal echoed
+            }
             console.err().println("ace: interrupted; cancelling the " + operation + " ...");
             console.err().flush();
             try {

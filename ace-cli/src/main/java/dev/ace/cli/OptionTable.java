@@ -72,12 +72,16 @@ final class OptionTable {
         return new OptionTable(null, Map.of(), List.copyOf(settings));
     }
 
-    /** Adds the positional arguments, the operation's options, the settings and {@code --quiet} to a command. */
+    /**
+     * Adds the positional arguments, the operation's options, the settings and {@code --quiet} to a
+     * command. The positionals are required of picocli, so that a missing one is named as the help
+     * names it ({@code CLUSTER}), not in the API's words ({@code cluster_name}).
+     */
     void addTo(CommandSpec command) {
         int index = 0;
         for (Map.Entry<Option<?>, String> positional : positionals.entrySet()) {
             PositionalParamSpec spec = PositionalParamSpec.builder().index(String.valueOf(index++))
-                    .paramLabel(positional.getValue()).type(String.class).arity("1")
+                    .paramLabel(positional.getValue()).type(String.class).arity("1").required(true)
                     .description(positional.getKey().help()).build();
             command.addPositional(spec);
             operationArgs.put(spec, positional.getKey());

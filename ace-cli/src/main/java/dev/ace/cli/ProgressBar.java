@@ -39,6 +39,7 @@ final class ProgressBar implements AutoCloseable {
         this.clock = clock;
         this.startNanos = clock.getAsLong();
         if (draw) {
+            paint();
             painter = new Thread(this::paintUntilClosed, "ace-progress");
             painter.setDaemon(true);
             painter.start();
@@ -87,16 +88,19 @@ final class ProgressBar implements AutoCloseable {
         }
     }
 
+    /** Draws the line now if it changed since it was last drawn (the first line at once, so the user sees it start). */
+    private synchronized void paint() {
+        String line = line();
+        if (!line.equals(lastLine) && !closed) {
+            console.err().print("\r" + line + "\u001b[K");
+            console.err().flush();
+            lastLine = line;
+        }
+    }
+
     private void paintUntilClosed() {
         while (!closed) {
-            synchronized (this) {
-                String line = line();
-                if (!line.equals(lastLine) && !closed) {
-                    console.err().print("\r" + line + "\u001b[K");
-                    console.err().flush();
-                    lastLine = line;
-                }
-            }
+            paint();
             try {
                 Thread.sleep(REDRAW_MILLIS);
             } catch (InterruptedException e) {
@@ -117,7 +121,7 @@ final class ProgressBar implements AutoCloseable {
         if (totalNow > 0) {
             double share = Math.min(1.0, (double) doneNow / totalNow);
             int filled = (int) Math.floor(share * BAR_WIDTH);
-            text.append('[').append(console.paint("=".repeat(filled), Console.Style.GREEN))
+            text.append('[').append(console.paintErr("=".repeat(filled), Console.Style.GREEN))
                     .append(filled < BAR_WIDTH ? ">" + " ".repeat(BAR_WIDTH - filled - 1) : "").append("] ")
                     .append((int) Math.floor(share * 100)).append("% ")
                     .append(count(doneNow)).append('/').append(count(totalNow)).append(' ').append(unit);

@@ -61,6 +61,10 @@ final class ReportCommand extends CommandBase {
 
     @Override
     ExitCode run() {
+        if (common.role != null) {
+            throw new InvalidRequestException("--role does not apply to ace report: it reads a diff file, not the "
+                    + "nodes");
+        }
         TableDiffRequest.Output output = format();
         Path file = console.workingDirectory().resolve(diffFile);
         if (!Files.isRegularFile(file)) {

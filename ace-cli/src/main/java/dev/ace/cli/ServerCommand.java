@@ -19,7 +19,14 @@ import picocli.CommandLine.Command;
                 + "server_cert_file, server_key_file, ca_cert_file, shutdown_grace, ...) are the http section of "
                 + "ace.yaml; see docs/api.md. It prints where it listens and which CA it trusts; on Ctrl-C or SIGTERM "
                 + "new requests get 503, running tasks have shutdown_grace to finish, then are cancelled.",
-                "Exit code: 0 once stopped; 2 when the settings are wrong (it says what to set)."})
+                "Exit code: once stopped, 130 after Ctrl-C (SIGINT) and 143 after SIGTERM, as for any program a "
+                        + "signal ends (under systemd: SuccessExitStatus=143); 2 when the settings are wrong (it says what "
+                        + "to set)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ace server",
+                "  ace server --config /etc/ace/ace.yaml",
+                "  ACE_CONFIG=/etc/ace/ace.yaml ace server &",
+                "  curl --cacert ca.crt --cert alice.crt --key alice.key https://localhost:5000/ace/health"})
 final class ServerCommand extends CommandBase {
 
     ServerCommand(Console console, Interrupts interrupts) {
@@ -28,6 +35,10 @@ final class ServerCommand extends CommandBase {
 
     @Override
     ExitCode run() {
+        if (common.role != null) {
+            throw new dev.ace.core.error.InvalidRequestException("--role does not apply to ace server: each request "
+                    + "acts as the role its client certificate's CN names");
+        }
         Path file = Configuration.file(console, common.config);
         if (file == null) {
             throw new InvalidConfigurationException("ace server needs an ace.yaml with the server's certificate, key "

@@ -56,7 +56,8 @@ final class TableDiffCommand extends CommandBase {
             }
             Path report = report(ace.config().outputDirectory(), result, values.getOrDefault(Options.OUTPUT));
             return output.result(ExitCode.of(result), () -> Summaries.diff(console, "table-diff", result, report),
-                    () -> JsonResults.diff(result, report));
+                    () -> JsonResults.diff(result, report == null ? Map.of()
+                            : Map.of(values.getOrDefault(Options.OUTPUT).toString(), report)));
         });
     }
 

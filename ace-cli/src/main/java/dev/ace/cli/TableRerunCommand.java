@@ -39,7 +39,7 @@ final class TableRerunCommand extends CommandBase {
                         .progress((done, total) -> progress.update(done, total)).cancellation(cancellation).build()));
             }
             return output.result(ExitCode.of(result), () -> Summaries.diff(console, "table-rerun", result, null),
-                    () -> JsonResults.diff(result, null));
+                    () -> JsonResults.diff(result, java.util.Map.of()));
         });
     }
 }

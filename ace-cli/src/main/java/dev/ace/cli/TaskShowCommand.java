@@ -36,7 +36,7 @@ final class TaskShowCommand extends CommandBase {
         }
         Output output = output();
         return withAce(ace -> {
-            Task task = ace.tasks().get(id, role());
+            Task task = TasksCommand.fromStore(config, () -> ace.tasks().get(id, role()));
             return output.result(ExitCode.OK, () -> text(task), () -> JsonResults.task(task));
         });
     }

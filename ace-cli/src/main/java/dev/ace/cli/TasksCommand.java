@@ -2,6 +2,8 @@ package dev.ace.cli;
 
 import dev.ace.cli.Console.Style;
 import dev.ace.core.AceConfig;
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.option.Options;
 import dev.ace.core.task.Task;
@@ -80,21 +82,44 @@ final class TasksCommand extends CommandBase {
                 query.types(type);
             }
         }
+        TaskQuery built = null;
+        try {
+            built = query.build();
+        } catch (InvalidRequestException e) {
+            problems.addAll(e.problems()); // --limit, --offset: every problem at once, with those above
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("the task list request", problems);
         }
-        TaskQuery built = query.build();
+        TaskQuery page = built;
         Output output = output();
         AceConfig config = config();
         if (!Files.exists(config.taskStore())) {
             return output.result(ExitCode.OK, () -> "no tasks: the task store " + config.taskStore()
                     + " does not exist yet (ace server and programs using Ace.tasks() keep tasks there)",
-                    () -> json(new TaskPage(List.of(), 0, built.offset(), built.limit())));
+                    () -> json(new TaskPage(List.of(), 0, page.offset(), page.limit())));
         }
         return withAce(ace -> {
-            TaskPage page = ace.tasks().list(built);
-            return output.result(ExitCode.OK, () -> text(page), () -> json(page));
+            TaskPage tasks = fromStore(config, () -> ace.tasks().list(page));
+            return output.result(ExitCode.OK, () -> text(tasks), () -> json(tasks));
         });
+    }
+
+    /**
+     * Reads the task store; when another process holds it (ace server keeps it open, locked, while
+     * it runs), says to ask that process instead of core's advice to give each its own store.
+     */
+    static <T> T fromStore(AceConfig config, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (AceException e) {
+            if (e.code() == ErrorCode.IO_ERROR && e.getMessage().contains(" is in use by another ")) {
+                throw new AceException(ErrorCode.IO_ERROR, "the task store " + config.taskStore() + " is held by "
+                        + "another ACE process (ace server, or a program using Ace.tasks()); while it runs, ask it: "
+                        + "GET /ace/tasks and /ace/task-status/ID of its HTTPS API", e);
+            }
+            throw e;
+        }
     }
 
     private String text(TaskPage page) {

@@ -24,7 +24,8 @@ final class AceRun {
 
     private final Path directory;
     private final Map<String, String> environment = new HashMap<>();
-    private boolean terminal;
+    private boolean outTerminal;
+    private boolean errTerminal;
     private Interrupts interrupts = new Interrupts();
 
     private AceRun(Path directory) {
@@ -54,7 +55,13 @@ final class AceRun {
 
     /** As if standard output and error were a terminal. */
     AceRun terminal() {
-        terminal = true;
+        return terminal(true, true);
+    }
+
+    /** As if standard output, standard error, were a terminal or not ({@code ace ... 2>errors.log}: true, false). */
+    AceRun terminal(boolean out, boolean err) {
+        outTerminal = out;
+        errTerminal = err;
         return this;
     }
 
@@ -72,7 +79,7 @@ final class AceRun {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Console console = Console.of(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, environment, directory);
+                new PrintStream(err, true, StandardCharsets.UTF_8), outTerminal, errTerminal, environment, directory);
         int exit = new Cli(console, interrupts).run(args);
         interrupts = new Interrupts();
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -25,6 +25,20 @@ class ConsoleTest {
     }
 
     @Test
+    void eachStreamIsColouredOnlyWhenItIsATerminal() {
+        Console errorsToAFile = Console.of(new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), true, false, Map.of(), Path.of("."));
+        assertThat(errorsToAFile.paint("MATCH", Console.Style.GREEN)).isEqualTo("\u001b[32mMATCH\u001b[0m");
+        assertThat(errorsToAFile.paintErr("ace table-diff:", Console.Style.RED)).isEqualTo("ace table-diff:");
+        Console outputToAPipe = Console.of(new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), false, true, Map.of(), Path.of("."));
+        assertThat(outputToAPipe.paint("MATCH", Console.Style.GREEN)).isEqualTo("MATCH");
+        assertThat(outputToAPipe.paintErr("ace table-diff:", Console.Style.RED))
+                .isEqualTo("\u001b[31mace table-diff:\u001b[0m");
+        assertThat(console(true, Map.of("NO_COLOR", "1")).paintErr("x", Console.Style.RED)).isEqualTo("x");
+    }
+
+    @Test
     void theWidthComesFromColumnsWithinReason() {
         assertThat(console(true, Map.of()).width()).isEqualTo(80);
         assertThat(console(true, Map.of("COLUMNS", "132")).width()).isEqualTo(132);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
+import dev.ace.core.cluster.ClusterDefinition;
+import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.testkit.PgNode;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
@@ -92,6 +95,26 @@ class GettingStartedTest {
         ((ObjectNode) root.path("pgedge").path("databases").get(0)).put("db_user", "ace").put("db_password", "");
         json.writeValue(file.toFile(), root);
         return run;
+    }
+
+    @Test
+    void thePagesClusterFileAndPgServiceConfDescribeTheSameThreeNodes() throws Exception {
+        Files.createDirectories(dir.resolve("cluster/prod"));
+        Files.writeString(dir.resolve("cluster/prod/prod.json"), block("ACE reads this cluster file"));
+        Files.writeString(dir.resolve("pg_service.conf"), block("ACE reads this pg_service.conf"));
+        Path fromJson = Files.writeString(dir.resolve("json.yaml"), "cluster_dir: cluster\n");
+        Path fromService = Files.writeString(dir.resolve("service.yaml"),
+                "cluster_dir: nowhere\npg_service_file: pg_service.conf\n");
+        for (Path yaml : List.of(fromJson, fromService)) {
+            try (Ace ace = Ace.create(AceConfig.load(yaml))) {
+                ClusterDefinition prod = ace.cluster("prod", null);
+                assertThat(prod.database()).as(yaml.toString()).isEqualTo("shop");
+                assertThat(prod.nodes()).extracting(NodeDefinition::name).containsExactly("n1", "n2", "n3");
+                assertThat(prod.nodes()).extracting(NodeDefinition::address)
+                        .containsExactly("10.0.0.1:5432", "10.0.0.2:5432", "10.0.0.3:5432");
+                assertThat(prod.nodes()).extracting(NodeDefinition::user).containsOnly("ace");
+            }
+        }
     }
 
     @Test

@@ -3,9 +3,14 @@ package dev.ace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 class HelpTest {
 
@@ -15,7 +20,7 @@ class HelpTest {
     @Test
     void everyCommandHasHelpWithExamples() {
         for (String command : List.of("table-diff", "table-repair", "table-rerun", "spock-exception",
-                "spock-exception update", "spock-exception list", "report", "check", "tasks", "tasks show")) {
+                "spock-exception update", "spock-exception list", "report", "check", "server", "tasks", "tasks show")) {
             String[] args = (command + " --help").split(" ");
             AceRun.Result help = AceRun.in(dir).run(args);
             assertThat(help.exit()).as(command).isZero();
@@ -39,7 +44,49 @@ class HelpTest {
         AceRun.Result result = AceRun.in(dir).run();
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("Commands:\n  table-diff ", "  generate-completion ",
-                "Exit codes:\n  0    the nodes match, or the operation succeeded\n", "  130  cancelled with Ctrl-C");
+                "Exit codes:\n  0    the nodes match, or the operation succeeded\n", "  130  cancelled with Ctrl-C",
+                "Examples:\n  ace check prod\n  ace table-diff prod app.users\n");
+        assertThat(AceRun.in(dir).run("--help").out()).contains("Examples:\n  ace check prod\n");
+    }
+
+    @Test
+    void aMissingOrEmptyArgumentIsNamedAsTheHelpNamesItOnOneLine() {
+        for (CommandLine command : commands(new Cli(Console.of(System.out, System.err, false, Map.of(), dir),
+                new Interrupts()).commandLine())) {
+            List<String> labels = command.getCommandSpec().positionalParameters().stream()
+                    .map(PositionalParamSpec::paramLabel).toList();
+            if (labels.isEmpty()) {
+                continue;
+            }
+            String name = command.getCommandSpec().qualifiedName(" ");
+            List<String> words = new ArrayList<>(List.of(name.replaceFirst("^ace ", "").split(" ")));
+            AceRun.Result missing = AceRun.in(dir).run(words.toArray(String[]::new));
+            assertThat(missing.exit()).as(name).isEqualTo(2);
+            assertThat(missing.err()).as(name).isEqualTo(name + ": Missing required parameter"
+                    + (labels.size() > 1 ? "s: '" : ": '") + String.join("', '", labels) + "' (see " + name
+                    + " --help)\n");
+            if (labels.size() > 1) {
+                List<String> first = new ArrayList<>(words);
+                first.add("x");
+                AceRun.Result last = AceRun.in(dir).run(first.toArray(String[]::new));
+                assertThat(last.err()).as(name).isEqualTo(name + ": Missing required parameter: '"
+                        + labels.get(1) + "' (see " + name + " --help)\n");
+            }
+            labels.forEach(label -> words.add(" "));
+            AceRun.Result empty = AceRun.in(dir).run(words.toArray(String[]::new));
+            assertThat(empty.exit()).as(name).isEqualTo(2);
+            assertThat(empty.err()).as(name).isEqualTo(labels.stream().map(label -> name + ": " + label + " is empty\n")
+                    .collect(Collectors.joining()));
+        }
+    }
+
+    private static List<CommandLine> commands(CommandLine parent) {
+        List<CommandLine> all = new ArrayList<>();
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            all.add(sub);
+            all.addAll(commands(sub));
+        }
+        return all;
     }
 
     @Test
@@ -48,6 +95,13 @@ class HelpTest {
         assertThat(result.exit()).isZero();
         assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("table-diff", "--block-rows",
                 "--source-of-truth", "(\"json\" \"csv\" \"html\")", "(\"multiprocessing\" \"hostdb\")", "generate-completion");
+    }
+
+    @Test
+    void theCompletionCommandsHelpSaysHowToLoadTheScript() {
+        AceRun.Result help = AceRun.in(dir).run("generate-completion", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage: ace generate-completion", "source <(ace generate-completion)");
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -139,6 +141,35 @@ class LauncherIT {
         assertThat(unreachable.err()).startsWith("ace table-diff: node n3 (127.0.0.1:" + closed + ") is unreachable")
                 .hasLineCount(1);
         assertThat(unreachable.json().path("error").path("code").asText()).isEqualTo("NODE_UNREACHABLE");
+    }
+
+    @Test
+    void ctrlCCancelsARepairRollsItBackSaysSoAndExitsWith130(TestDatabase db) throws Exception {
+        setUp(db);
+        String file = ace("table-diff", "acetest", "public.t", "--json").json().path("diff_file").asText();
+        Run repair;
+        try (Connection other = db.node("n2").connect(db.name()); Statement statement = other.createStatement()) {
+            // another session holds row 7 of n2: the repair's transaction on n2 waits for it
+            other.setAutoCommit(false);
+            statement.execute("SELECT * FROM t WHERE id = 7 FOR UPDATE");
+            Process running = start("table-repair", "acetest", "public.t", "--diff-file", file,
+                    "--source-of-truth", "n1");
+            TableRepairCommandTest.awaitALockWait(db, "n2");
+            String ignored = Files.readAllLines(Path.of("/proc", String.valueOf(running.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+            assertThat(Long.parseLong(ignored, 16) & 0x2).as("SIGINT is ignored in this process tree (a background "
+                    + "job of a shell without job control); Ctrl-C cannot reach ace").isZero();
+            assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(running.pid())).start().waitFor()).isZero();
+            repair = finish(running);
+            other.rollback();
+        }
+
+        assertThat(repair.exit()).as(repair.toString()).isEqualTo(130);
+        assertThat(repair.err()).startsWith("ace: interrupted; cancelling the table-repair ...\n")
+                .contains("ace table-repair: ").contains("rolled back").doesNotContain("\tat ");
+        assertThat(db.queryValue("n2", "SELECT v FROM t WHERE id = 7")).isEqualTo("changed");
+        assertThat(db.queryValue("n2", "SELECT count(*) FROM t WHERE id = 1001")).isEqualTo("1");
+        assertThat(ace("table-rerun", "acetest", "public.t", "--diff-file", file).exit()).isEqualTo(1);
     }
 
     @Test

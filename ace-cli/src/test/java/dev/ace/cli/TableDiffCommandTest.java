@@ -57,10 +57,15 @@ class TableDiffCommandTest {
     @Test
     void jsonIsOneObjectWithTheApisResultFields(TestDatabase db) {
         diverge(db);
-        AceRun.Result result = AceRun.at(dir, db).run("table-diff", "acetest", "public.t", "--json");
+        AceRun.Result result = AceRun.at(dir, db).run("table-diff", "acetest", "public.t", "--json", "--output", "csv");
 
         assertThat(result.exit()).isEqualTo(1);
         JsonNode json = result.json();
+        assertThat(json.fieldNames()).toIterable().containsExactly("command", "exit_code", "task_id", "diff_file",
+                "report", "total_rows", "mismatched_rows", "summary");
+        assertThat(json.path("summary").path("csv_report").asText()).as("as the API names a diff task's report")
+                .isEqualTo(json.path("report").asText()).endsWith(".csv");
+        assertThat(Path.of(json.path("report").asText())).isRegularFile();
         assertThat(json.path("command").asText()).isEqualTo("table-diff");
         assertThat(json.path("exit_code").asInt()).isEqualTo(1);
         assertThat(json.path("task_id").asText()).startsWith("td_");
@@ -159,6 +164,38 @@ class TableDiffCommandTest {
 
         assertThat(result.exit()).isZero();
         assertThat(Path.of(result.json().path("diff_file").asText())).startsWith(dir.resolve("elsewhere"));
+    }
+
+    @Test
+    void onATerminalTheProgressLineIsDrawnOnStandardErrorAndClearedBeforeTheColouredSummary(TestDatabase db) {
+        diverge(db);
+        AceRun.Result result = AceRun.at(dir, db).terminal().run("table-diff", "acetest", "public.t");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(1);
+        assertThat(result.err()).startsWith("\rtable-diff public.t starting 0s\u001b[K").endsWith("\r\u001b[K");
+        assertThat(result.out()).startsWith("\u001b[1m\u001b[31mDIFFERENT\u001b[0m\u001b[0m  public.t on n1, n2, n3");
+    }
+
+    @Test
+    void withNoColorTheProgressLineIsStillDrawnButNothingIsColoured(TestDatabase db) {
+        diverge(db);
+        AceRun.Result result = AceRun.at(dir, db).terminal().env("NO_COLOR", "1").run("table-diff", "acetest",
+                "public.t", "--block-rows", "1000");
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err()).startsWith("\rtable-diff public.t starting 0s\u001b[K").endsWith("\r\u001b[K");
+        assertThat(result.err().replace("\u001b[K", "")).doesNotContain("\u001b[");
+        assertThat(result.out()).startsWith("DIFFERENT  public.t").doesNotContain("\u001b[");
+    }
+
+    @Test
+    void errorsAreColouredOnlyWhenStandardErrorIsATerminal(TestDatabase db) {
+        AceRun run = AceRun.at(dir, db);
+        assertThat(run.terminal(true, true).run("table-diff", "acetest", "public.t", "--block-rows", "50").err())
+                .isEqualTo("\u001b[31mace table-diff:\u001b[0m block_rows must be between 1000 and 100000, was 50\n");
+        AceRun.Result toAFile = run.terminal(true, false).run("table-diff", "acetest", "public.t", "--block-rows", "50");
+        assertThat(toAFile.exit()).isEqualTo(2);
+        assertThat(toAFile.err()).isEqualTo("ace table-diff: block_rows must be between 1000 and 100000, was 50\n");
     }
 
     /** The value of the summary line that starts with {@code label}. */

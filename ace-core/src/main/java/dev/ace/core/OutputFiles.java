@@ -1,7 +1,12 @@
 package dev.ace.core;
 
+import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -59,5 +64,54 @@ public final class OutputFiles {
             target = wanted.resolveSibling(stem + "-" + n + extension);
         }
         return target;
+    }
+
+    /**
+     * The failure to write {@code what} ("the diff file /out/diffs/...") under the output
+     * directory, in words: which directory, why (no space left on device, a read-only file
+     * system, permission denied, a path that is not a directory), and what to do.
+     */
+    public static AceException writeFailure(String what, Path outputDirectory, IOException error) {
+        String reason = reason(error);
+        boolean full = reason.contains("no space left");
+        return new AceException(ErrorCode.IO_ERROR, "could not write " + what + " in output_dir " + outputDirectory
+                + ": " + reason + "; " + (full ? "make room there" : "make it writable") + " or set output_dir to "
+                + "another directory", error);
+    }
+
+    /**
+     * {@code failure} as the failure to write {@code what} under the output directory when it is
+     * one (an I/O error of a file, on a worker thread say), else {@code failure} itself.
+     */
+    public static AceException named(AceException failure, String what, Path outputDirectory) {
+        if (failure.code() == ErrorCode.IO_ERROR) {
+            for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof IOException) {
+                    return writeFailure(what, outputDirectory, (IOException) cause);
+                }
+            }
+        }
+        return failure;
+    }
+
+    /** Why writing a file failed, in lower case: the system's reason, or what the exception's type says. */
+    public static String reason(IOException error) {
+        if (error instanceof FileSystemException) {
+            FileSystemException failure = (FileSystemException) error;
+            if (failure.getReason() != null) {
+                return lower(failure.getReason()) + " (" + failure.getFile() + ")";
+            }
+            if (failure instanceof AccessDeniedException) {
+                return "permission denied (" + failure.getFile() + ")";
+            }
+            if (failure instanceof FileAlreadyExistsException || failure instanceof NotDirectoryException) {
+                return failure.getFile() + " is not a directory";
+            }
+        }
+        return error.getMessage() == null ? error.getClass().getSimpleName() : lower(error.getMessage());
+    }
+
+    private static String lower(String text) {
+        return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
     }
 }

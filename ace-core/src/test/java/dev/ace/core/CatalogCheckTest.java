@@ -97,7 +97,7 @@ class CatalogCheckTest {
         try (Ace ace = ace(db)) {
             assertThatThrownBy(() -> ace.catalog().checkTable("acetest", "public.t", null, "all", CallerRole.SERVICE))
                     .isInstanceOf(SchemaMismatchException.class)
-                    .hasMessage("table public.t differs between nodes has 5 problems:\n"
+                    .hasMessage("the definition of table public.t on the nodes has 5 problems:\n"
                             + "- column v is text on n1 but character varying(10) on n2\n"
                             + "- column extra exists on n1 but not on n2\n"
                             + "- column other exists on n2 but not on n1\n"

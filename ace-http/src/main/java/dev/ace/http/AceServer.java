@@ -5,6 +5,7 @@ import dev.ace.core.Ace;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * {@link #stop()} (also {@link #close()}) answers new requests 503, gives running tasks the
- * settings' grace period, cancels those still running (they end FAILED "interrupted"), then
- * closes the listener. The {@code Ace} stays open: whoever made it closes it. Thread-safe.
+ * settings' grace period, cancels those still running (they end CANCELLED), then closes the
+ * listener. The {@code Ace} stays open: whoever made it closes it. Thread-safe.
  */
 public final class AceServer implements AutoCloseable {
 
@@ -102,11 +104,12 @@ public final class AceServer implements AutoCloseable {
         server.createContext("/", new ApiHandler(new ClientCertificates(tls.clientAuthorities(), Clock.systemUTC()),
                 router, started.stopping::get));
         server.start();
+        String scope = started.scope().map(words -> " (" + words + ")").orElse("");
         if (!server.getAddress().getAddress().isLoopbackAddress()) {
-            LOG.warn("listening on {}, which is not a loopback address: the API is meant to be reached through an SSH "
-                    + "tunnel (http.allow_remote_clients is true)", server.getAddress());
+            LOG.warn("listening on {}{}, which is not a loopback address: the API is meant to be reached through an "
+                    + "SSH tunnel (http.allow_remote_clients is true)", started.uri(), scope);
         }
-        LOG.info("ACE API listening on {}", started.uri());
+        LOG.info("ACE API listening on {}{}", started.uri(), scope);
         return started;
     }
 
@@ -146,11 +149,36 @@ public final class AceServer implements AutoCloseable {
                 .add("GET", "/ace/openapi.json", service::openApi);
     }
 
-    /** Where the server listens, e.g. {@code https://127.0.0.1:5000}. */
+    /**
+     * Where the server listens, its address as the settings give it: {@code https://127.0.0.1:5000},
+     * {@code https://0.0.0.0:5000}, {@code https://[::]:5000} (never the JDK's
+     * {@code [0:0:0:0:0:0:0:0]}); the port is the one listened on, also when the settings' is 0.
+     */
     public URI uri() {
-        InetSocketAddress address = server.getAddress();
-        String host = address.getAddress().getHostAddress();
-        return URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
+        String host = settings.listenAddress().strip();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host.replace("%", "%25") + "]";
+        }
+        return URI.create("https://" + host + ":" + port());
+    }
+
+    /**
+     * Which addresses a wildcard {@code listen_address} takes, in words: {@code every IPv4 address of
+     * this machine} for {@code 0.0.0.0}, but {@code every IPv4 and IPv6 address of this machine} when
+     * the JDK listens on a dual-stack socket, as it does for {@code ::} and, unless
+     * {@code java.net.preferIPv4Stack} is set, for {@code 0.0.0.0} too; empty for one address.
+     */
+    public Optional<String> scope() {
+        InetAddress bound = server.getAddress().getAddress();
+        if (!bound.isAnyLocalAddress()) {
+            return Optional.empty();
+        }
+        if (!(bound instanceof Inet6Address)) {
+            return Optional.of("every IPv4 address of this machine");
+        }
+        boolean ipv4Written = settings.listenAddress().contains(".");
+        return Optional.of("every IPv4 and IPv6 address of this machine"
+                + (ipv4Written ? "; Java's " + settings.listenAddress().strip() + " takes IPv6 too" : ""));
     }
 
     /** The port listened on (the one picked when the settings' port is 0). */
@@ -174,9 +202,10 @@ public final class AceServer implements AutoCloseable {
     }
 
     /**
-     * Stops: new requests get 503 at once; queued tasks end FAILED "interrupted"; running tasks
-     * may finish within the settings' {@code shutdown_grace}, then are cancelled and end FAILED
-     * "interrupted"; then the listener closes. Calling it again does nothing.
+     * Stops: new requests get 503 at once; queued tasks end CANCELLED; running tasks may finish
+     * within the settings' {@code shutdown_grace}, then are cancelled and end CANCELLED ("cancelled:
+     * ACE was stopped and the task did not finish within the grace period of ..."); then the
+     * listener closes. Calling it again does nothing.
      */
     public void stop() {
         synchronized (stopLock) {

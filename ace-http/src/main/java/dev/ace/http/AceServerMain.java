@@ -63,6 +63,16 @@ public final class AceServerMain {
     }
 
     /**
+     * The first line the server prints: {@code ACE API listening on https://127.0.0.1:5000 (HTTPS,
+     * TLS 1.3 and 1.2)}, with the address as the settings give it and, for a wildcard address such
+     * as {@code 0.0.0.0}, which addresses that takes.
+     */
+    static String listening(AceServer server) {
+        return "ACE API listening on " + server.uri() + " (HTTPS, TLS 1.3 and 1.2)"
+                + server.scope().map(scope -> ", on " + scope).orElse("");
+    }
+
+    /**
      * Starts the server on {@code settings} over {@code base} (the configuration the server's
      * {@link ServerSettings#applyTo own} settings are laid over), prints where it listens and which
      * CA it trusts on {@code out}, and blocks until the process is told to stop (SIGINT, SIGTERM),
@@ -80,7 +90,7 @@ public final class AceServerMain {
             ace.close();
             throw e;
         }
-        out.println("ACE API listening on " + server.uri() + " (HTTPS, TLS 1.3 and 1.2)");
+        out.println(listening(server));
         out.println("every request needs a client certificate issued by " + String.join("; ",
                 server.clientAuthorities()) + " (ca_cert_file " + settings.clientCaFile().toAbsolutePath() + ")");
         out.println("diff files and reports go to " + ace.config().outputDirectory() + "; tasks are kept in "

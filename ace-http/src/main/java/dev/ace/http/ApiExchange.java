@@ -217,7 +217,7 @@ final class ApiExchange {
     void respond(int code, byte[] body, String mediaType, Map<String, String> headers) throws IOException {
         this.status = code;
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        if (!bodyRead && hasBody() && !drainSmallBody()) {
+        if (!bodyRead && !readSmallBody()) {
             // The JDK's server would read the rest of the body after the answer, and could take in the
             // client's next request with it, then wait for bytes that never come: no second request here.
             exchange.getResponseHeaders().set("Connection", "close");
@@ -269,16 +269,21 @@ final class ApiExchange {
     }
 
     /**
-     * Reads and drops an unread body of at most 64 KiB announced with Content-Length, so that the
-     * answer (a 401, say) is not lost: closing a connection with request bytes still unread resets
-     * it, and the client may then see no answer at all. Larger or chunked bodies are left unread and
-     * the connection is closed instead. Returns whether the body was read whole.
+     * Reads to its end, and drops, a body not read yet: none, or at most 64 KiB announced with
+     * Content-Length. Returns whether it was read to its end, so that the connection can serve the
+     * client's next request. Unless a request's body was read to its very end, the JDK's server
+     * closes the connection after the answer without saying so (with our drain amount of 0, even
+     * for a request without a body), and a client sending its next request on it, as HTTP/1.1
+     * allows, sees it reset. An answer to a body left unread (larger or chunked) says
+     * {@code Connection: close} instead. A small body is read whole for another reason too:
+     * closing a connection with request bytes still unread resets it, and the client may then
+     * see no answer at all (a 401, say).
      */
-    private boolean drainSmallBody() {
+    private boolean readSmallBody() {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         long bytes;
         try {
-            bytes = length == null ? -1 : Long.parseLong(length.trim());
+            bytes = hasBody() ? (length == null ? -1 : Long.parseLong(length.trim())) : 0;
         } catch (NumberFormatException e) {
             return false;
         }
@@ -287,7 +292,8 @@ final class ApiExchange {
         }
         try {
             InputStream body = exchange.getRequestBody();
-            boolean whole = body.readNBytes((int) bytes).length == bytes;
+            // the read after the last byte is what tells the JDK's server the body is at its end
+            boolean whole = body.readNBytes((int) bytes).length == bytes && body.read() == -1;
             bodyRead = whole;
             return whole;
         } catch (IOException e) {

@@ -9,20 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,31 +42,7 @@ final class ApiClient {
 
     /** A TLS context trusting {@code trusted}, presenting {@code certificate} (none when null). */
     static SSLContext context(TestCertificates.Authority trusted, TestCertificates.Issued certificate, String protocol) {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", trusted.certificate());
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            if (certificate != null) {
-                keys.setKeyEntry("client", privateKey(certificate), new char[0],
-                        new Certificate[] {certificate.certificate()});
-            }
-            keyManagers.init(keys, new char[0]);
-            SSLContext context = SSLContext.getInstance(protocol == null ? "TLS" : protocol);
-            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static PrivateKey privateKey(TestCertificates.Issued certificate) throws Exception {
-        String pem = certificate.privateKeyPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        return trusted.clientContext(certificate, protocol);
     }
 
     /** An answer: status, headers, body. */

@@ -48,6 +48,13 @@ class BadInputTest {
         return text.toString();
     }
 
+    /** Diffs public.t through the API; the diff file of the COMPLETED task. */
+    private static String diffFileOfT(ApiClient client) {
+        return (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
+                Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
+                .get("result")).get("diff_file");
+    }
+
     private static Map<String, Object> with(Map<String, Object> body, String name, Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(body);
         copy.put(name, value);
@@ -61,9 +68,7 @@ class BadInputTest {
         SpockStandIn.exception("n2", "2024-03-15 12:34:56+00", 123456).seed(db, "n1");
         try (TestServer api = TestServer.start(db, dir)) {
             ApiClient client = api.client("postgres");
-            String diffFile = (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
-                    Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
-                    .get("result")).get("diff_file");
+            String diffFile = diffFileOfT(client);
             String before = snapshot(db);
             Object tasksBefore = client.get("/ace/tasks").expect(200).json().get("total");
 
@@ -169,9 +174,7 @@ class BadInputTest {
         EndpointsTest.diverge(db);
         try (TestServer api = TestServer.start(db, dir)) {
             ApiClient client = api.client("postgres");
-            String diffFile = (String) ((Map<?, ?>) client.awaitTask((String) client.post("/ace/table-diff",
-                    Map.of("cluster_name", "acetest", "table_name", "public.t")).expect(200).json().get("task_id"))
-                    .get("result")).get("diff_file");
+            String diffFile = diffFileOfT(client);
             Path outside = Files.createDirectories(dir.resolve("elsewhere"));
             Path copy = Files.copy(Path.of(diffFile), outside.resolve("copy.json"));
             Files.createSymbolicLink(api.output().resolve("link.json"), copy);
@@ -206,6 +209,50 @@ class BadInputTest {
             db.executeOnAll("CREATE TABLE other (id int PRIMARY KEY)");
             assertThat(client.post("/ace/table-rerun", Map.of("cluster_name", "acetest", "table_name", "public.other",
                     "diff_file", diffFile)).expect(400).error()).contains("public.t").contains("public.other");
+        }
+    }
+
+    @Test
+    void anUnknownClusterNodeOrDatabaseIs400OnEveryEndpointAndCreatesNoTask(TestDatabase db) throws Exception {
+        EndpointsTest.diverge(db);
+        SpockStandIn.install(db, "n1");
+        try (TestServer api = TestServer.start(db, dir)) {
+            ApiClient client = api.client("postgres");
+            String diffFile = diffFileOfT(client);
+            String before = snapshot(db);
+            Map<String, Object> diff = Map.of("cluster_name", "acetest", "table_name", "public.t");
+            Map<String, Object> repair = Map.of("cluster_name", "acetest", "table_name", "public.t",
+                    "diff_file", diffFile, "source_of_truth", "n1");
+            Map<String, Object> rerun = Map.of("cluster_name", "acetest", "table_name", "public.t",
+                    "diff_file", diffFile);
+            Map<String, Object> spock = Map.of("cluster_name", "acetest", "node_name", "n1", "exception_details",
+                    Map.of("remote_origin", "n2", "remote_commit_ts", "2024-03-15T12:34:56Z", "remote_xid", "1",
+                            "status", "RESOLVED"));
+            String noCluster = "cluster nope not found: there is no cluster file ";
+            String noNode = "cluster acetest has no node n9; its nodes are n1, n2";
+            String noDatabase = "database nodb is not defined for cluster acetest in ";
+            String otherCluster = " belongs to cluster acetest, not to nope";
+            // each: endpoint, body, a part of the 400's message
+            String[][] cases = {
+                    {"/ace/table-diff", ApiClient.toJson(with(diff, "cluster_name", "nope")), noCluster},
+                    {"/ace/table-diff", ApiClient.toJson(with(diff, "nodes", "n1,n9")), noNode},
+                    {"/ace/table-diff", ApiClient.toJson(with(diff, "dbname", "nodb")), noDatabase},
+                    {"/ace/table-repair", ApiClient.toJson(with(repair, "cluster_name", "nope")), otherCluster},
+                    {"/ace/table-repair", ApiClient.toJson(with(repair, "source_of_truth", "n9")),
+                            "source_of_truth n9 is not one of the diff file's nodes (n1, n2)"},
+                    {"/ace/table-repair", ApiClient.toJson(with(repair, "dbname", "nodb")), noDatabase},
+                    {"/ace/table-rerun", ApiClient.toJson(with(rerun, "cluster_name", "nope")), otherCluster},
+                    {"/ace/table-rerun", ApiClient.toJson(with(rerun, "dbname", "nodb")), noDatabase},
+                    {"/ace/update-spock-exception", ApiClient.toJson(with(spock, "cluster_name", "nope")), noCluster},
+                    {"/ace/update-spock-exception", ApiClient.toJson(with(spock, "node_name", "n9")), noNode},
+                    {"/ace/update-spock-exception", ApiClient.toJson(with(spock, "dbname", "nodb")), noDatabase},
+            };
+            for (String[] request : cases) {
+                assertThat(client.send("POST", request[0], request[1], "application/json").expect(400).error())
+                        .as(request[0] + " " + request[1]).contains(request[2]);
+            }
+            assertThat(client.get("/ace/tasks").expect(200).json().get("total")).isEqualTo(1);
+            assertThat(snapshot(db)).isEqualTo(before);
         }
     }
 }

@@ -33,7 +33,7 @@ class EndpointsTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         return (Map<String, Object>) value;
     }
 
@@ -163,6 +163,44 @@ class EndpointsTest {
                     .isEqualTo("task nope not found");
             assertThat(client.get("/ace/task-status").expect(400).error())
                     .isEqualTo("task_id is required: /ace/task-status?task_id=ID or /ace/task-status/ID");
+        }
+    }
+
+    @Test
+    void aRunningTaskShowsItsProgressAndAFinishedOneDoesNot(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 5000) i", "ANALYZE t");
+        try (TestServer api = TestServer.start(db, dir)) {
+            ApiClient client = api.client("postgres");
+            // one worker, ranges of 1000 rows, and a filter that sleeps once in every thousand rows: a slow diff
+            String id = (String) client.post("/ace/table-diff", Map.of("cluster_name", "acetest", "table_name",
+                    "public.t", "block_rows", 1000, "max_cpu_ratio", 0.01, "table_filter",
+                    "id % 1000 <> 500 OR pg_sleep(0.3) IS NOT NULL")).expect(200).json().get("task_id");
+            Map<String, Object> seen = null;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                Map<String, Object> status = client.get("/ace/task-status/" + id).expect(200).json();
+                if (!"RUNNING".equals(status.get("status")) && !"QUEUED".equals(status.get("status"))) {
+                    break;
+                }
+                if (status.containsKey("progress")
+                        && ((Number) map(status.get("progress")).get("ranges_done")).intValue() > 0) {
+                    seen = status;
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(seen).as("a RUNNING status with progress").isNotNull();
+            assertThat(seen).containsOnlyKeys("task_id", "task_type", "status", "started_at", "finished_at",
+                    "time_taken", "result", "progress").containsEntry("status", "RUNNING")
+                    .containsEntry("finished_at", null).containsEntry("result", null);
+            Map<String, Object> progress = map(seen.get("progress"));
+            assertThat(progress).containsOnlyKeys("ranges_done", "ranges_total");
+            assertThat(((Number) progress.get("ranges_done")).intValue())
+                    .isLessThan(((Number) progress.get("ranges_total")).intValue());
+            Map<String, Object> done = client.awaitTask(id);
+            assertThat(done).containsEntry("status", "COMPLETED").doesNotContainKey("progress")
+                    .doesNotContainKey("error");
         }
     }
 

@@ -3,10 +3,8 @@ package dev.ace.http;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -180,46 +178,19 @@ class ErrorsTest {
     void aBugIs500WithAnIncidentIdThatTheLogHasWithTheStackTrace(TestDatabase db) throws Exception {
         try (TestServer api = TestServer.start(db, dir)) {
             api.ace.close();   // a server whose ACE is gone: every task call fails as a bug would
-            PrintStream original = System.err;
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            System.setErr(new PrintStream(new TeeStream(original, log), true, StandardCharsets.UTF_8));
             ApiClient.Response response;
-            try {
+            String logged;
+            try (ServerLog log = new ServerLog()) {
                 response = api.client("alice").get("/ace/task-status/td_1").expect(500);
-            } finally {
-                System.setErr(original);
+                logged = log.text();
             }
             Matcher incident = Pattern.compile("internal error: the server could not complete the request; report "
                     + "incident (inc-[0-9a-f]{12}) \\(the server log has the details\\)").matcher(response.error());
             assertThat(incident.matches()).as(response.error()).isTrue();
             assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.ace");
-            String logged = log.toString(StandardCharsets.UTF_8);
             assertThat(logged).contains("incident " + incident.group(1) + " (a bug) during GET /ace/task-status/td_1 "
                     + "for CN alice").contains("java.lang.IllegalStateException: this Ace instance is closed")
                     .contains("at dev.ace.core.Ace.tasks");
-        }
-    }
-
-    /** Writes to two streams. */
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        TeeStream(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws java.io.IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
         }
     }
 

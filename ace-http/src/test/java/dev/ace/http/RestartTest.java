@@ -1,5 +1,10 @@
 package dev.ace.http;
 
+import dev.ace.core.Ace;
+import dev.ace.core.AceConfig;
+import dev.ace.core.CallerRole;
+import dev.ace.core.task.Task;
+import dev.ace.core.task.TaskState;
 import dev.ace.testkit.TestDatabase;
 import dev.ace.testkit.WithPgCluster;
 import java.io.BufferedReader;
@@ -23,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The server as its own process ({@code AceServerMain --config ace.yaml}), stopped while a task
  * runs, then started again: killed outright, the task is FAILED "interrupted" on the next start
- * and its half-written files are gone; stopped with SIGTERM, it gives the task its grace, then
- * cancels it and records it the same way. Finished tasks are readable throughout.
+ * and its half-written files are gone; stopped with SIGTERM or SIGINT, it gives the task its
+ * grace, then cancels it and records it CANCELLED. Finished tasks are readable throughout.
  */
 @WithPgCluster(nodes = 2)
 class RestartTest {
@@ -169,7 +174,7 @@ class RestartTest {
             assertThat(client.get("/ace/task-status/" + finished).expect(200).json())
                     .containsEntry("status", "COMPLETED");
 
-            // SIGTERM: the running task gets the grace (1 s), then is cancelled and recorded as interrupted
+            // SIGTERM: the running task gets the grace (1 s), then is cancelled and recorded as cancelled
             try (Connection lock = lockTable(db)) {
                 stopped = (String) client.post("/ace/table-diff", DIFF).expect(200).json().get("task_id");
                 EndpointsTest.awaitState(client, stopped, "RUNNING");
@@ -182,14 +187,35 @@ class RestartTest {
             assertThat(leftovers(output, stopped)).isEmpty();
         }
 
+        String interruptedByCtrlC;
         try (ServerProcess third = new ServerProcess(dir, config)) {
             Map<String, Object> cancelled = client.get("/ace/task-status/" + stopped).expect(200).json();
-            assertThat(cancelled).containsEntry("status", "FAILED");
-            assertThat((String) cancelled.get("error")).startsWith("interrupted: ACE was closed while the task was "
-                    + "running (table-diff of public.t was cancelled");
+            assertThat(cancelled).containsEntry("status", "CANCELLED");
+            assertThat((String) cancelled.get("error")).startsWith("cancelled: ACE was stopped and the task did not "
+                    + "finish within the grace period of 1 s (table-diff of public.t was cancelled");
             assertThat(client.get("/ace/task-status/" + finished).expect(200).json())
                     .containsEntry("status", "COMPLETED");
             assertThat(client.get("/ace/task-status/" + killed).expect(200).json()).containsEntry("status", "FAILED");
+
+            // SIGINT (Ctrl+C) does the same
+            try (Connection lock = lockTable(db)) {
+                interruptedByCtrlC = (String) client.post("/ace/table-diff", DIFF).expect(200).json().get("task_id");
+                EndpointsTest.awaitState(client, interruptedByCtrlC, "RUNNING");
+                Process kill = new ProcessBuilder("kill", "-INT", Long.toString(third.process.pid())).start();
+                assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(third.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                lock.rollback();
+            }
+            assertThat(third.outputAtExit()).contains("stopping ...").contains("stopped");
+            assertThat(leftovers(output, interruptedByCtrlC)).isEmpty();
+        }
+        // read from the task store the stopped server left, without a server
+        AceConfig base = AceConfig.load(config);
+        try (Ace ace = Ace.create(ServerSettings.load(config, base).applyTo(base))) {
+            Task task = ace.tasks().get(interruptedByCtrlC, CallerRole.of("postgres"));
+            assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+            assertThat(task.errorMessage()).startsWith("cancelled: ACE was stopped and the task did not finish within "
+                    + "the grace period of 1 s");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ace.http;
 
+import dev.ace.core.Ace;
 import dev.ace.core.AceConfig;
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.InvalidConfigurationException;
@@ -26,6 +27,14 @@ class ServerSettingsTest {
 
     private Path write(String name, String text) throws Exception {
         return Files.writeString(dir.resolve(name), text);
+    }
+
+    /** Settings over a server certificate, its key and the CA, written to the test's directory. */
+    private ServerSettings.Builder serverFiles() {
+        TestCertificates.Issued server = CA.issueServer();
+        return ServerSettings.builder().serverCertificate(server.writeCertificate(dir.resolve("server.crt")),
+                server.writePrivateKey(dir.resolve("server.key")), null)
+                .clientCaFile(CA.writeCertificate(dir.resolve("ca.crt")));
     }
 
     @Test
@@ -94,17 +103,13 @@ class ServerSettingsTest {
         int status = AceServerMain.run(new String[] {"--config", yaml.toString()}, new PrintStream(
                 new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ace server: the http settings has 3 problems:")
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ace server: the configuration's http section has 3 problems:")
                 .contains("the CA of the client certificates (ca_cert_file) must be set");
     }
 
     @Test
     void aNonLoopbackAddressNeedsAnExplicitSetting() throws Exception {
-        CA.issueServer().writeCertificate(dir.resolve("server.crt"));
-        CA.issueServer().writePrivateKey(dir.resolve("server.key"));
-        CA.writeCertificate(dir.resolve("ca.crt"));
-        ServerSettings.Builder builder = ServerSettings.builder().serverCertificate(dir.resolve("server.crt"),
-                dir.resolve("server.key"), null).clientCaFile(dir.resolve("ca.crt")).listenAddress("0.0.0.0");
+        ServerSettings.Builder builder = serverFiles().listenAddress("0.0.0.0");
         assertThatThrownBy(builder::build).isInstanceOf(InvalidConfigurationException.class).hasMessage(
                 "listen_address 0.0.0.0 is not a loopback address; the API is meant to be reached through an SSH "
                         + "tunnel. To listen there anyway, set allow_remote_clients: true in the http section");
@@ -114,12 +119,66 @@ class ServerSettingsTest {
     }
 
     @Test
+    void aServerListeningBeyondLoopbackLogsAWarningAndOneOnLoopbackDoesNot() throws Exception {
+        ServerSettings.Builder builder = serverFiles().port(0);
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir).outputDirectory(dir.resolve("out"))
+                .build())) {
+            String remote;
+            String local;
+            String printed;
+            int port;
+            try (ServerLog log = new ServerLog()) {
+                try (AceServer server = AceServer.start(ace, builder.listenAddress("0.0.0.0").allowRemoteClients(true)
+                        .build())) {
+                    remote = log.text();
+                    port = server.port();
+                    printed = AceServerMain.listening(server);
+                }
+            }
+            try (ServerLog log = new ServerLog()) {
+                try (AceServer server = AceServer.start(ace, builder.listenAddress("127.0.0.1").allowRemoteClients(false)
+                        .build())) {
+                    local = log.text();
+                }
+            }
+            // the address as written, never the JDK's [0:0:0:0:0:0:0:0]; the JDK's 0.0.0.0 is a dual-stack socket
+            String everywhere = "every IPv4 and IPv6 address of this machine; Java's 0.0.0.0 takes IPv6 too";
+            assertThat(remote).contains("WARN dev.ace.http.AceServer - listening on https://0.0.0.0:" + port + " ("
+                            + everywhere + "), which is not a loopback address: the API is meant to be reached through "
+                            + "an SSH tunnel (http.allow_remote_clients is true)")
+                    .doesNotContain("0:0:0:0");
+            assertThat(printed).isEqualTo("ACE API listening on https://0.0.0.0:" + port + " (HTTPS, TLS 1.3 and 1.2), "
+                    + "on " + everywhere);
+            assertThat(local).contains("ACE API listening on https://127.0.0.1:").doesNotContain("WARN");
+        }
+    }
+
+    @Test
+    void theIpv6WildcardAndLoopbackAreShownAsWritten() throws Exception {
+        ServerSettings.Builder builder = serverFiles().port(0);
+        try (Ace ace = Ace.create(AceConfig.builder().clusterDirectory(dir).outputDirectory(dir.resolve("out"))
+                .build())) {
+            try (ServerLog log = new ServerLog();
+                 AceServer server = AceServer.start(ace, builder.listenAddress("::").allowRemoteClients(true).build())) {
+                assertThat(server.uri().toString()).isEqualTo("https://[::]:" + server.port());
+                assertThat(AceServerMain.listening(server)).isEqualTo("ACE API listening on https://[::]:"
+                        + server.port() + " (HTTPS, TLS 1.3 and 1.2), on every IPv4 and IPv6 address of this machine");
+                assertThat(log.text()).contains("WARN dev.ace.http.AceServer - listening on https://[::]:"
+                        + server.port() + " (every IPv4 and IPv6 address of this machine), which is not a loopback");
+            }
+            try (ServerLog log = new ServerLog();
+                 AceServer server = AceServer.start(ace, builder.listenAddress("::1").allowRemoteClients(false).build())) {
+                assertThat(AceServerMain.listening(server)).isEqualTo("ACE API listening on https://[::1]:"
+                        + server.port() + " (HTTPS, TLS 1.3 and 1.2)");
+                assertThat(log.text()).doesNotContain("WARN");
+            }
+        }
+    }
+
+    @Test
     void theKeyPasswordIsNeverShown() throws Exception {
-        CA.issueServer().writeCertificate(dir.resolve("server.crt"));
-        CA.issueServer().writePrivateKey(dir.resolve("server.key"));
-        CA.writeCertificate(dir.resolve("ca.crt"));
-        ServerSettings settings = ServerSettings.builder().serverCertificate(dir.resolve("server.crt"),
-                dir.resolve("server.key"), "hunter2").clientCaFile(dir.resolve("ca.crt")).build();
+        ServerSettings settings = serverFiles().serverCertificate(dir.resolve("server.crt"),
+                dir.resolve("server.key"), "hunter2").build();
         assertThat(settings.toString()).doesNotContain("hunter2").contains("server_key_password=***");
     }
 }

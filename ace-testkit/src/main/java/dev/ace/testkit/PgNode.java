@@ -30,6 +30,8 @@ public final class PgNode {
     private final String password;
     private final Path dataDirectory;
     private final String defaultDatabase;
+    /** Where the server's programs are ({@code pg_ctl}), asked of the server the first time it is needed. */
+    private volatile String binDirectory;
 
     PgNode(String name, String host, int port, String superuser, String password,
            Path dataDirectory, String defaultDatabase) {
@@ -229,6 +231,68 @@ public final class PgNode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TestKitException("interrupted while waiting", e);
+        }
+    }
+
+    /**
+     * Stops the server the way a crash does ({@code pg_ctl stop -m immediate}): every backend
+     * ends at once, nothing is checkpointed; {@link #start()} brings it back on the same port and
+     * data directory, and crash recovery runs. Only for nodes the test kit owns.
+     */
+    public void stopImmediately() {
+        pgCtl("stop", "-m", "immediate");
+    }
+
+    /**
+     * Restarts the server ({@code pg_ctl restart -m fast}): every backend is terminated
+     * (SQLSTATE 57P01), the server comes back on the same port. Only for nodes the test kit owns.
+     */
+    public void restart() {
+        pgCtl("restart", "-m", "fast");
+    }
+
+    /**
+     * Starts a server stopped by {@link #stopImmediately()} again, with the options it last ran with
+     * ({@code postmaster.opts}: its port and settings), and waits until it accepts connections.
+     */
+    public void start() {
+        // "restart" of a stopped server starts it with the options it last ran with
+        pgCtl("restart");
+    }
+
+    private void pgCtl(String... action) {
+        Path dir = dataDirectory().orElseThrow(() -> new TestKitException(
+                "node " + name + " is not owned by the test kit, so it cannot be stopped or started"));
+        String binaries = binDirectory;
+        if (binaries == null) {
+            binaries = queryValue(defaultDatabase, "SELECT setting FROM pg_config WHERE name = 'BINDIR'");
+            binDirectory = binaries;
+        }
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // as the embedded backend does: PostgreSQL refuses to run as root, but runs in a user namespace
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(Path.of(binaries, "pg_ctl").toString(), "-D", dir.toString(), "-w", "-t", "60",
+                "-l", dir.resolve("restart.log").toString()));
+        command.addAll(List.of(action));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pg_ctl.out").toFile())).start();
+            if (!process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new TestKitException("pg_ctl " + String.join(" ", action) + " of node " + name
+                        + " did not end within 90 s");
+            }
+            if (process.exitValue() != 0) {
+                throw new TestKitException("pg_ctl " + String.join(" ", action) + " of node " + name + " failed (exit "
+                        + process.exitValue() + "): " + Files.readString(dir.resolve("pg_ctl.out")));
+            }
+        } catch (IOException e) {
+            throw new TestKitException("could not run pg_ctl for node " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestKitException("interrupted while running pg_ctl for node " + name, e);
         }
     }
 

@@ -9,12 +9,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -126,6 +131,36 @@ public final class TestCertificates {
 
         public String certificatePem() {
             return self.certificatePem();
+        }
+
+        /**
+         * A TLS context for a client of a server whose certificate this authority issued: trusting
+         * this authority only, presenting {@code certificate} (none when null), for
+         * {@code protocol} ({@code TLS}, the JDK's choice, when null). For the JDK's
+         * {@code HttpClient.newBuilder().sslContext(...)}.
+         */
+        public SSLContext clientContext(Issued certificate, String protocol) {
+            try {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                trust.setCertificateEntry("ca", certificate());
+                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
+                        TrustManagerFactory.getDefaultAlgorithm());
+                trustManagers.init(trust);
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                if (certificate != null) {
+                    keys.setKeyEntry("client", certificate.keys.getPrivate(), new char[0],
+                            new Certificate[] {certificate.certificate});
+                }
+                KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keyManagers.init(keys, new char[0]);
+                SSLContext context = SSLContext.getInstance(protocol == null ? "TLS" : protocol);
+                context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
+                return context;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException("cannot make a TLS context: " + e, e);
+            }
         }
 
         public Path writeCertificate(Path file) {

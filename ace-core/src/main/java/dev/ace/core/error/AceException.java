@@ -41,7 +41,11 @@ public class AceException extends RuntimeException {
         return problems.isEmpty() ? List.of(getMessage()) : problems;
     }
 
-    /** Joins problems into one message: the lone problem itself, or a count followed by each on its own line. */
+    /**
+     * Joins problems into one message: the lone problem itself, or a count followed by each on its
+     * own line. {@code subject} is a singular noun ({@code the table-diff request}): the message
+     * reads "{@code <subject> has 3 problems:}".
+     */
     protected static String join(String subject, List<String> problems) {
         if (problems.size() == 1) {
             return problems.get(0);

@@ -30,11 +30,14 @@ public enum Operation {
         return apiName;
     }
 
-    /** What an error says has the problems: {@code the table-diff request}, {@code the configuration}. */
+    /**
+     * What an error says has the problems: {@code the table-diff request}, {@code the configuration}.
+     * A singular noun, as the error reads "... has 3 problems".
+     */
     public String subject() {
         return switch (this) {
             case CONFIG -> "the configuration";
-            case HTTP_SERVER -> "the http settings";
+            case HTTP_SERVER -> "the configuration's http section";
             default -> "the " + apiName + " request";
         };
     }

@@ -313,7 +313,7 @@ public final class Options {
 
     public static final Option<Duration> SHUTDOWN_GRACE = Option.define("shutdown_grace", Kind.duration())
             .help("how long running tasks may go on once the server is told to stop (SIGINT, SIGTERM); then they are "
-                    + "cancelled and end FAILED (interrupted)").in(HTTP_SERVER).defaultValue(Duration.ofSeconds(30))
+                    + "cancelled and end CANCELLED").in(HTTP_SERVER).defaultValue(Duration.ofSeconds(30))
             .check(grace -> !grace.isNegative(), "0s or more").build();
 
     /** The table's order: the order of documentation and of the problems of a request. */

@@ -1,5 +1,7 @@
 package dev.ace.core.repair;
 
+import java.util.List;
+
 
 /**
  * Repairs a table from a diff file: makes the target nodes hold what the source of truth holds,
@@ -38,4 +40,16 @@ public interface RepairService {
      * @throws dev.ace.core.error.InvalidRequestException listing every problem, an unknown cluster or node included
      */
     void validate(TableRepairRequest request);
+
+    /**
+     * Ends the transactions that atomic repairs left prepared when ACE stopped in the middle of
+     * their commit (its process was killed): on every node of the cluster, each such repair no
+     * longer running is committed everywhere if it had committed on some node or every one of its
+     * targets had prepared it, else rolled back everywhere (see {@code docs/repair.md}). Every
+     * atomic repair does this first on its own cluster; call it to end them without repairing.
+     *
+     * @param dbname the database (null: the cluster definition's default)
+     * @return one entry per interrupted repair found, empty when there is none
+     */
+    List<InterruptedRepair> resolveInterrupted(String clusterName, String dbname, dev.ace.core.CallerRole role);
 }

@@ -20,7 +20,8 @@ import java.time.Duration;
  * beyond is refused with {@link dev.ace.core.error.TooManyTasksException}, never queued without
  * limit. Tasks are kept in an SQLite file ({@code task_store}) and outlive the process: a task
  * still queued or running when ACE stops (closed, or its process died) ends {@link TaskState#FAILED}
- * with {@link dev.ace.core.error.ErrorCode#INTERRUPTED} ("interrupted: ..."). Finished tasks are
+ * with {@link dev.ace.core.error.ErrorCode#INTERRUPTED} ("interrupted: ..."), one stopped by
+ * {@link #shutdown} ends {@link TaskState#CANCELLED}. Finished tasks are
  * purged after {@code task_retention}. See {@code docs/tasks.md}.
  *
  * <p>A role sees only its own tasks: a task of another role is answered exactly like an id that
@@ -90,12 +91,15 @@ public interface TaskService {
     /**
      * Winds the service down for a process that is stopping (a server told to stop): from now on
      * every submission is refused ({@link dev.ace.core.error.TooManyTasksException}, "shutting
-     * down"); queued tasks end {@link TaskState#FAILED} with
-     * {@link dev.ace.core.error.ErrorCode#INTERRUPTED} at once, without running; running tasks may
-     * finish within {@code grace}; those still running then are cancelled, waited for (up to
-     * 30 s) and end {@link TaskState#FAILED} with {@code INTERRUPTED}, keeping what their operation
-     * returned. Returns when no task of this process runs any more. Tasks can still be read until
-     * {@code Ace.close()}; calling it again waits again, without a new grace.
+     * down"); queued tasks end {@link TaskState#CANCELLED} at once, without running ("cancelled
+     * before it started: ACE was stopped; submit it again"); running tasks may finish within
+     * {@code grace}; those still running then are cancelled, waited for (up to 30 s) and end
+     * {@link TaskState#CANCELLED} ("cancelled: ACE was stopped and the task did not finish within
+     * the grace period of ..."), keeping what their operation returned: whoever stopped the
+     * process asked for it, unlike {@code Ace.close()} alone or a process that died, which leave
+     * {@link TaskState#FAILED} with {@link dev.ace.core.error.ErrorCode#INTERRUPTED}. Returns when
+     * no task of this process runs any more. Tasks can still be read until {@code Ace.close()};
+     * calling it again waits again, without a new grace.
      *
      * @param grace how long running tasks may go on before they are cancelled; zero cancels them at once
      */

@@ -139,6 +139,17 @@ class OptionsTest {
     }
 
     @Test
+    void severalProblemsReadAsASentence() {
+        for (Operation operation : Operation.values()) {
+            // "<subject> has 3 problems": the subject is one thing, never "the http settings"
+            assertThat(operation.subject()).as(operation.name()).startsWith("the ").doesNotEndWith("s");
+        }
+        assertThatThrownBy(() -> Options.parse(Operation.HTTP_SERVER, body("port", 70000, "shutdown_grace", true)))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("the configuration's http section has 2 problems:\n- ");
+    }
+
+    @Test
     void everyRangeErrorHasItsExactMessage() {
         Map<Supplier<Object>, String> cases = new LinkedHashMap<>();
         cases.put(() -> diff("block_rows", 999), "block_rows must be between 1000 and 100000, was 999");

@@ -611,8 +611,10 @@ class TaskServiceTest {
             }
             assertThat(ace.tasks().get(running.id(), SERVICE).state()).isEqualTo(TaskState.COMPLETED);
             Task wasQueued = ace.tasks().get(queued.id(), SERVICE);
-            assertThat(wasQueued.state()).isEqualTo(TaskState.FAILED);
-            assertThat(wasQueued.errorCode()).isEqualTo(ErrorCode.INTERRUPTED);
+            assertThat(wasQueued.state()).isEqualTo(TaskState.CANCELLED);
+            assertThat(wasQueued.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+            assertThat(wasQueued.errorMessage()).isEqualTo("cancelled before it started: ACE was stopped; submit it "
+                    + "again");
             assertThat(wasQueued.startedAt()).isNull();
             assertThatThrownBy(() -> ace.tasks().submit(diff().build())).isInstanceOf(TooManyTasksException.class)
                     .hasMessage("the task service is shutting down (ACE is stopping); submit the table-diff again "
@@ -621,7 +623,7 @@ class TaskServiceTest {
     }
 
     @Test
-    void shutdownCancelsWhatStillRunsAfterTheGraceAndRecordsItInterrupted(TestDatabase db) throws Exception {
+    void shutdownCancelsWhatStillRunsAfterTheGraceAndRecordsItCancelled(TestDatabase db) throws Exception {
         diverge(db);
         try (Ace ace = ace(db, settings -> settings)) {
             try (Connection lock = lockTable(db)) {
@@ -631,10 +633,10 @@ class TaskServiceTest {
                 ace.tasks().shutdown(Duration.ofMillis(700));
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(700), STOP);
                 Task stopped = ace.tasks().get(running.id(), SERVICE);
-                assertThat(stopped.state()).isEqualTo(TaskState.FAILED);
-                assertThat(stopped.errorCode()).isEqualTo(ErrorCode.INTERRUPTED);
-                assertThat(stopped.errorMessage()).startsWith("interrupted: ACE was closed while the task was running "
-                        + "(table-diff of public.t was cancelled after 0 of ");
+                assertThat(stopped.state()).isEqualTo(TaskState.CANCELLED);
+                assertThat(stopped.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+                assertThat(stopped.errorMessage()).startsWith("cancelled: ACE was stopped and the task did not finish "
+                        + "within the grace period of 700 ms (table-diff of public.t was cancelled after 0 of ");
                 lock.rollback();
             }
             assertThat(diffFiles(dir)).isEmpty();

@@ -139,7 +139,8 @@ class TaskStoreTest {
             assertThat(running.state()).isEqualTo(TaskState.FAILED);
             assertThat(running.errorCode()).isEqualTo(ErrorCode.INTERRUPTED);
             assertThat(running.errorMessage()).isEqualTo("interrupted: ACE stopped while the task was running; nodes "
-                    + "whose transaction had committed keep the repair and the others were rolled back: run "
+                    + "whose transaction had committed keep the repair and the others were rolled back (an atomic "
+                    + "repair's prepared transactions are ended by the next atomic repair of the cluster): run "
                     + "table-diff again to see where the table stands");
             assertThat(running.progress()).isEqualTo(new TaskProgress.Rows(Map.of("n2",
                     new TaskProgress.NodeRows(10, 4))));

@@ -51,7 +51,7 @@ public final class TableChecker {
             compare(table, first, reference, node, schemas.get(node), problems);
         }
         if (!problems.isEmpty()) {
-            throw new SchemaMismatchException("table " + table + " differs between nodes", problems);
+            throw new SchemaMismatchException("the definition of table " + table + " on the nodes", problems);
         }
         return reference;
     }

@@ -249,6 +249,7 @@ public final class NodePools implements AutoCloseable {
         source.setConnectTimeout(connectSeconds);
         source.setLoginTimeout(connectSeconds);
         source.setTcpKeepAlive(true);
+        source.setSocketTimeout(socketTimeoutSeconds(config));
         // Values are read as the server prints them, never re-formatted from a binary transfer.
         source.setBinaryTransfer(false);
         login.options.forEach((name, value) -> {
@@ -270,6 +271,21 @@ public final class NodePools implements AutoCloseable {
         hikari.setInitializationFailTimeout(1);
         hikari.setAutoCommit(true);
         return hikari;
+    }
+
+    /**
+     * How long the driver waits for any reply of a node before it gives the connection up, in
+     * seconds: the statement timeout plus the connect timeout, rounded up, since the server
+     * answers every statement within the statement timeout (if only to cancel it) unless the node
+     * or the network stopped answering. Without it a stalled connection would wait forever. 0 (no
+     * limit) only when the statement timeout is 0, which asks for statements without a limit.
+     */
+    static int socketTimeoutSeconds(AceConfig config) {
+        if (config.statementTimeout().isZero()) {
+            return 0;
+        }
+        long millis = config.statementTimeout().plus(config.connectTimeout()).toMillis();
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
     }
 
     /** Whether some thread is waiting for a connection to this node: long-running work should give its lease back. */

@@ -80,7 +80,8 @@ public final class NodeSession implements AutoCloseable {
                     connection.setReadOnly(false);
                 }
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("RESET SESSION AUTHORIZATION; RESET ROLE");
+                    // a session-level advisory lock (an atomic repair's run lock) never outlives the lease
+                    statement.execute("RESET SESSION AUTHORIZATION; RESET ROLE; SELECT pg_advisory_unlock_all()");
                 }
                 clean = true;
             }

@@ -32,6 +32,11 @@ public final class SqlErrors {
                     + ") refused the login of user " + node.user() + " while " + what + ": " + detail + hint + suffix,
                     error);
         }
+        if (causedBy(error, java.net.SocketTimeoutException.class)) {
+            return new NodeUnreachableException("node " + node.name() + " (" + node.address() + ") stopped answering "
+                    + "while " + what + ": no reply within the statement timeout plus the connect timeout, so the "
+                    + "connection was given up" + suffix, error);
+        }
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
                 || (state.isEmpty() && isConnectionFailure(error))) {
             return new NodeUnreachableException("node " + node.name() + " (" + node.address() + ") is unreachable while "
@@ -60,6 +65,15 @@ public final class SqlErrors {
             current = (SQLException) current.getCause();
         }
         return current;
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> kind) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConnectionFailure(Throwable error) {

@@ -1,6 +1,7 @@
 package dev.ace.core.internal.diff;
 
 import dev.ace.core.AceConfig;
+import dev.ace.core.OutputFiles;
 import dev.ace.core.CallerRole;
 import dev.ace.core.catalog.TableName;
 import dev.ace.core.catalog.TableSchema;
@@ -205,10 +206,9 @@ public final class DiffEngine implements DiffService {
                         counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
                 return facts.result(writer.finish(facts));
             } catch (IOException e) {
-                throw new AceException(ErrorCode.IO_ERROR, "could not write the diff file " + target + ": "
-                        + e.getMessage(), e);
+                throw OutputFiles.writeFailure("the diff file " + target, config.outputDirectory(), e);
             } catch (RuntimeException e) {
-                throw work.translate(e, null);
+                throw OutputFiles.named(work.translate(e, null), "the diff file " + target, config.outputDirectory());
             }
         }
 

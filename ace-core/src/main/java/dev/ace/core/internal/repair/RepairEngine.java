@@ -1,7 +1,9 @@
 package dev.ace.core.internal.repair;
 
 import dev.ace.core.AceConfig;
+import dev.ace.core.CallerRole;
 import dev.ace.core.catalog.TableName;
+import dev.ace.core.cluster.ClusterDefinition;
 import dev.ace.core.diff.DiffFile;
 import dev.ace.core.error.InvalidRequestException;
 import dev.ace.core.internal.catalog.TableChecker;
@@ -10,6 +12,7 @@ import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.diff.BoundDiff;
 import dev.ace.core.internal.task.TaskIds;
+import dev.ace.core.repair.InterruptedRepair;
 import dev.ace.core.repair.RepairMode;
 import dev.ace.core.repair.RepairResult;
 import dev.ace.core.repair.RepairService;
@@ -85,6 +88,9 @@ public final class RepairEngine implements RepairService {
         Objects.requireNonNull(request, "request");
         Instant started = Instant.now();
         DiffFile file = checkRequest(request);
+        if (request.generateReport()) {
+            RepairReportWriter.checkWritable(config.outputDirectory(), started);
+        }
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_REPAIR, started);
         RepairMode mode = request.mode();
         String source = request.sourceOfTruth();
@@ -123,6 +129,12 @@ public final class RepairEngine implements RepairService {
             TableName table = bound.schema().table();
             NodeWork work = NodeWork.of(pools, request.role(), RepairJob.what(table), "repair")
                     .cancelledBy(request.cancellation(), () -> RepairJob.cancelled(table));
+            if (request.atomic() && !request.dryRun()) {
+                // a run interrupted by a crash is ended first, the same way on every node; its marker table is made
+                PreparedRepairs.resolve(clusters.resolve(request.clusterName(), request.dbname()).nodes(),
+                        plans.keySet(), work).stream().filter(found -> found.resolution()
+                                != InterruptedRepair.Resolution.RUNNING).forEach(found -> warnings.add(found.message()));
+            }
             RepairJob job = new RepairJob(request, bound, taskId, started, feed, work);
             return new RepairRun(job, plans, providers, warnings, config.outputDirectory()).execute();
         } finally {
@@ -140,6 +152,15 @@ public final class RepairEngine implements RepairService {
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public List<InterruptedRepair> resolveInterrupted(String clusterName, String dbname, CallerRole role) {
+        Objects.requireNonNull(role, "role");
+        ClusterDefinition cluster = clusters.resolve(clusterName, dbname);
+        try (NodeWork work = NodeWork.of(pools, role, "resolving interrupted repairs", "repair")) {
+            return PreparedRepairs.resolve(cluster.nodes(), Set.of(), work);
         }
     }
 

@@ -22,6 +22,20 @@ final class RepairReportWriter {
     private RepairReportWriter() {
     }
 
+    /**
+     * Before a repair that must write its report changes anything: that a file can be made where
+     * the report will go (a read-only or missing output directory fails the repair at once).
+     */
+    static void checkWritable(Path outputDirectory, java.time.Instant started) {
+        Path directory = DiffOutput.directory(outputDirectory, "reports", started);
+        try {
+            Files.delete(OutputFiles.partial(directory, "write-check"));
+        } catch (IOException e) {
+            throw new AceException(ErrorCode.IO_ERROR, "generate_report: cannot write the repair report in output_dir "
+                    + outputDirectory + ": " + OutputFiles.reason(e) + "; nothing was repaired", e);
+        }
+    }
+
     static Path write(Path outputDirectory, RepairResult result, boolean fireTriggers) {
         Path directory = DiffOutput.directory(outputDirectory, "reports", result.startedAt());
         Path target = directory.resolve(DiffOutput.fileName(result.table(), "repair", result.taskId()));

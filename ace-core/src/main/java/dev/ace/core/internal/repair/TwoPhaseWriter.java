@@ -7,8 +7,9 @@ import java.sql.Statement;
 /**
  * A target of an atomic repair: written like a {@link DirectWriter} (bound arrays: a transaction
  * that touched a temporary table cannot be prepared), but its transaction ends prepared
- * ({@code PREPARE TRANSACTION}); {@link TwoPhaseCommit} then commits every target or none. Not
- * thread-safe.
+ * ({@code PREPARE TRANSACTION}), named and marked so that a run interrupted by a crash can be
+ * ended the same way on every node afterwards ({@link PreparedRepairs}); {@link TwoPhaseCommit}
+ * then commits every target or none. Not thread-safe.
  */
 final class TwoPhaseWriter extends DirectWriter {
 
@@ -26,12 +27,14 @@ final class TwoPhaseWriter extends DirectWriter {
                     + "without atomic");
         }
         super.begin();
+        // in the transaction, with Spock's repair mode on: the run's marker, and its lock (see PreparedRepairs)
+        PreparedRepairs.begin(target.session.connection(), job.taskId, target.name());
     }
 
     @Override
     void end() throws SQLException {
-        target.gid = "ace_repair_" + job.taskId.replaceAll("[^A-Za-z0-9_]", "_") + "_"
-                + target.name().replaceAll("[^A-Za-z0-9_]", "_");
+        // every target's units are planned by now: the file was read to its end
+        target.gid = PreparedRepairs.gid(job.taskId, job.feed.targetsPlanned(), target.name());
         try (Statement statement = target.session.connection().createStatement()) {
             statement.execute("PREPARE TRANSACTION '" + target.gid + "'");
         }

@@ -189,6 +189,11 @@ final class UnitFeed implements RepairPlanner.Sink {
         return planned.get(target).get();
     }
 
+    /** How many targets have a change planned (once the file is read to its end: the targets that write). */
+    long targetsPlanned() {
+        return planned.values().stream().filter(count -> count.get() > 0).count();
+    }
+
     /** Why the planner failed, once it has; null while it runs or when it read the whole file. */
     RuntimeException failure() {
         return failure;

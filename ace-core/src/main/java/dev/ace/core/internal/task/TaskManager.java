@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * still has as queued or running (left by a process that died or a store that was not closed)
  * end FAILED "interrupted". {@link #close()} ends queued tasks the same way, cancels running ones
  * and waits up to {@link #CLOSE_GRACE} for them; a task stopped that way ends FAILED
- * "interrupted" too, keeping what its operation returned (a repair's per-node outcome). Thread-safe.
+ * "interrupted" too, keeping what its operation returned (a repair's per-node outcome).
+ * {@link #shutdown} was asked for (a server told to stop): what it stops ends CANCELLED. Thread-safe.
  */
 public final class TaskManager implements TaskService, AutoCloseable {
 
@@ -96,6 +97,11 @@ public final class TaskManager implements TaskService, AutoCloseable {
     private int running;
     /** No more submissions, no more starts: {@link #shutdown} or {@link #close} was called. */
     private boolean stopping;
+    /**
+     * The grace {@link #shutdown} was given: whoever stopped the service asked for it, so what it
+     * stops ends CANCELLED; null when only {@link #close} stopped it (then FAILED "interrupted").
+     */
+    private Duration stopGrace;
     private boolean closed;
 
     /** A task service over the SQLite store the configuration names, on the system clock. */
@@ -249,13 +255,15 @@ public final class TaskManager implements TaskService, AutoCloseable {
 
     private void run(Live entry) {
         synchronized (lock) {
-            if (stopping || entry.cancellation.isCancelled()) {
-                // shutting down, or cancelled through the request's own cancellation, before it started
-                boolean interrupted = stopping;
-                entry.task = finished(entry.task, interrupted ? TaskState.FAILED : TaskState.CANCELLED, null,
-                        interrupted ? ErrorCode.INTERRUPTED : ErrorCode.CANCELLED,
-                        interrupted ? "interrupted: ACE was closed before the task started; submit it again"
-                                : "cancelled before it started", null);
+            if (stopping) {
+                entry.task = stoppedBeforeStart(entry.task);
+                end(entry);
+                return;
+            }
+            if (entry.cancellation.isCancelled()) {
+                // cancelled through the request's own cancellation before it started
+                entry.task = finished(entry.task, TaskState.CANCELLED, null, ErrorCode.CANCELLED,
+                        "cancelled before it started", null);
                 end(entry);
                 return;
             }
@@ -303,7 +311,13 @@ public final class TaskManager implements TaskService, AutoCloseable {
             code = error.code();
             message = error.getMessage();
         }
-        if (entry.shutdown && state == TaskState.CANCELLED) {
+        Duration grace = entry.shutdownGrace;
+        if (entry.shutdown && state == TaskState.CANCELLED && grace != null) {
+            // shutdown(grace) was asked for: the task is cancelled, and recorded as such
+            code = ErrorCode.CANCELLED;
+            message = "cancelled: ACE was stopped and the task did not finish within the grace period of "
+                    + seconds(grace) + " (" + message + ")";
+        } else if (entry.shutdown && state == TaskState.CANCELLED) {
             state = TaskState.FAILED;
             code = ErrorCode.INTERRUPTED;
             message = "interrupted: ACE was closed while the task was running (" + message + ")";
@@ -421,8 +435,9 @@ public final class TaskManager implements TaskService, AutoCloseable {
                     ? "interrupted: ACE stopped before the task started; submit it again"
                     : "interrupted: ACE stopped while the task was running; "
                     + (task.type() == TaskType.TABLE_REPAIR ? "nodes whose transaction had committed keep the "
-                            + "repair and the others were rolled back: run table-diff again to see where the table "
-                            + "stands" : "submit it again");
+                            + "repair and the others were rolled back (an atomic repair's prepared transactions are "
+                            + "ended by the next atomic repair of the cluster): run table-diff again to see where the "
+                            + "table stands" : "submit it again");
             store.update(copy(task, TaskState.FAILED, task.startedAt(), now, task.progress(), null,
                     ErrorCode.INTERRUPTED, message));
             LOG.warn("task {} was {} when ACE last stopped; it is marked failed", task.id(), task.state());
@@ -545,13 +560,35 @@ public final class TaskManager implements TaskService, AutoCloseable {
     @Override
     public void shutdown(Duration grace) {
         Objects.requireNonNull(grace, "grace");
+        synchronized (lock) {
+            if (!stopping) {
+                stopGrace = grace;
+            }
+        }
+        stop(grace);
+    }
+
+    /** A task that never ran because the service stopped: CANCELLED after {@link #shutdown}, else FAILED. */
+    private Task stoppedBeforeStart(Task task) {
+        if (stopGrace != null) {
+            return finished(task, TaskState.CANCELLED, null, ErrorCode.CANCELLED,
+                    "cancelled before it started: ACE was stopped; submit it again", null);
+        }
+        return finished(task, TaskState.FAILED, null, ErrorCode.INTERRUPTED,
+                "interrupted: ACE was closed before the task started; submit it again", null);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    private void stop(Duration grace) {
         List<Live> started;
         synchronized (lock) {
             stopping = true;
             for (Live entry : new ArrayList<>(queue)) {
                 queue.remove(entry);
-                entry.task = finished(entry.task, TaskState.FAILED, null, ErrorCode.INTERRUPTED,
-                        "interrupted: ACE was closed before the task started; submit it again", null);
+                entry.task = stoppedBeforeStart(entry.task);
                 end(entry);
             }
             started = new ArrayList<>(live.values());
@@ -563,7 +600,10 @@ public final class TaskManager implements TaskService, AutoCloseable {
         List<Live> left;
         synchronized (lock) {
             left = new ArrayList<>(live.values());
-            left.forEach(entry -> entry.shutdown = true);
+            left.forEach(entry -> {
+                entry.shutdownGrace = stopGrace;
+                entry.shutdown = true;
+            });
         }
         if (!left.isEmpty()) {
             LOG.info("cancelling {} tasks still running after the grace period of {} s", left.size(),
@@ -598,7 +638,7 @@ public final class TaskManager implements TaskService, AutoCloseable {
             }
             closed = true;
         }
-        shutdown(Duration.ZERO);
+        stop(Duration.ZERO);
         housekeeping.shutdownNow();
         workers.shutdown();
         synchronized (lock) {
@@ -637,6 +677,8 @@ public final class TaskManager implements TaskService, AutoCloseable {
         /** Handed to a worker; under the manager's lock. */
         boolean started;
         volatile boolean shutdown;
+        /** The grace of the {@link #shutdown} that stopped it; null when {@link #close} did. */
+        volatile Duration shutdownGrace;
         volatile boolean dirty;
 
         Live(Task task, Cancellation cancellation) {
