@@ -46,7 +46,9 @@ import java.util.concurrent.Future;
  * shown), {@code --tables bench,wide,textkey} (default all three; the wide and text-key tables
  * get the 2-node cases only). Then, unless {@code --repair-rows 0}, the table-repair benchmark
  * ({@link RepairBenchmark}) of {@code --repair-rows N} differing rows (default 100000),
- * {@code --repair-repeat K} counted runs (default 5).
+ * {@code --repair-repeat K} counted runs (default 5); then, with {@code --large-repair-rows N}
+ * (default 0: none), one run of it with N differing rows (2,000,000, say) in a JVM of
+ * {@link #LARGE_REPAIR_HEAP}.
  */
 public final class Benchmark {
 
@@ -73,6 +75,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         long rows = 1_000_000;
         long repairRows = 100_000;
+        long largeRepairRows = 0;
         int repeat = 3;
         int repairRepeat = 5;
         List<String> tables = List.of("bench", "wide", "textkey");
@@ -83,9 +86,10 @@ public final class Benchmark {
                 case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
                 case "--repair-repeat" -> repairRepeat = Integer.parseInt(args[i + 1]);
                 case "--tables" -> tables = List.of(args[i + 1].split(","));
+                case "--large-repair-rows" -> largeRepairRows = count(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --rows N, --repair-rows N (0: no repair benchmark), --repeat K, --repair-repeat K "
-                        + "and --tables bench,wide,textkey");
+                        + "; use --rows N, --repair-rows N (0: no repair benchmark), --repeat K, --repair-repeat K, "
+                        + "--tables bench,wide,textkey and --large-repair-rows N (0: none)");
             }
         }
         for (String table : tables) {
@@ -97,7 +101,12 @@ public final class Benchmark {
         if (repairRows > 0) {
             System.out.println();
             System.out.flush();
-            runRepairBenchmark(repairRows, repairRepeat);
+            runRepairBenchmark(REPAIR_HEAP, repairRows, repairRepeat, 5);
+        }
+        if (largeRepairRows > 0) {
+            System.out.println();
+            System.out.flush();
+            runRepairBenchmark(LARGE_REPAIR_HEAP, largeRepairRows, 1, 0);
         }
     }
 
@@ -108,12 +117,20 @@ public final class Benchmark {
      */
     static final String REPAIR_HEAP = "-Xmx1g";
 
-    /** Runs {@link RepairBenchmark} in a JVM of its own, with {@link #REPAIR_HEAP}, its output shown as it comes. */
-    private static void runRepairBenchmark(long rows, int repeat) throws IOException, InterruptedException {
+    /**
+     * The heap of the large repair benchmark's JVM ({@code --large-repair-rows}, e.g. 2,000,000):
+     * the diff and the repair of millions of differing rows run in bounded memory (the repair in
+     * parts of 100,000 differences), so 256 MB must do.
+     */
+    static final String LARGE_REPAIR_HEAP = "-Xmx256m";
+
+    /** Runs {@link RepairBenchmark} in a JVM of its own, with {@code heap}, its output shown as it comes. */
+    private static void runRepairBenchmark(String heap, long rows, int repeat, int warmup)
+            throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), REPAIR_HEAP, "-cp", System.getProperty("java.class.path"),
-                RepairBenchmark.class.getName(), "--rows", Long.toString(rows), "--repeat", Integer.toString(repeat))
-                .inheritIO().start();
+        Process process = new ProcessBuilder(java.toString(), heap, "-cp", System.getProperty("java.class.path"),
+                RepairBenchmark.class.getName(), "--rows", Long.toString(rows), "--repeat", Integer.toString(repeat),
+                "--warmup", Integer.toString(warmup)).inheritIO().start();
         int exit = process.waitFor();
         if (exit != 0) {
             throw new IllegalStateException("the repair benchmark failed (exit code " + exit + ")");
@@ -331,7 +348,7 @@ public final class Benchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static long peakHeapBytes() {
+    static long peakHeapBytes() {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {

@@ -524,13 +524,55 @@ public final class DiffEngine implements DiffService {
                     partitions.add(p);
                 }
             }
-            boolean all = partitions.size() > TableSql.PARTITIONS / 2;
-            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
-                    node -> fetch(sessions.get(node), keys, partitions, all));
-            for (String pair : pairPartitions.keySet()) {
-                String[] names = DiffCounts.sides(pair);
-                writePair(range, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
+            List<List<Integer>> groups = fetchGroups(range, digests, involved, partitions);
+            for (int group = 0; group < groups.size(); group++) {
+                List<Integer> fetching = groups.get(group);
+                // most partitions differ: all rows are cheaper to fetch, unless the range is fetched in groups
+                boolean all = groups.size() == 1 && fetching.size() > TableSql.PARTITIONS / 2;
+                Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                        node -> fetch(sessions.get(node), keys, fetching, all));
+                for (String pair : pairPartitions.keySet()) {
+                    String[] names = DiffCounts.sides(pair);
+                    writePair(range, group, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
+                }
             }
+        }
+
+        /**
+         * The differing partitions of a range cut into groups, in partition order, each holding at
+         * most {@link #fetchRows} rows on every node (or a single partition): the rows fetched and
+         * compared at once, so that a range where a node holds far more rows than the range was
+         * planned for (rows beyond the planning node's last key, say) is still compared in bounded
+         * memory. Usually one group: all of them.
+         */
+        private List<List<Integer>> fetchGroups(int range, Map<NodeDefinition, Map<Integer, Digests>> digests,
+                                                List<NodeDefinition> involved, List<Integer> partitions) {
+            long limit = fetchRows();
+            List<List<Integer>> groups = new ArrayList<>();
+            List<Integer> group = new ArrayList<>();
+            long[] held = new long[involved.size()];
+            for (int p : partitions) {
+                boolean fits = true;
+                for (int n = 0; n < involved.size(); n++) {
+                    fits &= held[n] + digests.get(involved.get(n)).get(range).counts[p] <= limit;
+                }
+                if (!fits && !group.isEmpty()) {
+                    groups.add(group);
+                    group = new ArrayList<>();
+                    java.util.Arrays.fill(held, 0);
+                }
+                group.add(p);
+                for (int n = 0; n < involved.size(); n++) {
+                    held[n] += digests.get(involved.get(n)).get(range).counts[p];
+                }
+            }
+            groups.add(group);
+            return groups;
+        }
+
+        /** Rows per node fetched at once for a range: twice the block size planned. */
+        private long fetchRows() {
+            return 2L * options.blockRows();
         }
 
         /**
@@ -539,6 +581,16 @@ public final class DiffEngine implements DiffService {
          * file; returns the keys that differ.
          */
         private List<String> writePair(int block, String pair, LinkedHashMap<String, List<String>> left,
+                                       LinkedHashMap<String, List<String>> right, DiffFileWriter writer)
+                throws IOException {
+            return writePair(block, 0, pair, left, right, writer);
+        }
+
+        /**
+         * As {@link #writePair(int, String, LinkedHashMap, LinkedHashMap, DiffFileWriter)}, for group
+         * {@code group} of the block's partitions (a block fetched in groups lists them in turn).
+         */
+        private List<String> writePair(int block, int group, String pair, LinkedHashMap<String, List<String>> left,
                                        LinkedHashMap<String, List<String>> right, DiffFileWriter writer)
                 throws IOException {
             String[] names = DiffCounts.sides(pair);
@@ -587,8 +639,8 @@ public final class DiffEngine implements DiffService {
                     rightRows.add(writer.rowJson(row.getValue()));
                 }
             }
-            writer.add(block, pair, names[0], leftRows);
-            writer.add(block, pair, names[1], rightRows);
+            writer.add(block, group, pair, names[0], leftRows);
+            writer.add(block, group, pair, names[1], rightRows);
             return differingKeys;
         }
 
