@@ -24,6 +24,8 @@ class ExitCodeTest {
         assertThat(ExitCode.of(ErrorCode.PERMISSION_DENIED)).isEqualTo(ExitCode.FAILURE);
         assertThat(ExitCode.of(ErrorCode.AUTHENTICATION_FAILED)).isEqualTo(ExitCode.FAILURE);
         assertThat(ExitCode.of(ErrorCode.TOO_MANY_TASKS)).isEqualTo(ExitCode.FAILURE);
+        assertThat(ExitCode.of(ErrorCode.NODE_BUSY)).isEqualTo(ExitCode.FAILURE);
+        assertThat(ExitCode.FAILURE.code()).isEqualTo(3);
         assertThat(ExitCode.of(ErrorCode.INTERNAL)).isEqualTo(ExitCode.FAILURE);
         assertThat(ExitCode.of(ErrorCode.CANCELLED)).isEqualTo(ExitCode.CANCELLED);
         assertThat(ExitCode.of(ErrorCode.INTERRUPTED)).isEqualTo(ExitCode.CANCELLED);

@@ -87,7 +87,7 @@ public final class IncrementalBenchmark {
                         (double) build / l0, built.nodes().get(0).leaves());
 
                 warmUp(ace, db);
-                long changed = Benchmark.diverge(db, rows);
+                long changed = Benchmark.diverge(db, "bench", rows);
                 Map<String, Long> expected = Map.of("n1/n2", changed, "n2/n3", changed);
                 long l1 = lExact(db, nodes);
                 start = System.nanoTime();

@@ -45,8 +45,9 @@ public final class RepairBenchmark {
     private static final String COLUMNS = "(id bigint PRIMARY KEY, name text NOT NULL, email text, "
             + "amount numeric(12,2), created timestamptz NOT NULL, active boolean NOT NULL)";
 
-    /** One measured run. */
-    record Run(long copyMillis, long repairMillis, long deleted, long inserted, long updated, boolean exact) {
+    /** One measured run; the peak heaps (MB) of the JVM during the diff and during the repair. */
+    record Run(long copyMillis, long repairMillis, long deleted, long inserted, long updated, boolean exact,
+               long diffMillis, long diffHeapMb, long repairHeapMb) {
         double ratio() {
             return repairMillis / (double) Math.max(1, copyMillis);
         }
@@ -77,7 +78,8 @@ public final class RepairBenchmark {
         out.printf("ACE table-repair benchmark: %,d differing rows on n2 (%,d missing, %,d changed, %,d extra), "
                         + "table of %,d rows, %d cores, max heap %d MB, PostgreSQL embedded%n", rows, missing, changed,
                 extra, table, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        out.println("run      copy (ms)   repair (ms)   repair/copy   deleted   inserted   updated   exact");
+        out.println("run      copy (ms)   repair (ms)   repair/copy   deleted   inserted   updated   exact   "
+                + "diff (ms)   peak heap diff / repair (MB)");
         Path work = Files.createTempDirectory("ace-repair-bench-");
         List<Run> runs = new ArrayList<>();
         try (PgCluster cluster = PgCluster.builder().name("bench").nodes(2).start()) {
@@ -88,9 +90,10 @@ public final class RepairBenchmark {
                     if (r > 0) {
                         runs.add(run);
                     }
-                    out.printf("%-8s %9d   %11d   %11.2f   %7d   %8d   %7d   %s%n", r <= 0 ? "warm-up" : r,
-                            run.copyMillis(), run.repairMillis(), run.ratio(), run.deleted(), run.inserted(),
-                            run.updated(), run.exact() ? "yes" : "NO");
+                    out.printf("%-8s %9d   %11d   %11.2f   %7d   %8d   %7d   %-5s   %9d   %d / %d%n",
+                            r <= 0 ? "warm-up" : r, run.copyMillis(), run.repairMillis(), run.ratio(), run.deleted(),
+                            run.inserted(), run.updated(), run.exact() ? "yes" : "NO", run.diffMillis(),
+                            run.diffHeapMb(), run.repairHeapMb());
                 } finally {
                     db.drop();
                 }
@@ -122,7 +125,11 @@ public final class RepairBenchmark {
         AceConfig config = AceConfig.builder().clusterDirectory(work.resolve("cluster"))
                 .outputDirectory(work.resolve("out")).build();
         try (Ace ace = Ace.create(config)) {
+            HeapPeak diffPeak = new HeapPeak();
+            long diffStart = System.nanoTime();
             DiffResult diff = ace.diff().diff(TableDiffRequest.builder("bench", "public.bench").maxDiffRows(0).build());
+            long diffMillis = (System.nanoTime() - diffStart) / 1_000_000;
+            long diffHeap = diffPeak.stop() >> 20;
             if (diff.totalDiffs() != missing + changed + extra) {
                 throw new IllegalStateException("the diff found " + diff.totalDiffs() + " differences, expected "
                         + (missing + changed + extra));
@@ -137,15 +144,66 @@ public final class RepairBenchmark {
                 throw new IllegalStateException("copied " + copied + " rows");
             }
 
+            HeapPeak repairPeak = new HeapPeak();
             start = System.nanoTime();
             RepairResult result = ace.repair().repair(TableRepairRequest.builder("bench", "public.bench")
                     .diffFile(diff.diffFile()).sourceOfTruth("n1").quiet(true).build());
             long repairMillis = (System.nanoTime() - start) / 1_000_000;
+            long repairHeap = repairPeak.stop() >> 20;
             NodeRepairResult n2 = result.node("n2");
+            // exact: the counts, no conflict, and the whole table byte for byte alike on both nodes
             boolean exact = n2.deleted() == extra && n2.inserted() == missing && n2.updated() == changed
-                    && n2.conflicts().isEmpty() && ace.diff().diff(TableDiffRequest.builder("bench", "public.bench")
-                    .build()).match();
-            return new Run(copyMillis, repairMillis, n2.deleted(), n2.inserted(), n2.updated(), exact);
+                    && n2.conflicts().isEmpty() && tableHash(db, "n1").equals(tableHash(db, "n2"));
+            return new Run(copyMillis, repairMillis, n2.deleted(), n2.inserted(), n2.updated(), exact, diffMillis,
+                    diffHeap, repairHeap);
+        }
+    }
+
+    /**
+     * The SHA-256 of the whole table on {@code node} as {@code COPY} prints it, in key order:
+     * equal on two nodes when every row is byte for byte the same (streamed, not held).
+     */
+    static String tableHash(TestDatabase db, String node) throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (Connection connection = db.node(node).connect(db.name());
+             java.io.OutputStream out = new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(),
+                     digest)) {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyOut(
+                    "COPY (SELECT * FROM public.bench ORDER BY id) TO STDOUT", out);
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * The highest heap use (live objects and garbage not yet collected) seen while it runs,
+     * sampled every 20 ms from a full GC on: what a step needed at most, never above -Xmx.
+     */
+    private static final class HeapPeak {
+        private final Thread sampler;
+        private volatile boolean running = true;
+        private volatile long peak;
+
+        HeapPeak() {
+            System.gc();
+            sampler = new Thread(() -> {
+                java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+                while (running) {
+                    peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-peak");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        long stop() throws InterruptedException {
+            running = false;
+            sampler.join();
+            return peak;
         }
     }
 

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * 200 clients at once on loopback, each with its own connection, half of them submitting diffs
- * and all of them reading statuses: every request is answered, 200 or (a full queue) 503, no
- * client sees a connection error, and every task the server took is listed and runs to its end.
+ * and all of them reading statuses: every request is answered, 200 or (a full queue) 503 with
+ * Retry-After, never a 500 or a hang, no client sees a connection error, and every task the server
+ * took is listed and runs to its end with the exact result (the one row changed).
  */
 @WithPgCluster(nodes = 2)
 class ConcurrencyTest {
@@ -93,7 +94,14 @@ class ConcurrencyTest {
             // no task lost: each accepted one is listed and finishes
             ApiClient reader = api.client("postgres");
             for (String id : accepted) {
-                assertThat(reader.awaitTask(id)).as(id).containsEntry("status", "COMPLETED");
+                Map<String, Object> task = reader.awaitTask(id);
+                assertThat(task).as(id).containsEntry("status", "COMPLETED");
+                // exact: each diff found the one row changed, and nothing else
+                @SuppressWarnings("unchecked")
+                Map<String, Object> result = (Map<String, Object>) task.get("result");
+                assertThat(result).as(id).containsEntry("total_rows", 200).containsEntry("mismatched_rows", 1);
+                assertThat((Map<String, Object>) result.get("summary")).as(id)
+                        .containsEntry("diff_count", Map.of("n1/n2", 1));
             }
             assertThat(reader.get("/ace/tasks?limit=1000").expect(200).json().get("total")).isEqualTo(accepted.size());
         }

@@ -17,6 +17,12 @@ public enum ErrorCode {
     NODE_NOT_FOUND,
     /** A node cannot be reached, or the connection was lost. */
     NODE_UNREACHABLE,
+    /**
+     * Every connection ACE may open to a node was in use for longer than the pool's wait (10 x
+     * {@code connect_timeout}): the node, or ACE, is busy with other work; try again later or
+     * raise {@code max_connections_per_node}.
+     */
+    NODE_BUSY,
     /** A node refused the login (password, certificate, pg_hba.conf). */
     AUTHENTICATION_FAILED,
     /** The table does not exist on a node. */

@@ -2,11 +2,13 @@ package dev.ace.core.internal.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.ace.core.AceConfig;
 import dev.ace.core.CallerRole;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.error.AceException;
+import dev.ace.core.error.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +63,9 @@ public final class NodePools implements AutoCloseable {
 
     private static final String DIGEST = "HmacSHA256";
 
+    /** How many times {@code connect_timeout} work waits for a connection of a node whose connections are all in use. */
+    static final int BUSY_WAIT_FACTOR = 10;
+
     private final AceConfig config;
     private final Map<PoolKey, HikariDataSource> pools = new ConcurrentHashMap<>();
     /** Keys the digests of pool keys: random per instance, so a digest tells nothing outside it. */
@@ -88,7 +94,7 @@ public final class NodePools implements AutoCloseable {
         Connection connection;
         try {
             pool = pool(login(node));
-            connection = pool.getConnection();
+            connection = lease(pool, node, what);
         } catch (HikariPool.PoolInitializationException e) {
             SQLException cause = e.getCause() instanceof SQLException ? (SQLException) e.getCause()
                     : new SQLException(e.getMessage(), e);
@@ -108,6 +114,37 @@ public final class NodePools implements AutoCloseable {
             throw e;
         }
         return session;
+    }
+
+    /**
+     * A connection of {@code pool}. When every connection is leased, the wait goes on (each try
+     * lasts the pool's connection timeout, {@code connect_timeout}) up to {@link #BUSY_WAIT_FACTOR}
+     * x {@code connect_timeout}, then fails with {@link ErrorCode#NODE_BUSY}; a connection that
+     * cannot be made fails at once, as the driver said.
+     */
+    private Connection lease(HikariDataSource pool, NodeDefinition node, String what) throws SQLException {
+        long waitMillis = BUSY_WAIT_FACTOR * Math.max(250, config.connectTimeout().toMillis());
+        long deadline = System.nanoTime() + waitMillis * 1_000_000;
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                HikariPoolMXBean state = pool.getHikariPoolMXBean();
+                boolean allLeased = e.getCause() == null && state != null
+                        && state.getActiveConnections() >= pool.getMaximumPoolSize();
+                if (!allLeased || closed) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    int waiting = state.getThreadsAwaitingConnection() + 1;
+                    throw new AceException(ErrorCode.NODE_BUSY, "node " + node.describe() + " is busy: while " + what
+                            + ", " + waiting + (waiting == 1 ? " request" : " requests") + " waited more than "
+                            + waitMillis / 1000.0 + " s for one of the " + pool.getMaximumPoolSize()
+                            + " connections of pool " + pool.getPoolName() + " (max_connections_per_node), all in "
+                            + "use; try again later, or raise max_connections_per_node", e);
+                }
+            }
+        }
     }
 
     private static AceException roleError(SQLException error, NodeDefinition node, CallerRole role, String what) {

@@ -1,8 +1,6 @@
 package dev.ace.core.internal.diff;
 
 import dev.ace.core.catalog.Column;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * How each column type takes part in a diff: whether its hash function is exact (equal hash input
@@ -11,23 +9,6 @@ import java.util.regex.Pattern;
  * {@code DiffFile.jsonKind}.
  */
 public final class ColumnRules {
-
-    /**
-     * Built-in types whose hash function distinguishes every stored value that prints differently
-     * and hashes a value the same on every node. Every other type hashes its text output: those
-     * whose equality is looser than their text (numeric 1.0 vs 1.00, float -0 vs 0, interval
-     * '1 day' vs '24 hours', jsonb numbers, timetz), those whose stored form is local to a node
-     * (an enum value is the OID of its label, a regclass the OID of its table, and OIDs differ from
-     * node to node), domains, arrays, composites and ranges (which may hold either kind), and types
-     * without a hash function. Names are matched as {@code format_type} prints them under ACE's
-     * pinned {@code search_path} (pg_catalog first), so a user-defined type never takes a built-in
-     * type's name here.
-     */
-    private static final Set<String> EXACT_HASH_TYPES = Set.of("smallint", "integer", "bigint", "boolean", "text",
-            "bytea", "date", "uuid", "inet", "cidr", "oid", "\"char\"", "name", "macaddr", "macaddr8");
-    private static final Pattern EXACT_HASH_PATTERNS = Pattern.compile(
-            "character varying(\\(\\d+\\))?|character(\\(\\d+\\))?|"
-                    + "timestamp(\\(\\d\\))? with(out)? time zone|time(\\(\\d\\))? without time zone");
 
     private ColumnRules() {
     }
@@ -39,7 +20,7 @@ public final class ColumnRules {
      * label, which differs between nodes.
      */
     public static boolean hashesExactly(Column column) {
-        return EXACT_HASH_TYPES.contains(column.type()) || EXACT_HASH_PATTERNS.matcher(column.type()).matches();
+        return column.hashesExactly();
     }
 
     /**

@@ -52,6 +52,25 @@ public final class DiffEngine implements DiffService {
     private final TableChecker checker;
     private final TaskIds ids = new TaskIds();
 
+    /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
+    private static final int MAX_GROUPS = 1 << 17;
+    /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
+    private static final long MAX_BUCKET_ROWS = 200_000;
+    /** At most this many differing keys in a one-pass diff (their rows are held). */
+    private static final int MAX_KEY_ROWS = 20_000;
+    /**
+     * The one-pass scan is one statement per node, which {@code statement_timeout} bounds: tables
+     * estimated at more rows than this many per second of it take the range path (a scan reads
+     * about a million rows a second per core; this leaves room for a busy machine).
+     */
+    private static final long SCAN_ROWS_PER_SECOND = 250_000;
+    /** At most this many rows per node in one statement returning differing slices' rows (their rows are held). */
+    private static final long MAX_FETCH_ROWS = 20_000;
+    /** Differing slices whose rows one statement returns. */
+    private static final int SLICES_PER_FETCH = 256;
+    /** work_mem of the one-pass scan's transaction: its hash aggregate holds one entry per slice. */
+    private static final String SCAN_WORK_MEM = "64MB";
+
     public DiffEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = config;
         this.clusters = clusters;
@@ -71,7 +90,10 @@ public final class DiffEngine implements DiffService {
         Instant started = Instant.now();
         ClusterDefinition cluster = clusters.resolve(options.clusterName(), options.dbname());
         List<NodeDefinition> nodes = cluster.select(nodesOption(request), 2);
+        long checkStart = System.nanoTime();
         TableSchema schema = checker.check(nodes, options.table(), options.role());
+        LOG.debug("{}: checked on {} nodes in {} ms", schema.table(), nodes.size(),
+                (System.nanoTime() - checkStart) / 1_000_000);
         TableSql sql = new TableSql(schema, options.filter());
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
         return new Run(request, options, nodes, schema, sql, taskId, started).execute();
@@ -140,6 +162,8 @@ public final class DiffEngine implements DiffService {
         private final AtomicBoolean truncated = new AtomicBoolean();
         private final NodeWork work;
         private volatile int rangesPlanned;
+        /** The ranges being planned, while the one-pass scan runs. */
+        private volatile Future<List<KeyRange>> planning;
 
         Run(TableDiffRequest request, Options options, List<NodeDefinition> nodes, TableSchema schema, TableSql sql,
             String taskId, Instant started) {
@@ -161,8 +185,22 @@ public final class DiffEngine implements DiffService {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 checkFilter();
-                List<KeyRange> ranges = plan();
-                rangesPlanned = ranges.size();
+                Map<NodeDefinition, long[]> estimates = estimates();
+                long estimatedRows = estimates.values().stream().mapToLong(estimate -> estimate[0]).max().orElse(0);
+                // ranges are planned on one node while the one-pass scan runs (it needs only the estimate)
+                long planStart = System.nanoTime();
+                planning = work.submit(() -> {
+                    List<KeyRange> planned = plan(estimates);
+                    LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
+                            (System.nanoTime() - planStart) / 1_000_000);
+                    rangesPlanned = planned.size();
+                    return planned;
+                });
+                java.util.function.Supplier<List<KeyRange>> planned = () -> work.await(planning, null);
+                if (diffInOnePass(estimatedRows, planned, writer)) {
+                    return finish(planned.get(), writer);
+                }
+                List<KeyRange> ranges = planned.get();
                 List<int[]> units = new ArrayList<>();
                 for (int start = 0; start < ranges.size(); start += options.batchSize()) {
                     units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
@@ -195,21 +233,25 @@ public final class DiffEngine implements DiffService {
                     }));
                 }
                 work.awaitAll(running);
-                if (request.cancellation().isCancelled()) {
-                    throw cancelled();
-                }
-                Instant finished = Instant.now();
-                DiffOutput.Summary facts = new DiffOutput.Summary(taskId, options.clusterName(),
-                        nodes.get(0).database(), schema.table(), nodes.stream().map(NodeDefinition::name).toList(),
-                        schema.columns(), schema.primaryKey(), options.blockRows(), options.maxCpuRatio(),
-                        options.batchSize(), options.filter(), started, finished, counts.checked(),
-                        counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
-                return facts.result(writer.finish(facts));
+                return finish(ranges, writer);
             } catch (IOException e) {
                 throw OutputFiles.writeFailure("the diff file " + target, config.outputDirectory(), e);
             } catch (RuntimeException e) {
                 throw OutputFiles.named(work.translate(e, null), "the diff file " + target, config.outputDirectory());
             }
+        }
+
+        private DiffResult finish(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+            if (request.cancellation().isCancelled()) {
+                throw cancelled();
+            }
+            Instant finished = Instant.now();
+            DiffOutput.Summary facts = new DiffOutput.Summary(taskId, options.clusterName(),
+                    nodes.get(0).database(), schema.table(), nodes.stream().map(NodeDefinition::name).toList(),
+                    schema.columns(), schema.primaryKey(), options.blockRows(), options.maxCpuRatio(),
+                    options.batchSize(), options.filter(), started, finished, counts.checked(),
+                    counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
+            return facts.result(writer.finish(facts));
         }
 
         private boolean allPairsCapped() {
@@ -221,6 +263,15 @@ public final class DiffEngine implements DiffService {
 
         private AceException cancelled() {
             int total = rangesPlanned;
+            Future<List<KeyRange>> inFlight = planning;
+            if (total == 0 && inFlight != null) {
+                // ranges are planned while the scan runs: say how many when the planning ends soon
+                try {
+                    total = inFlight.get(2, java.util.concurrent.TimeUnit.SECONDS).size();
+                } catch (Exception e) {
+                    total = 0;
+                }
+            }
             return new AceException(ErrorCode.CANCELLED, "table-diff of " + schema.table() + " was cancelled after "
                     + done.get() + (total > 0 ? " of " + total : "") + " ranges; no diff file was written");
         }
@@ -322,13 +373,9 @@ public final class DiffEngine implements DiffService {
             }
         }
 
-        private List<KeyRange> plan() {
-            if (!keysSortAlikeEverywhere()) {
-                LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
-                        + "label order, or OIDs); comparing it as one range", schema.table());
-                return List.of(new KeyRange(null, null));
-            }
-            Map<NodeDefinition, long[]> estimates = work.onEach(nodes, node -> {
+        /** Per node, the estimated rows (counted when the catalog has no estimate) and pages of the table. */
+        private Map<NodeDefinition, long[]> estimates() {
+            return work.onEach(nodes, node -> {
                 try (NodeSession session = work.openReadOnly(node);
                      PreparedStatement statement = session.connection().prepareStatement(
                              "SELECT c.reltuples::bigint, c.relpages FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
@@ -351,6 +398,14 @@ public final class DiffEngine implements DiffService {
                     }
                 }
             });
+        }
+
+        private List<KeyRange> plan(Map<NodeDefinition, long[]> estimates) {
+            if (!keysSortAlikeEverywhere()) {
+                LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
+                        + "label order, or OIDs); comparing it as one range", schema.table());
+                return List.of(new KeyRange(null, null));
+            }
             NodeDefinition largest = nodes.get(0);
             for (NodeDefinition node : nodes) {
                 if (estimates.get(node)[0] > estimates.get(largest)[0]) {
@@ -469,62 +524,478 @@ public final class DiffEngine implements DiffService {
                     partitions.add(p);
                 }
             }
-            boolean all = partitions.size() > TableSql.PARTITIONS / 2;
-            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
-                    node -> fetch(sessions.get(node), keys, partitions, all));
-            for (Map.Entry<String, boolean[]> entry : pairPartitions.entrySet()) {
-                String pair = entry.getKey();
-                String[] names = DiffCounts.sides(pair);
-                LinkedHashMap<String, List<String>> left = fetched.get(node(names[0]));
-                LinkedHashMap<String, List<String>> right = fetched.get(node(names[1]));
-                List<byte[]> leftRows = new ArrayList<>();
-                List<byte[]> rightRows = new ArrayList<>();
-                AtomicLong count = counts.differing(pair);
-                long differing = 0;
-                for (Map.Entry<String, List<String>> row : left.entrySet()) {
-                    List<String> other = right.get(row.getKey());
-                    if (other == null || !other.equals(row.getValue())) {
-                        differing++;
-                    }
+            List<List<Integer>> groups = fetchGroups(range, digests, involved, partitions);
+            for (int group = 0; group < groups.size(); group++) {
+                List<Integer> fetching = groups.get(group);
+                // most partitions differ: all rows are cheaper to fetch, unless the range is fetched in groups
+                boolean all = groups.size() == 1 && fetching.size() > TableSql.PARTITIONS / 2;
+                Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                        node -> fetch(sessions.get(node), keys, fetching, all));
+                for (String pair : pairPartitions.keySet()) {
+                    String[] names = DiffCounts.sides(pair);
+                    writePair(range, group, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
                 }
-                for (String key : right.keySet()) {
-                    if (!left.containsKey(key)) {
-                        differing++;
-                    }
-                }
-                long allowed = reserve(count, differing);
-                // the first `allowed` differing keys, in key order, on both sides
-                java.util.Set<String> chosen = new java.util.HashSet<>();
-                for (Map.Entry<String, List<String>> row : left.entrySet()) {
-                    if (chosen.size() >= allowed) {
-                        break;
-                    }
-                    List<String> other = right.get(row.getKey());
-                    if (other == null || !other.equals(row.getValue())) {
-                        chosen.add(row.getKey());
-                    }
-                }
-                for (String key : right.keySet()) {
-                    if (chosen.size() >= allowed) {
-                        break;
-                    }
-                    if (!left.containsKey(key)) {
-                        chosen.add(key);
-                    }
-                }
-                for (Map.Entry<String, List<String>> row : left.entrySet()) {
-                    if (chosen.contains(row.getKey())) {
-                        leftRows.add(writer.rowJson(row.getValue()));
-                    }
-                }
-                for (Map.Entry<String, List<String>> row : right.entrySet()) {
-                    if (chosen.contains(row.getKey())) {
-                        rightRows.add(writer.rowJson(row.getValue()));
-                    }
-                }
-                writer.add(range, pair, names[0], leftRows);
-                writer.add(range, pair, names[1], rightRows);
             }
+        }
+
+        /**
+         * The differing partitions of a range cut into groups, in partition order, each holding at
+         * most {@link #fetchRows} rows on every node (or a single partition): the rows fetched and
+         * compared at once, so that a range where a node holds far more rows than the range was
+         * planned for (rows beyond the planning node's last key, say) is still compared in bounded
+         * memory. Usually one group: all of them.
+         */
+        private List<List<Integer>> fetchGroups(int range, Map<NodeDefinition, Map<Integer, Digests>> digests,
+                                                List<NodeDefinition> involved, List<Integer> partitions) {
+            long limit = fetchRows();
+            List<List<Integer>> groups = new ArrayList<>();
+            List<Integer> group = new ArrayList<>();
+            long[] held = new long[involved.size()];
+            for (int p : partitions) {
+                boolean fits = true;
+                for (int n = 0; n < involved.size(); n++) {
+                    fits &= held[n] + digests.get(involved.get(n)).get(range).counts[p] <= limit;
+                }
+                if (!fits && !group.isEmpty()) {
+                    groups.add(group);
+                    group = new ArrayList<>();
+                    java.util.Arrays.fill(held, 0);
+                }
+                group.add(p);
+                for (int n = 0; n < involved.size(); n++) {
+                    held[n] += digests.get(involved.get(n)).get(range).counts[p];
+                }
+            }
+            groups.add(group);
+            return groups;
+        }
+
+        /** Rows per node fetched at once for a range: twice the block size planned. */
+        private long fetchRows() {
+            return 2L * options.blockRows();
+        }
+
+        /**
+         * Compares the rows both nodes of a pair returned for the same keys, value by value, and
+         * writes those that differ (within the pair's cap) as block {@code block} of the diff
+         * file; returns the keys that differ.
+         */
+        private List<String> writePair(int block, String pair, LinkedHashMap<String, List<String>> left,
+                                       LinkedHashMap<String, List<String>> right, DiffFileWriter writer)
+                throws IOException {
+            return writePair(block, 0, pair, left, right, writer);
+        }
+
+        /**
+         * As {@link #writePair(int, String, LinkedHashMap, LinkedHashMap, DiffFileWriter)}, for group
+         * {@code group} of the block's partitions (a block fetched in groups lists them in turn).
+         */
+        private List<String> writePair(int block, int group, String pair, LinkedHashMap<String, List<String>> left,
+                                       LinkedHashMap<String, List<String>> right, DiffFileWriter writer)
+                throws IOException {
+            String[] names = DiffCounts.sides(pair);
+            List<byte[]> leftRows = new ArrayList<>();
+            List<byte[]> rightRows = new ArrayList<>();
+            AtomicLong count = counts.differing(pair);
+            List<String> differingKeys = new ArrayList<>();
+            for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                List<String> other = right.get(row.getKey());
+                if (other == null || !other.equals(row.getValue())) {
+                    differingKeys.add(row.getKey());
+                }
+            }
+            for (String key : right.keySet()) {
+                if (!left.containsKey(key)) {
+                    differingKeys.add(key);
+                }
+            }
+            long allowed = reserve(count, differingKeys.size());
+            // the first `allowed` differing keys, in key order, on both sides
+            java.util.Set<String> chosen = new java.util.HashSet<>();
+            for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                if (chosen.size() >= allowed) {
+                    break;
+                }
+                List<String> other = right.get(row.getKey());
+                if (other == null || !other.equals(row.getValue())) {
+                    chosen.add(row.getKey());
+                }
+            }
+            for (String key : right.keySet()) {
+                if (chosen.size() >= allowed) {
+                    break;
+                }
+                if (!left.containsKey(key)) {
+                    chosen.add(key);
+                }
+            }
+            for (Map.Entry<String, List<String>> row : left.entrySet()) {
+                if (chosen.contains(row.getKey())) {
+                    leftRows.add(writer.rowJson(row.getValue()));
+                }
+            }
+            for (Map.Entry<String, List<String>> row : right.entrySet()) {
+                if (chosen.contains(row.getKey())) {
+                    rightRows.add(writer.rowJson(row.getValue()));
+                }
+            }
+            writer.add(block, group, pair, names[0], leftRows);
+            writer.add(block, group, pair, names[1], rightRows);
+            return differingKeys;
+        }
+
+        /**
+         * Diffs the table in one pass: every node hashes its whole table in one sequential scan,
+         * grouped into about 256 groups per {@code block_rows} rows (all nodes at once, each in one
+         * repeatable-read transaction kept to the end); only the groups whose count or digest
+         * differ are looked at again. A single integer key is grouped by contiguous key slices,
+         * whose rows are then read through the primary key index, many slices per statement; any
+         * other key by a hash of the key into buckets, whose rows' keys and digests one more
+         * filtered scan returns, and only the rows of keys that differ are read, by key. Returns
+         * false, having written nothing, when the range path must run instead: a table too large
+         * for one statement within {@code statement_timeout} (see {@link #SCAN_ROWS_PER_SECOND}),
+         * an integer key whose span does not fit a long, or differing buckets holding more rows than
+         * {@link #MAX_BUCKET_ROWS} or keys than {@link #MAX_KEY_ROWS}.
+         */
+        private boolean diffInOnePass(long estimatedRows, java.util.function.Supplier<List<KeyRange>> ranges,
+                                      DiffFileWriter writer) throws IOException {
+            long timeoutSeconds = config.statementTimeout().toSeconds();
+            if (timeoutSeconds > 0 && estimatedRows > timeoutSeconds * SCAN_ROWS_PER_SECOND) {
+                return false;
+            }
+            long wanted = Math.max(TableSql.PARTITIONS, estimatedRows / Math.max(1, options.blockRows() / TableSql.PARTITIONS));
+            Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
+            try {
+                int groups;
+                String group;
+                TableSql.Slicing slicing = null;
+                if (sql.sliceable()) {
+                    Map<NodeDefinition, long[]> bounds = work.onEach(nodes, node -> keyBounds(sessions.get(node)));
+                    long lower = Long.MAX_VALUE;
+                    long upper = Long.MIN_VALUE;
+                    for (long[] bound : bounds.values()) {
+                        if (bound != null) {
+                            lower = Math.min(lower, bound[0]);
+                            upper = Math.max(upper, bound[1]);
+                        }
+                    }
+                    if (lower > upper) {
+                        report(ranges.get().size());
+                        commit(sessions);
+                        return true;
+                    }
+                    groups = (int) Math.min(MAX_GROUPS, wanted);
+                    slicing = upper == Long.MAX_VALUE ? null : sql.slicing(lower, upper + 1, groups);
+                    if (slicing == null) {
+                        commit(sessions);
+                        return false;
+                    }
+                    group = sql.sliceGroup(slicing, groups);
+                } else {
+                    groups = Integer.highestOneBit((int) Math.min(MAX_GROUPS, wanted));
+                    group = sql.bucketGroup(groups);
+                }
+                int groupCount = groups;
+                long scanStart = System.nanoTime();
+                Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
+                        node -> groupDigests(sessions.get(node), group, groupCount));
+                LOG.debug("{}: {} groups hashed on {} nodes in {} ms", schema.table(), groups, nodes.size(),
+                        (System.nanoTime() - scanStart) / 1_000_000);
+                Map<String, java.util.BitSet> pairGroups = new LinkedHashMap<>();
+                java.util.BitSet union = new java.util.BitSet(groups);
+                List<NodeDefinition> involved = new ArrayList<>();
+                for (int i = 0; i < nodes.size(); i++) {
+                    for (int j = i + 1; j < nodes.size(); j++) {
+                        long[][] a = digests.get(nodes.get(i));
+                        long[][] b = digests.get(nodes.get(j));
+                        java.util.BitSet differing = new java.util.BitSet(groups);
+                        for (int g = 0; g < groups; g++) {
+                            if (a[0][g] != b[0][g] || a[1][g] != b[1][g]) {
+                                differing.set(g);
+                            }
+                        }
+                        if (!differing.isEmpty()) {
+                            pairGroups.put(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()), differing);
+                            union.or(differing);
+                            for (NodeDefinition node : List.of(nodes.get(i), nodes.get(j))) {
+                                if (!involved.contains(node)) {
+                                    involved.add(node);
+                                }
+                            }
+                        }
+                    }
+                }
+                if (slicing != null) {
+                    // only the counts are needed from here on
+                    digests.replaceAll((node, both) -> new long[][] {both[0]});
+                    for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
+                        for (NodeDefinition node : involved) {
+                            if (digests.get(node)[0][g] > MAX_FETCH_ROWS) {
+                                return false; // a slice too large to hold (the estimate was far too low)
+                            }
+                        }
+                    }
+                }
+                long compareStart = System.nanoTime();
+                boolean done = slicing != null
+                        ? compareSlices(ranges, slicing, groups, union, digests, pairGroups, involved, sessions, writer)
+                        : compareBuckets(ranges, group, union, digests, pairGroups, involved, sessions, writer);
+                LOG.debug("{}: {} differing groups compared in {} ms", schema.table(), union.cardinality(),
+                        (System.nanoTime() - compareStart) / 1_000_000);
+                if (done) {
+                    for (Map.Entry<NodeDefinition, long[][]> node : digests.entrySet()) {
+                        counts.addChecked(node.getKey().name(), java.util.Arrays.stream(node.getValue()[0]).sum());
+                    }
+                    commit(sessions);
+                }
+                return done;
+            } finally {
+                NodeWork.closeAll(sessions);
+            }
+        }
+
+        /** The rows of the differing key slices, read through the index, {@link #SLICES_PER_FETCH} slices a statement. */
+        private boolean compareSlices(java.util.function.Supplier<List<KeyRange>> planned, TableSql.Slicing slicing,
+                                      int slices, java.util.BitSet union, Map<NodeDefinition, long[][]> sliceCounts,
+                                      Map<String, java.util.BitSet> pairSlices, List<NodeDefinition> involved,
+                                      Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer)
+                throws IOException {
+            List<KeyRange> ranges = planned.get();
+            long[] upperKeys = rangeUppers(ranges);
+            java.util.Set<Integer> mismatchedRanges = new java.util.HashSet<>();
+            int reported = 0;
+            int block = 0;
+            for (int from = union.nextSetBit(0); from >= 0; block++) {
+                if (allPairsCapped()) {
+                    truncated.set(true);
+                    break;
+                }
+                List<Integer> chosen = new ArrayList<>();
+                long[] rows = new long[involved.size()];
+                int g = from;
+                for (; g >= 0 && chosen.size() < SLICES_PER_FETCH; g = union.nextSetBit(g + 1)) {
+                    boolean full = false;
+                    for (int n = 0; n < rows.length; n++) {
+                        rows[n] += sliceCounts.get(involved.get(n))[0][g];
+                        full |= rows[n] > MAX_FETCH_ROWS;
+                    }
+                    if (full && !chosen.isEmpty()) {
+                        break;
+                    }
+                    chosen.add(g);
+                }
+                from = g;
+                Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                        node -> fetchSlices(sessions.get(node), slicing, slices, chosen));
+                for (String pair : pairSlices.keySet()) {
+                    String[] names = DiffCounts.sides(pair);
+                    for (String key : writePair(block, pair, fetched.get(node(names[0])), fetched.get(node(names[1])),
+                            writer)) {
+                        if (mismatchedRanges.add(rangeOf(upperKeys, Long.parseLong(key.substring(0, key.length() - 1))))) {
+                            counts.addMismatch();
+                        }
+                    }
+                }
+                // every range below the next slice's first key is done
+                int upTo = from < 0 ? ranges.size() : rangeOf(upperKeys, slicing.interval(from)[0]);
+                report(upTo - reported);
+                reported = Math.max(reported, upTo);
+            }
+            report(ranges.size() - reported);
+            return true;
+        }
+
+        /**
+         * The keys and row digests of the differing buckets (one filtered scan per involved node),
+         * then the rows of the keys whose digests differ, by key, in key order.
+         */
+        private boolean compareBuckets(java.util.function.Supplier<List<KeyRange>> ranges, String group, java.util.BitSet union,
+                                       Map<NodeDefinition, long[][]> digests, Map<String, java.util.BitSet> pairBuckets,
+                                       List<NodeDefinition> involved, Map<NodeDefinition, NodeSession> sessions,
+                                       DiffFileWriter writer) throws IOException {
+            if (union.isEmpty()) {
+                report(ranges.get().size());
+                return true;
+            }
+            for (NodeDefinition node : involved) {
+                long rows = 0;
+                for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
+                    rows += digests.get(node)[0][g];
+                }
+                if (rows > MAX_BUCKET_ROWS) {
+                    return false;
+                }
+            }
+            List<Integer> chosen = union.stream().boxed().toList();
+            Map<NodeDefinition, Map<String, Long>> rowDigests = work.onEach(involved,
+                    node -> keyDigests(sessions.get(node), group, chosen));
+            java.util.Set<String> differing = new java.util.LinkedHashSet<>();
+            for (String pair : pairBuckets.keySet()) {
+                String[] names = DiffCounts.sides(pair);
+                Map<String, Long> left = rowDigests.get(node(names[0]));
+                Map<String, Long> right = rowDigests.get(node(names[1]));
+                for (Map.Entry<String, Long> row : left.entrySet()) {
+                    if (!row.getValue().equals(right.get(row.getKey()))) {
+                        differing.add(row.getKey());
+                    }
+                }
+                for (String key : right.keySet()) {
+                    if (!left.containsKey(key)) {
+                        differing.add(key);
+                    }
+                }
+            }
+            rowDigests.clear();
+            if (differing.size() > MAX_KEY_ROWS) {
+                return false;
+            }
+            List<List<String>> keyColumns = new ArrayList<>();
+            for (int k = 0; k < schema.primaryKey().size(); k++) {
+                keyColumns.add(new ArrayList<>(differing.size()));
+            }
+            for (String key : differing) {
+                String[] values = key.split("\0", -1);
+                for (int k = 0; k < keyColumns.size(); k++) {
+                    keyColumns.get(k).add(values[k]);
+                }
+            }
+            Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
+                    node -> rowsOfKeys(sessions.get(node), keyColumns));
+            for (String pair : pairBuckets.keySet()) {
+                String[] names = DiffCounts.sides(pair);
+                writePair(0, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
+            }
+            for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
+                counts.addMismatch();
+            }
+            report(ranges.get().size());
+            return true;
+        }
+
+        /** Key (the key columns' text, each ended by NUL) to row digest, of the rows in the given groups. */
+        private Map<String, Long> keyDigests(NodeSession session, String group, List<Integer> chosen)
+                throws SQLException {
+            Map<String, Long> digests = new java.util.HashMap<>();
+            int keys = schema.primaryKey().size();
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.groupDigestsQuery(group))) {
+                statement.setArray(1, session.connection().createArrayOf("int4", chosen.toArray()));
+                statement.setFetchSize(10_000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        StringBuilder key = new StringBuilder();
+                        for (int k = 1; k <= keys; k++) {
+                            key.append(result.getString(k)).append('\0');
+                        }
+                        digests.put(key.toString(), result.getLong(keys + 1));
+                    }
+                }
+            }
+            verifyRole(session);
+            return digests;
+        }
+
+        private LinkedHashMap<String, List<String>> rowsOfKeys(NodeSession session, List<List<String>> keyColumns)
+                throws SQLException {
+            LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.rowsOfKeysInOrderQuery())) {
+                for (int k = 0; k < keyColumns.size(); k++) {
+                    statement.setArray(k + 1, session.connection().createArrayOf("text", keyColumns.get(k).toArray()));
+                }
+                readRows(statement, rows);
+            }
+            verifyRole(session);
+            return rows;
+        }
+
+        /** Reports {@code ranges} more ranges done, one by one, stopping at a cancellation. */
+        private void report(int ranges) {
+            for (int i = 0; i < ranges; i++) {
+                if (request.cancellation().isCancelled()) {
+                    throw cancelled();
+                }
+                request.progress().onProgress(done.incrementAndGet(), rangesPlanned);
+            }
+        }
+
+        private void commit(Map<NodeDefinition, NodeSession> sessions) {
+            work.onEach(nodes, node -> {
+                sessions.get(node).connection().commit();
+                return null;
+            });
+        }
+
+        /** The upper key of every range but the last (integer keys), ascending. */
+        private long[] rangeUppers(List<KeyRange> ranges) {
+            long[] uppers = new long[ranges.size() - 1];
+            for (int i = 0; i < uppers.length; i++) {
+                uppers[i] = Long.parseLong(ranges.get(i).upper().get(0));
+            }
+            return uppers;
+        }
+
+        /** The range holding the key. */
+        private int rangeOf(long[] upperKeys, long key) {
+            int found = java.util.Arrays.binarySearch(upperKeys, key);
+            return found >= 0 ? found + 1 : -found - 1;
+        }
+
+        /** The smallest and largest key on the node, or null when it has no rows (that pass the filter). */
+        private long[] keyBounds(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(sql.keyBoundsQuery());
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                String min = rows.getString(1);
+                String max = rows.getString(2);
+                verifyRole(session);
+                return min == null ? null : new long[] {Long.parseLong(min), Long.parseLong(max)};
+            }
+        }
+
+        /** Per group of the node's whole table: {counts, digests}. */
+        private long[][] groupDigests(NodeSession session, String group, int groups) throws SQLException {
+            long[][] digests = new long[2][groups];
+            try (java.sql.Statement setting = session.connection().createStatement()) {
+                // the hash aggregate holds at most MAX_GROUPS small entries: let it stay in memory
+                setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'");
+            }
+            // read in one go (a statement read in parts gets no parallel workers), a row per 1,024 groups
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.groupHashChunksQuery(group));
+                 ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    String chunk = result.getString(1);
+                    int at = 0;
+                    while (at < chunk.length()) {
+                        int g = (int) parseLong(chunk, at);
+                        at = chunk.indexOf(' ', at) + 1;
+                        digests[0][g] = parseLong(chunk, at);
+                        at = chunk.indexOf(' ', at) + 1;
+                        digests[1][g] = parseLong(chunk, at);
+                        int next = chunk.indexOf(' ', at);
+                        at = next < 0 ? chunk.length() : next + 1;
+                    }
+                }
+            }
+            verifyRole(session);
+            return digests;
+        }
+
+        /** The integer written at {@code at} in {@code text}, up to the next space or the end. */
+        private static long parseLong(String text, int at) {
+            int end = text.indexOf(' ', at);
+            return Long.parseLong(text, at, end < 0 ? text.length() : end, 10);
+        }
+
+        private LinkedHashMap<String, List<String>> fetchSlices(NodeSession session, TableSql.Slicing slicing,
+                                                                int slices, List<Integer> chosen) throws SQLException {
+            LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    sql.sliceFetchQuery(slicing, slices, chosen))) {
+                statement.setArray(1, session.connection().createArrayOf("int4", chosen.toArray()));
+                readRows(statement, rows);
+            }
+            verifyRole(session);
+            return rows;
         }
 
         /** Takes up to {@code differing} rows from the pair's cap; marks the result truncated when the cap bites. */
@@ -550,7 +1021,6 @@ public final class DiffEngine implements DiffService {
         private LinkedHashMap<String, List<String>> fetch(NodeSession session, KeyRange keys, List<Integer> partitions,
                                                           boolean all) throws SQLException {
             LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
-            int[] keyPositions = keyPositions();
             try (PreparedStatement statement = session.connection().prepareStatement(
                     sql.fetchQuery(keys, all ? null : partitions))) {
                 int parameter = 1;
@@ -560,24 +1030,31 @@ public final class DiffEngine implements DiffService {
                 if (!all) {
                     statement.setArray(parameter, session.connection().createArrayOf("int4", partitions.toArray()));
                 }
-                statement.setFetchSize(1000);
-                try (ResultSet result = statement.executeQuery()) {
-                    int columns = schema.columns().size();
-                    while (result.next()) {
-                        List<String> values = new ArrayList<>(columns);
-                        for (int c = 1; c <= columns; c++) {
-                            values.add(result.getString(c));
-                        }
-                        StringBuilder key = new StringBuilder();
-                        for (int position : keyPositions) {
-                            key.append(values.get(position)).append('\0');
-                        }
-                        rows.put(key.toString(), values);
-                    }
-                }
+                readRows(statement, rows);
             }
             verifyRole(session);
             return rows;
+        }
+
+        /** Reads every row of the statement into {@code rows}, by key (the key columns' text, each ended by NUL). */
+        private void readRows(PreparedStatement statement, LinkedHashMap<String, List<String>> rows)
+                throws SQLException {
+            int[] keyPositions = keyPositions();
+            statement.setFetchSize(1000);
+            try (ResultSet result = statement.executeQuery()) {
+                int columns = schema.columns().size();
+                while (result.next()) {
+                    List<String> values = new ArrayList<>(columns);
+                    for (int c = 1; c <= columns; c++) {
+                        values.add(result.getString(c));
+                    }
+                    StringBuilder key = new StringBuilder();
+                    for (int position : keyPositions) {
+                        key.append(values.get(position)).append('\0');
+                    }
+                    rows.put(key.toString(), values);
+                }
+            }
         }
 
         private int[] keyPositions() {

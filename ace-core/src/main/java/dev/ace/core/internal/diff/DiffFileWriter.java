@@ -40,8 +40,11 @@ public final class DiffFileWriter implements AutoCloseable {
     private final Path target;
     private final Path spool;
     private final FileChannel channel;
-    /** pair -> node -> range -> block; blocks of a range and node are one contiguous run. */
-    private final Map<String, Map<String, TreeMap<Integer, long[]>>> index = new ConcurrentHashMap<>();
+    /**
+     * pair -> node -> position (range, then group within the range) -> block; blocks of a range
+     * and node are one contiguous run per group.
+     */
+    private final Map<String, Map<String, TreeMap<Long, long[]>>> index = new ConcurrentHashMap<>();
 
     /**
      * A writer of the diff file {@code target} ({@link DiffOutput#diffFile}) of a table with these columns.
@@ -67,30 +70,43 @@ public final class DiffFileWriter implements AutoCloseable {
     public byte[] rowJson(List<String> values) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 16 * values.size());
         try (JsonGenerator generator = FACTORY.createGenerator(bytes)) {
-            generator.writeStartObject();
-            for (int i = 0; i < columns.size(); i++) {
-                Column column = columns.get(i);
-                String text = values.get(i);
-                generator.writeFieldName(column.name());
-                if (text == null) {
-                    generator.writeNull();
-                } else if (DiffFile.jsonKind(column) == DiffFile.JsonKind.BOOLEAN) {
-                    generator.writeBoolean(text.equals("t"));
-                } else if (DiffFile.writesAsNumber(column, text)) {
-                    generator.writeNumber(text);
-                } else {
-                    generator.writeString(text);
-                }
-            }
-            generator.writeEndObject();
+            writeRow(generator, columns, values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
+    /** Writes one row of a table with {@code columns} as a diff file holds it: one JSON object. */
+    public static void writeRow(JsonGenerator generator, List<Column> columns, List<String> values) throws IOException {
+        generator.writeStartObject();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            String text = values.get(i);
+            generator.writeFieldName(column.name());
+            if (text == null) {
+                generator.writeNull();
+            } else if (DiffFile.jsonKind(column) == DiffFile.JsonKind.BOOLEAN) {
+                generator.writeBoolean(text.equals("t"));
+            } else if (DiffFile.writesAsNumber(column, text)) {
+                generator.writeNumber(text);
+            } else {
+                generator.writeString(text);
+            }
+        }
+        generator.writeEndObject();
+    }
+
     /** Appends the differing rows of one range for one pair and node (rows already in key order). */
     public void add(int range, String pair, String node, List<byte[]> rows) throws IOException {
+        add(range, 0, pair, node, rows);
+    }
+
+    /**
+     * Appends the differing rows of one group of a range's partitions for one pair and node (rows
+     * in key order): the file lists a range's groups one after another.
+     */
+    public void add(int range, int group, String pair, String node, List<byte[]> rows) throws IOException {
         if (rows.isEmpty()) {
             return;
         }
@@ -110,10 +126,10 @@ public final class DiffFileWriter implements AutoCloseable {
                 channel.write(buffer, offset + buffer.position());
             }
         }
-        TreeMap<Integer, long[]> blocks = index.computeIfAbsent(pair, p -> new ConcurrentHashMap<>())
+        TreeMap<Long, long[]> blocks = index.computeIfAbsent(pair, p -> new ConcurrentHashMap<>())
                 .computeIfAbsent(node, n -> new TreeMap<>());
         synchronized (blocks) {
-            blocks.put(range, new long[] {offset, size});
+            blocks.put(((long) range << 32) | group, new long[] {offset, size});
         }
     }
 
@@ -132,7 +148,7 @@ public final class DiffFileWriter implements AutoCloseable {
             out.write(",\n\"diffs\":{".getBytes(StandardCharsets.UTF_8));
             boolean firstPair = true;
             for (String pair : pairOrder) {
-                Map<String, TreeMap<Integer, long[]>> nodes = index.get(pair);
+                Map<String, TreeMap<Long, long[]>> nodes = index.get(pair);
                 if (nodes == null) {
                     continue;
                 }
@@ -141,7 +157,7 @@ public final class DiffFileWriter implements AutoCloseable {
                 firstPair = false;
                 boolean firstNode = true;
                 for (String node : DiffCounts.sides(pair)) {
-                    TreeMap<Integer, long[]> blocks = nodes.getOrDefault(node, new TreeMap<>());
+                    TreeMap<Long, long[]> blocks = nodes.getOrDefault(node, new TreeMap<>());
                     out.write(((firstNode ? "\n " : ",\n ") + MAPPER.writeValueAsString(node) + ":[")
                             .getBytes(StandardCharsets.UTF_8));
                     firstNode = false;

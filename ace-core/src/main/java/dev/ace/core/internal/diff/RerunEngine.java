@@ -19,11 +19,13 @@ import dev.ace.core.internal.config.ClusterResolver;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
 import dev.ace.core.internal.db.NodeWork;
+import dev.ace.core.internal.repair.RepairParts;
 import dev.ace.core.internal.repair.RowSql;
 import dev.ace.core.internal.task.TaskIds;
 import dev.ace.core.option.Options;
 import dev.ace.core.task.TaskType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * (sorted by the first node, with the key columns' collations), cuts them into chunks of the
  * diff's {@code block_rows}, fetches the current rows of each chunk from every node, compares
  * them for every node pair, and writes a new diff file in the same format ({@link DiffFileWriter}).
+ * A diff file of more than {@link RepairParts#PART_ROWS} differences is first cut into parts by
+ * key ({@link RepairParts}) and rerun part by part, so memory does not grow with its size; the new
+ * file then lists its rows part by part, each part in key order.
  * Reads run in repeatable-read snapshots as the caller's role, with the diff's
  * {@code table_filter}, if any, run only through {@link TableSql},
  * in a read-only transaction. Cancelling stops it between batches of keys and cancels the
@@ -147,6 +152,7 @@ public final class RerunEngine implements RerunService {
         private final Instant started;
         private final int chunkSize;
         private final int[] keyPositions;
+        private final long partRows = RepairParts.partRows();
         private final DiffCounts counts;
         private final NodeWork work;
         private final AtomicInteger done = new AtomicInteger();
@@ -170,13 +176,21 @@ public final class RerunEngine implements RerunService {
 
         DiffResult execute() {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
-            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
-                List<List<String>> keys = sortKeys(distinctKeys());
-                chunks = (keys.size() + chunkSize - 1) / chunkSize;
-                if (behavior == RerunBehavior.HOSTDB) {
-                    hostdb(keys, writer);
-                } else {
-                    multiprocessing(keys, writer);
+            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId);
+                 RepairParts parts = RepairParts.of(bound.file(), partRows, config.outputDirectory(), taskId,
+                         this::stopIfCancelled)) {
+                for (DiffFile part : parts.parts()) {
+                    List<List<String>> keys = sortKeys(distinctKeys(part));
+                    int first = chunks;
+                    chunks = first + (keys.size() + chunkSize - 1) / chunkSize;
+                    if (behavior == RerunBehavior.HOSTDB) {
+                        hostdb(keys, first, writer);
+                    } else {
+                        multiprocessing(keys, first, writer);
+                    }
+                    if (part != bound.file()) {
+                        Files.deleteIfExists(part.path());
+                    }
                 }
                 if (request.cancellation().isCancelled()) {
                     throw cancelled();
@@ -232,11 +246,11 @@ public final class RerunEngine implements RerunService {
          * node of a pair (which a node, holding one row per key, cannot have) is refused. Each list
          * comes whole, so a key given twice by one list was last given by that list.
          */
-        private List<List<String>> distinctKeys() {
+        private List<List<String>> distinctKeys(DiffFile file) {
             Map<String, Listed> distinct = new LinkedHashMap<>();
             int[] list = {0};
             String[] last = new String[2];
-            bound.file().forEachRow((pair, node, row) -> {
+            file.forEachRow((pair, node, row) -> {
                 if (!pair.equals(last[0]) || !node.equals(last[1])) {
                     list[0]++;
                     last[0] = pair;
@@ -247,6 +261,7 @@ public final class RerunEngine implements RerunService {
                 if (listed == null) {
                     distinct.put(RowSql.keyId(key), new Listed(key, list[0]));
                 } else if (listed.list == list[0]) {
+                    // a damaged file is named as the user gave it, not by its part
                     throw BoundDiff.keyListedTwice(bound.file(), pair, node, key);
                 } else {
                     listed.list = list[0];
@@ -306,9 +321,11 @@ public final class RerunEngine implements RerunService {
 
         // ------------------------------------------------------------------ multiprocessing
 
-        private void multiprocessing(List<List<String>> keys, DiffFileWriter writer) {
+        /** Compares {@code keys} (one part's, sorted) in chunks numbered from {@code first}. */
+        private void multiprocessing(List<List<String>> keys, int first, DiffFileWriter writer) {
+            int count = (keys.size() + chunkSize - 1) / chunkSize;
             double ratio = summary.maxCpuRatio();
-            int workers = Math.max(1, Math.min(Math.min(config.maxConnectionsPerNode(), Math.max(1, chunks)),
+            int workers = Math.max(1, Math.min(Math.min(config.maxConnectionsPerNode(), Math.max(1, count)),
                     Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * ratio))));
             AtomicInteger next = new AtomicInteger();
             String query = sql.rowsOfKeysQuery();
@@ -317,11 +334,11 @@ public final class RerunEngine implements RerunService {
                 running.add(work.submit(() -> {
                     try {
                         int chunk;
-                        while (work.failure() == null && (chunk = next.getAndIncrement()) < chunks) {
+                        while (work.failure() == null && (chunk = next.getAndIncrement()) < count) {
                             stopIfCancelled();
                             List<List<String>> slice = keys.subList(chunk * chunkSize,
                                     Math.min(keys.size(), (chunk + 1) * chunkSize));
-                            compare(chunk, slice, readChunk(slice, query), writer);
+                            compare(first + chunk, slice, readChunk(slice, query), writer);
                             batchDone();
                         }
                         return null;
@@ -380,7 +397,8 @@ public final class RerunEngine implements RerunService {
 
         // ------------------------------------------------------------------ hostdb
 
-        private void hostdb(List<List<String>> keys, DiffFileWriter writer) {
+        /** Compares {@code keys} (one part's, sorted) in chunks numbered from {@code first}. */
+        private void hostdb(List<List<String>> keys, int first, DiffFileWriter writer) {
             List<NodeDefinition> nodes = bound.nodes();
             Map<NodeDefinition, NodeSession> sessions = new LinkedHashMap<>();
             Map<NodeDefinition, PreparedStatement> statements = new ConcurrentHashMap<>();
@@ -397,7 +415,7 @@ public final class RerunEngine implements RerunService {
                     statement.setFetchSize(1000);
                     return statement.executeQuery();
                 }));
-                merge(keys, results, writer);
+                merge(keys, first, results, writer);
                 for (NodeDefinition node : nodes) {
                     verifyRole(sessions.get(node));
                 }
@@ -430,11 +448,13 @@ public final class RerunEngine implements RerunService {
         }
 
         /** Reads every node's ordered rows chunk by chunk (rows of a chunk have ordinals in its slice of the keys). */
-        private void merge(List<List<String>> keys, Map<NodeDefinition, ResultSet> results, DiffFileWriter writer) {
+        private void merge(List<List<String>> keys, int first, Map<NodeDefinition, ResultSet> results,
+                           DiffFileWriter writer) {
             Map<NodeDefinition, List<String>> pending = new HashMap<>();
             Map<NodeDefinition, Integer> pendingOrd = new HashMap<>();
             int columns = schema.columns().size();
-            for (int chunk = 0; chunk < chunks; chunk++) {
+            int count = (keys.size() + chunkSize - 1) / chunkSize;
+            for (int chunk = 0; chunk < count; chunk++) {
                 stopIfCancelled();
                 int end = Math.min(keys.size(), (chunk + 1) * chunkSize);
                 Map<String, Map<String, List<String>>> rows = new LinkedHashMap<>();
@@ -468,7 +488,7 @@ public final class RerunEngine implements RerunService {
                     }
                     rows.put(node.name(), found);
                 }
-                compare(chunk, keys.subList(chunk * chunkSize, end), rows, writer);
+                compare(first + chunk, keys.subList(chunk * chunkSize, end), rows, writer);
                 batchDone();
             }
         }

@@ -77,27 +77,39 @@ public final class TableSql {
             return null;
         }
         try {
-            long lower = Long.parseLong(range.lower().get(0));
-            long upper = Long.parseLong(range.upper().get(0));
+            return slicing(Long.parseLong(range.lower().get(0)), Long.parseLong(range.upper().get(0)), PARTITIONS);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The keys [lower, upper) of an integer key cut into {@code slices} contiguous slices of equal
+     * width, or null when the width does not fit a long or is not positive.
+     */
+    public Slicing slicing(long lower, long upper, int slices) {
+        try {
             long width = Math.subtractExact(upper, lower);
             if (width <= 0) {
                 return null;
             }
             double bound = Math.max(Math.abs((double) lower), Math.abs((double) upper));
             long margin = 2 + (long) Math.ceil(4 * Math.ulp(bound) + 4 * Math.ulp((double) width));
-            return new Slicing(lower, upper, (double) PARTITIONS / width, margin);
-        } catch (NumberFormatException | ArithmeticException e) {
+            return new Slicing(lower, upper, (double) slices / width, margin);
+        } catch (ArithmeticException e) {
             return null;
         }
     }
 
+    /** The slice (0 to {@code slices - 1}) of a row's key; the same text in every query that uses it. */
+    private String sliceOf(Slicing slicing, int slices) {
+        return "LEAST(" + (slices - 1) + ", GREATEST(0, floor(((" + keyList + ")::float8 - ("
+                + slicing.lower() + ")::float8) * (" + Double.toString(slicing.scale()) + ")::float8)))::int";
+    }
+
     private String partitionOf(KeyRange range) {
         Slicing slicing = slicing(range);
-        if (slicing == null) {
-            return partition;
-        }
-        return "LEAST(" + (PARTITIONS - 1) + ", GREATEST(0, floor(((" + keyList + ")::float8 - ("
-                + slicing.lower() + ")::float8) * (" + Double.toString(slicing.scale()) + ")::float8)))::int";
+        return slicing == null ? partition : sliceOf(slicing, PARTITIONS);
     }
 
     /**
@@ -221,28 +233,104 @@ public final class TableSql {
      * the key to the partitions' intervals, so the index reads only those slices.
      */
     public String fetchQuery(KeyRange range, List<Integer> partitions) {
-        StringBuilder sql = new StringBuilder("SELECT ")
-                .append(schema.columns().stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", ")))
+        StringBuilder sql = new StringBuilder("SELECT ").append(columnList())
                 .append(" FROM ").append(from()).append(" WHERE ").append(rangePredicate(range));
         if (partitions != null) {
             Slicing slicing = slicing(range);
             if (slicing != null) {
-                List<long[]> intervals = new java.util.ArrayList<>();
-                for (int p : partitions) {
-                    long[] interval = slicing.interval(p);
-                    long[] last = intervals.isEmpty() ? null : intervals.get(intervals.size() - 1);
-                    if (last != null && interval[0] <= last[1]) {
-                        last[1] = Math.max(last[1], interval[1]);
-                    } else {
-                        intervals.add(interval);
-                    }
-                }
-                sql.append(" AND (").append(intervals.stream().map(i -> "(" + keyList + " >= " + i[0] + " AND "
-                        + keyList + " < " + i[1] + ")").collect(Collectors.joining(" OR "))).append(")");
+                sql.append(" AND ").append(intervals(slicing, partitions));
             }
             sql.append(" AND ").append(partitionOf(range)).append(" = ANY(?::int[])");
         }
         return sql.append(filterClause()).append(" ORDER BY ").append(keyList).toString();
+    }
+
+    private String columnList() {
+        return schema.columns().stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+    }
+
+    /** The key bounded to the intervals of the given slices (ascending; merged where they touch), for the index. */
+    private String intervals(Slicing slicing, List<Integer> slices) {
+        List<long[]> intervals = new java.util.ArrayList<>();
+        for (int p : slices) {
+            long[] interval = slicing.interval(p);
+            long[] last = intervals.isEmpty() ? null : intervals.get(intervals.size() - 1);
+            if (last != null && interval[0] <= last[1]) {
+                last[1] = Math.max(last[1], interval[1]);
+            } else {
+                intervals.add(interval);
+            }
+        }
+        return "(" + intervals.stream().map(i -> "(" + keyList + " >= " + i[0] + " AND " + keyList + " < " + i[1] + ")")
+                .collect(Collectors.joining(" OR ")) + ")";
+    }
+
+    // ------------------------------------------------------------------ the whole table in one scan
+
+    /** Whether the whole table can be hashed in one scan by key slices: a single integer key. */
+    public boolean sliceable() {
+        return integerKey;
+    }
+
+    /** The smallest and largest key of the rows that pass the filter, as text (both null for none). */
+    public String keyBoundsQuery() {
+        return "SELECT min(" + keyList + ")::text, max(" + keyList + ")::text FROM " + from() + " WHERE TRUE"
+                + filterClause();
+    }
+
+    /** The slice of a row's key, 0 to {@code slices - 1}: a group for {@link #groupHashQuery}. */
+    public String sliceGroup(Slicing slicing, int slices) {
+        return sliceOf(slicing, slices);
+    }
+
+    /**
+     * The bucket of a row's key, 0 to {@code buckets - 1} (a power of two): a group for
+     * {@link #groupHashQuery} taken from the same key hash as the partitions, so for any key type.
+     */
+    public String bucketGroup(int buckets) {
+        return "(" + keyHash(schema.keyColumns(), "r") + " & " + (buckets - 1) + ")::int";
+    }
+
+    /**
+     * Per group of the whole table (groups without rows are absent): {@code group, count, digest},
+     * in one sequential scan grouped by a hash aggregate.
+     */
+    public String groupHashQuery(String group) {
+        return "SELECT s.g, count(*) AS c, bit_xor(s.h) AS h FROM (SELECT " + group + " AS g, " + rowDigest
+                + " AS h FROM " + from() + " WHERE TRUE" + filterClause() + ") AS s GROUP BY s.g";
+    }
+
+    /**
+     * {@link #groupHashQuery} in a few rows: one per 1,024 groups, {@code "g c h g c h ..."} (so the
+     * driver holds a few strings, not a row per group, and the statement need not be read in parts).
+     */
+    public String groupHashChunksQuery(String group) {
+        return "SELECT string_agg(t.g || ' ' || t.c || ' ' || t.h, ' ') FROM (" + groupHashQuery(group)
+                + ") AS t GROUP BY t.g >> 10";
+    }
+
+    /**
+     * The key columns, then the row digest, of every row in the given groups; bind the groups as
+     * an {@code int[]}.
+     */
+    public String groupDigestsQuery(String group) {
+        return "SELECT " + keyList + ", " + rowDigest + " FROM " + from() + " WHERE " + group + " = ANY(?::int[])"
+                + filterClause();
+    }
+
+    /** As {@link #rowsOfKeysQuery}, the rows in key order. */
+    public String rowsOfKeysInOrderQuery() {
+        return rowsOfKeysQuery() + " ORDER BY " + schema.keyColumns().stream().map(c -> "s." + Sql.quote(c.name()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Every column of the rows in the given key slices (ascending), in key order; bind the slices
+     * as an {@code int[]}. The key is bounded to the slices' intervals, so the index reads only them.
+     */
+    public String sliceFetchQuery(Slicing slicing, int slices, List<Integer> chosen) {
+        return "SELECT " + columnList() + " FROM " + from() + " WHERE " + intervals(slicing, chosen) + " AND "
+                + sliceOf(slicing, slices) + " = ANY(?::int[])" + filterClause() + " ORDER BY " + keyList;
     }
 
     // ------------------------------------------------------------------ rows by key (table-rerun)

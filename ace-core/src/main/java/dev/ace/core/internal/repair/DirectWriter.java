@@ -86,7 +86,7 @@ class DirectWriter extends TargetWriter {
             for (int i = 0; i < batch.size(); i++) {
                 Change change = batch.get(i);
                 if (applied.get(i)) {
-                    target.done.add(change);
+                    target.list(change);
                     count++;
                 } else {
                     missed.add(change);
@@ -124,7 +124,6 @@ class DirectWriter extends TargetWriter {
         LOG.debug("repair {}: on {}, deletes {} ms, inserts {} ms, updates {} ms (writing only)", job.taskId,
                 target.name(), millis[RowChange.Kind.DELETE.ordinal()], millis[RowChange.Kind.INSERT.ordinal()],
                 millis[RowChange.Kind.UPDATE.ordinal()]);
-        explainMissed();
         if (target.spock) {
             sessions.spockRepairMode(target, false);
         }
@@ -137,8 +136,9 @@ class DirectWriter extends TargetWriter {
         target.end(Target.Outcome.COMMITTED);
     }
 
-    /** Says why each missed change was skipped, from the target's current rows. */
-    private void explainMissed() throws SQLException {
+    /** Says why each change of the part that was missed was skipped, from the target's current rows. */
+    @Override
+    void endPart(List<Unit> units) throws SQLException {
         if (missed.isEmpty()) {
             return;
         }
@@ -148,5 +148,6 @@ class DirectWriter extends TargetWriter {
             String reason = Change.reason(target.name(), change.expected, now.get(change.keyId));
             change.conflict = reason != null ? reason : "changed on " + target.name() + " during the repair";
         }
+        missed.clear();
     }
 }

@@ -20,6 +20,9 @@ import java.util.Set;
  */
 final class DryRunWriter extends TargetWriter {
 
+    /** The kinds of changes a live run would apply. */
+    private final Set<RowChange.Kind> kinds = EnumSet.noneOf(RowChange.Kind.class);
+
     DryRunWriter(RepairJob job, Target target, RepairSessions sessions) {
         super(job, target, sessions);
     }
@@ -39,21 +42,27 @@ final class DryRunWriter extends TargetWriter {
         }
     }
 
+    /** Counts the part's changes a live run would apply, and the kinds of statements it would need. */
+    @Override
+    void endPart(List<Unit> units) {
+        for (Unit unit : units) {
+            for (Change change : unit.changes) {
+                if (change.conflict == null) {
+                    target.applied(change);
+                    kinds.add(change.kind);
+                }
+            }
+        }
+    }
+
     @Override
     void finish() throws SQLException {
         checkPrivileges(target.session.connection());
-        for (Change change : target.plan.changes) {
-            if (change.conflict == null) {
-                target.applied(change);
-            }
-        }
         target.end(Target.Outcome.CHECKED);
     }
 
     /** The privileges on the table that the live run's statements would need. */
     private void checkPrivileges(Connection connection) throws SQLException {
-        Set<RowChange.Kind> kinds = EnumSet.noneOf(RowChange.Kind.class);
-        target.plan.changes.stream().filter(change -> change.conflict == null).forEach(change -> kinds.add(change.kind));
         for (RowChange.Kind kind : kinds) {
             String privilege = kind.name();
             String check = kind == RowChange.Kind.DELETE

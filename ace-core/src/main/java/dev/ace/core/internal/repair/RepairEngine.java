@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Standard, upsert_only and insert_only are planned as the file is read, so a target starts its
  * deletes while the rest of the file is still being read. Where a node is both copied from and
- * repaired (bidirectional, fix_nulls) every re-read ends before anything is written. A file that
+ * repaired (bidirectional, fix_nulls) every re-read ends before anything is written. A file of
+ * more than {@link RepairParts#PART_ROWS} differences is planned and written in parts of its keys
+ * ({@link RepairParts}), still in one transaction per target, so that memory stays bounded; the
+ * result then lists up to {@link #LISTED} changed rows per node, with exact counts. A file that
  * turns out damaged, or any failure before the commit, rolls every target back and is thrown; a
  * target failing later is rolled back and reported (with atomic, every target is). Cancelling
  * stops the planner, the re-reads and the writes, and rolls back every target not yet committed.
@@ -62,12 +65,16 @@ public final class RepairEngine implements RepairService {
     private static final Logger LOG = LoggerFactory.getLogger(RepairEngine.class);
     /** Rows per set-based statement. */
     static final int BATCH = 10_000;
+    /** A result lists at most this many changed rows, and kept rows, per node; its counts are exact. */
+    static final int LISTED = 100_000;
 
     private final AceConfig config;
     private final ClusterResolver clusters;
     private final NodePools pools;
     private final TableChecker checker;
     private final TaskIds ids = new TaskIds();
+    /** Differences per part of a plan: a diff file of more is planned and written part by part. */
+    private final long partRows = RepairParts.partRows();
 
     public RepairEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = Objects.requireNonNull(config);
@@ -99,9 +106,12 @@ public final class RepairEngine implements RepairService {
         UnitFeed feed = new UnitFeed(plans.keySet(), providers);
         // cancelling stops the planner at its next change
         Runnable stopPlanning = request.cancellation().register(feed::cancel);
+        Thread planner = null;
         try {
             // the diff file is read and planned while the table is checked and the repair runs
-            PlanReader.start(file, mode, source, plans, feed, taskId);
+            // where a node is both re-read and repaired, its re-reads and writes share a session: no part ahead
+            planner = PlanReader.start(file, mode, source, plans, feed, taskId, partRows, fromSource ? 1 : 0,
+                    config.outputDirectory());
             BoundDiff bound;
             try {
                 bound = BoundDiff.bind(file, clusters, checker, request.dbname(), request.role());
@@ -129,6 +139,19 @@ public final class RepairEngine implements RepairService {
             return new RepairRun(job, plans, providers, warnings, config.outputDirectory()).execute();
         } finally {
             stopPlanning.run();
+            if (planner != null) {
+                // a repair that ended early stops its planner, which deletes its part files, before it returns
+                feed.cancel();
+                joinQuietly(planner);
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

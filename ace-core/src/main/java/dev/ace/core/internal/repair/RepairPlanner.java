@@ -24,8 +24,8 @@ import java.util.Set;
  * list is read after the source's, so they can be checked and written while the rest of the file
  * is still being read. bidirectional and fix_nulls compare every node's rows and are planned once
  * the whole file is read ({@link #RepairPlanner} and {@link #plan}). Either way the file is held
- * in memory (its size is capped by {@code max_diff_rows} unless lifted). Not thread-safe; used by
- * one repair.
+ * in memory: a repair gives it a file of at most a part's differences ({@link RepairParts}). Not
+ * thread-safe; used by one repair.
  */
 final class RepairPlanner {
 
@@ -76,7 +76,8 @@ final class RepairPlanner {
         for (TargetPlan plan : plans.values()) {
             TargetPlan made = mode == RepairMode.BIDIRECTIONAL ? bidirectional(plan.node, source)
                     : fixNulls(plan.node, source);
-            plan.kept.addAll(made.kept);
+            made.kept.forEach(plan::keep);
+            plan.keptCount += made.keptCount - made.kept.size();
             plan.plannedConflicts.addAll(made.plannedConflicts);
             made.changes.forEach(change -> sink.change(plan, change));
         }
@@ -112,7 +113,7 @@ final class RepairPlanner {
             for (Map.Entry<String, List<String>> entry : rowsOf(pair, other).entrySet()) {
                 if (targetRows.containsKey(entry.getKey())) {
                     if (kept.add(entry.getKey())) {
-                        plan.kept.add(key(entry.getValue()));
+                        plan.keep(key(entry.getValue()));
                     }
                 } else {
                     holders.computeIfAbsent(entry.getKey(), k -> new LinkedHashMap<>()).put(other, entry.getValue());
@@ -352,7 +353,7 @@ final class RepairPlanner {
             if (mode == RepairMode.STANDARD) {
                 sink.change(plan, new Change(RowChange.Kind.DELETE, key, row, null, provider(source, null)));
             } else {
-                plan.kept.add(key);
+                plan.keep(key);
             }
         }
 
@@ -360,7 +361,7 @@ final class RepairPlanner {
         void both(RepairMode mode, String source, List<String> key, List<String> row, List<String> sourceRow,
                   Sink sink) {
             if (mode == RepairMode.INSERT_ONLY) {
-                plan.kept.add(key);
+                plan.keep(key);
             } else {
                 Change update = new Change(RowChange.Kind.UPDATE, key, row, sourceRow, provider(source, sourceRow));
                 updates.add(update);

@@ -30,8 +30,21 @@ final class RepairResults {
     static RepairResult of(RepairJob job, Map<String, TargetPlan> plans, Map<String, Target> targets,
                            List<String> warnings, Path outputDirectory) {
         List<NodeRepairResult> results = new ArrayList<>();
+        warnings = new ArrayList<>(warnings);
         for (TargetPlan plan : plans.values()) {
-            results.add(node(job, plan, targets.get(plan.node)));
+            NodeRepairResult node = node(job, plan, targets.get(plan.node));
+            results.add(node);
+            long changed = node.deleted() + node.inserted() + node.updated();
+            if (node.changes().size() < changed) {
+                warnings.add("node " + node.node() + ": the result lists the first " + node.changes().size() + " of "
+                        + changed + " changed rows (" + (changed - node.changes().size()) + " more); the counts are "
+                        + "exact");
+            }
+            if (plan.keptCount > plan.kept.size()) {
+                warnings.add("node " + node.node() + ": the result lists the first " + plan.kept.size() + " of "
+                        + plan.keptCount + " differing rows the mode keeps (" + (plan.keptCount - plan.kept.size())
+                        + " more)");
+            }
         }
         RepairResult result = new RepairResult(job.taskId, job.bound.cluster().name(), job.bound.cluster().database(),
                 job.table(), job.bound.file().path(), job.request.mode(), job.request.sourceOfTruth(),
@@ -62,15 +75,11 @@ final class RepairResults {
             default -> NodeRepairResult.Status.FAILED;
         };
         if (status == NodeRepairResult.Status.REPAIRED || status == NodeRepairResult.Status.DRY_RUN) {
-            for (Change change : plan.changes) {
-                if (change.conflict != null) {
-                    conflicts.add(new RepairConflict(change.key, change.conflict));
-                }
-            }
+            conflicts.addAll(target.conflicts);
         }
         Instant ended = target.ended == null ? Instant.now() : target.ended;
         return new NodeRepairResult(plan.node, status, target.deleted, target.inserted, target.updated, conflicts,
-                target.done.stream().map(Change::toRowChange).toList(), plan.kept, target.spock,
+                target.done, plan.kept, target.spock,
                 target.error == null ? null : target.error.getMessage(),
                 target.error == null ? null : target.error.code(), Duration.between(job.started, ended));
     }

@@ -82,8 +82,7 @@ final class RepairRun {
             List<Future<?>> writing = new ArrayList<>();
             for (Target target : targets.values()) {
                 writing.add(job.work.submit(() -> {
-                    target.writer.run(barrier ? TargetUnits.allChecked(job, target.name())
-                            : () -> new TargetUnits(job, target.name(), target.writer));
+                    target.writer.run(new TargetUnits(job, target.name(), barrier ? null : target.writer), barrier);
                     return null;
                 }));
             }

@@ -29,24 +29,34 @@ final class SourceCheck {
     void run(String provider, NodeSession session) {
         Map<String, List<String>> now = new HashMap<>();
         AceException error = null;
-        while (true) {
-            Object item = take(provider);
-            if (item instanceof UnitFeed.End) {
-                break;
+        try {
+            while (true) {
+                Object item = take(provider);
+                if (item instanceof UnitFeed.End) {
+                    break;
+                }
+                if (item instanceof UnitFeed.PartEnd) {
+                    // the next part's keys are others
+                    now.clear();
+                    job.feed.consumed(provider, false);
+                    continue;
+                }
+                Unit unit = (Unit) item;
+                if (error != null) {
+                    unit.checked.completeExceptionally(error);
+                    continue;
+                }
+                try {
+                    job.stopIfCancelled();
+                    check(provider, session, unit, now);
+                    unit.arrive();
+                } catch (SQLException | RuntimeException e) {
+                    error = job.work.translate(e, job.nodes.get(provider));
+                    unit.checked.completeExceptionally(error);
+                }
             }
-            Unit unit = (Unit) item;
-            if (error != null) {
-                unit.checked.completeExceptionally(error);
-                continue;
-            }
-            try {
-                job.stopIfCancelled();
-                check(provider, session, unit, now);
-                unit.arrive();
-            } catch (SQLException | RuntimeException e) {
-                error = job.work.translate(e, job.nodes.get(provider));
-                unit.checked.completeExceptionally(error);
-            }
+        } finally {
+            job.feed.left(provider, false);
         }
         if (error != null) {
             throw error;

@@ -69,6 +69,20 @@ final class StageTables {
     }
 
     /**
+     * After the last batch of a part of the plan: the updates staged ahead have all been applied,
+     * so the update stage is emptied and the next part's are numbered from 0 again.
+     */
+    void endPart() throws SQLException {
+        if (stagedAhead > 0) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("TRUNCATE pg_temp." + Sql.quote(stage(RowChange.Kind.UPDATE)));
+            }
+            stagedAhead = 0;
+            used.remove(RowChange.Kind.UPDATE);
+        }
+    }
+
+    /**
      * Applies {@code batch} (changes of {@code kind}): deletes the rows that still hold what the
      * diff recorded, inserts the rows whose key is free, updates the rows that still hold what the
      * diff recorded. Returns the indexes in {@code batch} of the changes applied.

@@ -31,6 +31,12 @@ final class StagedWriter extends DirectWriter {
     }
 
     @Override
+    void endPart(List<Unit> units) throws SQLException {
+        super.endPart(units);
+        stages.endPart();
+    }
+
+    @Override
     BitSet writeBatch(RowChange.Kind kind, String statementSql, List<Change> batch, Rows rows) throws SQLException {
         return stages.write(kind, batch);
     }

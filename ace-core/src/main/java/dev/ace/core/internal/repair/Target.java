@@ -3,6 +3,7 @@ package dev.ace.core.internal.repair;
 import dev.ace.core.cluster.NodeDefinition;
 import dev.ace.core.error.AceException;
 import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.repair.RepairConflict;
 import dev.ace.core.repair.RowChange;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,10 @@ final class Target {
     AceException error;
     /** The global id of its prepared transaction (atomic). */
     String gid;
-    final List<Change> done = new ArrayList<>();
+    /** The changes applied, the first {@link RepairEngine#LISTED} of them (the counts below are exact). */
+    final List<RowChange> done = new ArrayList<>();
+    /** The planned changes skipped, each with why. */
+    final List<RepairConflict> conflicts = new ArrayList<>();
     long deleted;
     long inserted;
     long updated;
@@ -45,7 +49,7 @@ final class Target {
 
     /** One change applied (or, in a dry run, that would be). */
     void applied(Change change) {
-        done.add(change);
+        list(change);
         switch (change.kind) {
             case DELETE -> deleted++;
             case INSERT -> inserted++;
@@ -54,7 +58,19 @@ final class Target {
         }
     }
 
-    /** Counts {@code applied} changes of {@code kind}, already listed in {@link #done}. */
+    /** Lists an applied change in {@link #done} while it holds fewer than {@link RepairEngine#LISTED}. */
+    void list(Change change) {
+        if (done.size() < RepairEngine.LISTED) {
+            done.add(change.toRowChange());
+        }
+    }
+
+    /** How many changes were applied (or, in a dry run, would be). */
+    long applied() {
+        return deleted + inserted + updated;
+    }
+
+    /** Counts {@code applied} changes of {@code kind}, already listed ({@link #list}). */
     void count(RowChange.Kind kind, long applied) {
         switch (kind) {
             case DELETE -> deleted += applied;
@@ -75,6 +91,7 @@ final class Target {
         inserted = 0;
         updated = 0;
         done.clear();
+        conflicts.clear();
     }
 
     /** A target the plan does not change: its transaction is rolled back and its session returned. */

@@ -2,15 +2,15 @@ package dev.ace.core.internal.repair;
 
 import dev.ace.core.error.AceException;
 import dev.ace.core.error.ErrorCode;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * A target's units, taken from the feed as the planner makes them; ends where the plan ends (a
- * plan that could not be read to its end throws its failure). Updates announced ahead go to the
- * target's writer on the way. Not thread-safe: the target's worker iterates it.
+ * A target's units, taken from the feed as the planner makes them, one part at a time: iterating
+ * ends at the end of a part; {@link #nextPart} says the part was taken whole and goes on to the
+ * next, if any (a plan that could not be read to its end throws its failure). Updates announced
+ * ahead go to the target's writer on the way. Not thread-safe: the target's worker iterates it.
  */
 final class TargetUnits implements Iterator<Unit> {
 
@@ -19,6 +19,8 @@ final class TargetUnits implements Iterator<Unit> {
     /** Told of updates announced ahead; null: they are not staged. */
     private final TargetWriter writer;
     private Unit next;
+    /** The end of the current part, once taken. */
+    private UnitFeed.PartEnd partEnd;
     private boolean ended;
 
     TargetUnits(RepairJob job, String target, TargetWriter writer) {
@@ -27,22 +29,31 @@ final class TargetUnits implements Iterator<Unit> {
         this.writer = writer;
     }
 
-    /**
-     * All of a target's units, once every unit of the repair is planned and checked on every node:
-     * where a node is both re-read and repaired, every re-read ends before anything is written.
-     */
-    static List<Unit> allChecked(RepairJob job, String target) {
-        List<Unit> units = new ArrayList<>();
-        new TargetUnits(job, target, null).forEachRemaining(units::add);
-        for (Unit unit : job.feed.all()) {
-            unit.awaitChecked();
+    /** Every unit of the current part, of every target, once its end was taken. */
+    List<Unit> partUnits() {
+        if (partEnd == null) {
+            throw new IllegalStateException("the part has not ended");
         }
-        return units;
+        return partEnd.units();
+    }
+
+    /**
+     * The current part was taken whole and written: tells the feed, and goes on to the next part;
+     * false when the plan has ended.
+     */
+    boolean nextPart() {
+        if (partEnd == null) {
+            throw new IllegalStateException("the part has not ended");
+        }
+        job.feed.consumed(target, true);
+        partEnd = null;
+        hasNext();
+        return !ended;
     }
 
     @Override
     public boolean hasNext() {
-        while (next == null && !ended) {
+        while (next == null && !ended && partEnd == null) {
             Object item = take();
             if (item instanceof UnitFeed.Ahead ahead) {
                 if (writer != null) {
@@ -52,6 +63,8 @@ final class TargetUnits implements Iterator<Unit> {
                         throw job.work.translate(e, job.nodes.get(target));
                     }
                 }
+            } else if (item instanceof UnitFeed.PartEnd end) {
+                partEnd = end;
             } else if (item instanceof UnitFeed.End end) {
                 ended = true;
                 if (end.failure() != null) {
