@@ -330,6 +330,11 @@ public final class Benchmark {
         return "hash_record_extended(ROW(" + String.join(", ", columns) + "), 0)";
     }
 
+    /** L_exact of the table: every chosen node hashes every row exactly, all nodes at once; the wall time in ms. */
+    static long lExact(TestDatabase db, List<PgNode> nodes, String table) throws Exception {
+        return limit(db, nodes, "SELECT bit_xor(" + exactHash(db, table) + ") FROM public." + table + " AS r");
+    }
+
     /** One query on every chosen node, all nodes at once; the wall time in ms. */
     private static long limit(TestDatabase db, List<PgNode> nodes, String query) throws Exception {
         return eachAtOnce(nodes, node -> {

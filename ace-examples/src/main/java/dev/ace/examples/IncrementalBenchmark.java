@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 public final class IncrementalBenchmark {
-
-    private static final String L_EXACT = "SELECT count(*), bit_xor(hash_record_extended(ROW(b.id, b.name, b.email, "
-            + "b.amount::text, b.created, b.active), 0)) FROM public.bench AS b";
 
     public static void main(String[] args) throws Exception {
         long rows = 1_000_000;
@@ -203,27 +199,8 @@ public final class IncrementalBenchmark {
         }
     }
 
-    /** L_exact: every node hashes every row exactly, all nodes at once; the wall time in ms. */
+    /** L_exact of the bench table (see {@link Benchmark}): every node hashes every row exactly, all nodes at once; ms. */
     private static long lExact(TestDatabase db, List<PgNode> nodes) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(nodes.size());
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> futures = new ArrayList<>();
-            for (PgNode node : nodes) {
-                futures.add(threads.submit(() -> {
-                    try (Connection connection = node.connect(db.name()); Statement statement = connection.createStatement();
-                         ResultSet rows = statement.executeQuery(L_EXACT)) {
-                        rows.next();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            return (System.nanoTime() - start) / 1_000_000;
-        } finally {
-            threads.shutdownNow();
-        }
+        return Benchmark.lExact(db, nodes, "bench");
     }
 }
