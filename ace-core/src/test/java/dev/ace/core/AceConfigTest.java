@@ -113,7 +113,7 @@ class AceConfigTest {
                                 + "output_dir, use_cert_auth, ace_user_cert_file, ace_user_key_file, "
                                 + "ace_user_key_password, ca_cert_file, block_rows, max_cpu_ratio, batch_size, "
                                 + "max_diff_rows, max_connections_per_node, connect_timeout, statement_timeout, "
-                                + "application_name, task_store, max_running_tasks, max_queued_tasks, task_retention, "
+                                + "application_name, mtree_schema, task_store, max_running_tasks, max_queued_tasks, task_retention, "
                                 + "purge_task_files",
                         "use_cert_auth must be true or false, was \"maybe\"",
                         "block_rows must be an integer, was \"lots\"",

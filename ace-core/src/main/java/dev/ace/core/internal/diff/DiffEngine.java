@@ -164,6 +164,13 @@ public final class DiffEngine implements DiffService {
         private volatile int rangesPlanned;
         /** The ranges being planned, while the one-pass scan runs. */
         private volatile Future<List<KeyRange>> planning;
+        /**
+         * Open once the planning holds every connection it needs (or has ended): the one-pass scan
+         * leases its sessions only then, since it waits for the ranges while holding them; were
+         * the planning still to wait for a connection of a small pool that concurrent diffs' scans
+         * hold, every one of those diffs would wait for the others.
+         */
+        private final java.util.concurrent.CountDownLatch plannerLeased = new java.util.concurrent.CountDownLatch(1);
 
         Run(TableDiffRequest request, Options options, List<NodeDefinition> nodes, TableSchema schema, TableSql sql,
             String taskId, Instant started) {
@@ -190,13 +197,18 @@ public final class DiffEngine implements DiffService {
                 // ranges are planned on one node while the one-pass scan runs (it needs only the estimate)
                 long planStart = System.nanoTime();
                 planning = work.submit(() -> {
-                    List<KeyRange> planned = plan(estimates);
-                    LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
-                            (System.nanoTime() - planStart) / 1_000_000);
-                    rangesPlanned = planned.size();
-                    return planned;
+                    try {
+                        List<KeyRange> planned = plan(estimates);
+                        LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
+                                (System.nanoTime() - planStart) / 1_000_000);
+                        rangesPlanned = planned.size();
+                        return planned;
+                    } finally {
+                        plannerLeased.countDown();
+                    }
                 });
                 java.util.function.Supplier<List<KeyRange>> planned = () -> work.await(planning, null);
+                awaitPlannerLeased();
                 if (diffInOnePass(estimatedRows, planned, writer)) {
                     return finish(planned.get(), writer);
                 }
@@ -400,6 +412,16 @@ public final class DiffEngine implements DiffService {
             });
         }
 
+        /** Waits until the planning holds its connection, or has ended (see {@link #plannerLeased}). */
+        private void awaitPlannerLeased() {
+            try {
+                plannerLeased.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw cancelled();
+            }
+        }
+
         private List<KeyRange> plan(Map<NodeDefinition, long[]> estimates) {
             if (!keysSortAlikeEverywhere()) {
                 LOG.warn("the key of {} sorts differently on the chosen nodes (collation, collation version, enum "
@@ -415,6 +437,7 @@ public final class DiffEngine implements DiffService {
             NodeDefinition planner = largest;
             return work.onEach(List.of(planner), node -> {
                 try (NodeSession session = work.openReadOnly(node)) {
+                    plannerLeased.countDown();
                     List<KeyRange> ranges = RangePlanner.plan(session.connection(), sql, estimates.get(node)[0],
                             estimates.get(node)[1], options.blockRows());
                     verifyRole(session);
