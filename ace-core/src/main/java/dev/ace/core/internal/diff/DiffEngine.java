@@ -202,6 +202,8 @@ public final class DiffEngine implements DiffService {
                         LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
                                 (System.nanoTime() - planStart) / 1_000_000);
                         rangesPlanned = planned.size();
+                        // a one-pass diff reports ranges only once its scan ends: until then, 0 of N
+                        request.progress().onProgress(done.get(), planned.size());
                         return planned;
                     } finally {
                         plannerLeased.countDown();
