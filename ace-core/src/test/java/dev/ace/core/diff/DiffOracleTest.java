@@ -60,6 +60,35 @@ class DiffOracleTest {
         }
     }
 
+    /**
+     * Keys whose span still fits a long, so the one-pass diff slices them by integer arithmetic:
+     * starting at the smallest bigint, and crossing zero from negative keys, with keys only one
+     * node holds at both ends.
+     */
+    @ParameterizedTest(name = "lowest key {0}")
+    @ValueSource(longs = {Long.MIN_VALUE, -5000})
+    void keysFromTheSmallestBigintAndAcrossZeroAreSlicedExactly(long lowest, TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT " + lowest + " + i * 3, md5(i::text) FROM generate_series(0, 9999) i");
+        Set<String> expected = new TreeSet<>();
+        List<String> statements = new ArrayList<>();
+        for (long i = 0; i < 10_000; i += 997) {
+            long id = lowest + i * 3;
+            expected.add(String.valueOf(id));
+            statements.add(i % 2 == 0 ? "UPDATE t SET v = 'changed' WHERE id = " + id : "DELETE FROM t WHERE id = " + id);
+        }
+        statements.add("DELETE FROM t WHERE id = " + lowest);
+        statements.add("INSERT INTO t VALUES (" + (lowest + 29_999 + 5) + ", 'only here')");
+        expected.add(String.valueOf(lowest));
+        expected.add(String.valueOf(lowest + 29_999 + 5));
+        db.execute("n2", statements.toArray(new String[0]));
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).maxDiffRows(0).build());
+            assertThat(new TreeSet<>(DiffTesting.allKeys(result))).isEqualTo(expected);
+            assertThat(result.diffCounts()).containsEntry("n1/n2", (long) expected.size());
+        }
+    }
+
     @TempDir
     Path dir;
 

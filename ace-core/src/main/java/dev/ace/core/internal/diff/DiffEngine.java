@@ -715,7 +715,7 @@ public final class DiffEngine implements DiffService {
                         commit(sessions);
                         return false;
                     }
-                    group = sql.sliceGroup(slicing, groups);
+                    group = sql.sliceGroup(slicing);
                 } else {
                     groups = Integer.highestOneBit((int) Math.min(MAX_GROUPS, wanted));
                     group = sql.bucketGroup(groups);
@@ -991,11 +991,15 @@ public final class DiffEngine implements DiffService {
                     String chunk = result.getString(1);
                     int at = 0;
                     while (at < chunk.length()) {
-                        int g = (int) parseLong(chunk, at);
+                        long g = parseLong(chunk, at);
+                        if (g < 0 || g >= groups) {
+                            throw new IllegalStateException("group " + g + " of " + schema.table() + " outside 0 to "
+                                    + (groups - 1) + " (a key outside the bounds read in the same snapshot)");
+                        }
                         at = chunk.indexOf(' ', at) + 1;
-                        digests[0][g] = parseLong(chunk, at);
+                        digests[0][(int) g] = parseLong(chunk, at);
                         at = chunk.indexOf(' ', at) + 1;
-                        digests[1][g] = parseLong(chunk, at);
+                        digests[1][(int) g] = parseLong(chunk, at);
                         int next = chunk.indexOf(' ', at);
                         at = next < 0 ? chunk.length() : next + 1;
                     }

@@ -58,16 +58,17 @@ public final class TableSql {
      * partitions are {@link #PARTITIONS} contiguous key slices, so the rows of a differing
      * partition can be fetched through the primary key index; otherwise they are key-hash classes.
      */
-    public record Slicing(long lower, long upper, double scale, long margin) {
-        /**
-         * The key interval [from, to) that holds every row of partition p, widened for float
-         * rounding and kept within the range (so nothing can overflow).
-         */
+    public record Slicing(long lower, long upper, long step) {
+        /** The key interval [from, to) of partition p: exactly its keys, in integer arithmetic. */
         long[] interval(int p) {
-            double from = (double) lower + Math.floor(p / scale) - margin;
-            double to = (double) lower + Math.ceil((p + 1) / scale) + margin;
-            return new long[] {from <= lower ? lower : Math.min(upper, (long) from),
-                               to >= upper ? upper : Math.max(lower, (long) to)};
+            long from = lower + p * step; // p * step < upper - lower, so neither overflows
+            long to = p + 1 >= count() ? upper : lower + (p + 1) * step;
+            return new long[] {from, to};
+        }
+
+        /** The number of slices that hold keys: the last may be narrower than {@code step}. */
+        long count() {
+            return (upper - lower - 1) / step + 1;
         }
     }
 
@@ -93,23 +94,25 @@ public final class TableSql {
             if (width <= 0) {
                 return null;
             }
-            double bound = Math.max(Math.abs((double) lower), Math.abs((double) upper));
-            long margin = 2 + (long) Math.ceil(4 * Math.ulp(bound) + 4 * Math.ulp((double) width));
-            return new Slicing(lower, upper, (double) slices / width, margin);
+            return new Slicing(lower, upper, (width - 1) / slices + 1);
         } catch (ArithmeticException e) {
             return null;
         }
     }
 
-    /** The slice (0 to {@code slices - 1}) of a row's key; the same text in every query that uses it. */
-    private String sliceOf(Slicing slicing, int slices) {
-        return "LEAST(" + (slices - 1) + ", GREATEST(0, floor(((" + keyList + ")::float8 - ("
-                + slicing.lower() + ")::float8) * (" + Double.toString(slicing.scale()) + ")::float8)))::int";
+    /**
+     * The slice (0 to {@link Slicing#count()} - 1) of a row's key; the same text in every query that uses it.
+     * Integer arithmetic on the key (every row's key lies in [lower, upper), so the difference
+     * cannot overflow): cheaper per row than floating point, and exact.
+     */
+    private String sliceOf(Slicing slicing) {
+        return "((" + keyList + ")::pg_catalog.int8 - '" + slicing.lower() + "'::pg_catalog.int8) / '"
+                + slicing.step() + "'::pg_catalog.int8";
     }
 
     private String partitionOf(KeyRange range) {
         Slicing slicing = slicing(range);
-        return slicing == null ? partition : sliceOf(slicing, PARTITIONS);
+        return slicing == null ? partition : sliceOf(slicing);
     }
 
     /**
@@ -279,8 +282,8 @@ public final class TableSql {
     }
 
     /** The slice of a row's key, 0 to {@code slices - 1}: a group for {@link #groupHashQuery}. */
-    public String sliceGroup(Slicing slicing, int slices) {
-        return sliceOf(slicing, slices);
+    public String sliceGroup(Slicing slicing) {
+        return sliceOf(slicing);
     }
 
     /**
@@ -330,7 +333,7 @@ public final class TableSql {
      */
     public String sliceFetchQuery(Slicing slicing, int slices, List<Integer> chosen) {
         return "SELECT " + columnList() + " FROM " + from() + " WHERE " + intervals(slicing, chosen) + " AND "
-                + sliceOf(slicing, slices) + " = ANY(?::int[])" + filterClause() + " ORDER BY " + keyList;
+                + sliceOf(slicing) + " = ANY(?::int[])" + filterClause() + " ORDER BY " + keyList;
     }
 
     // ------------------------------------------------------------------ rows by key (table-rerun)
