@@ -173,7 +173,7 @@ class EndpointsTest {
         try (TestServer api = TestServer.start(db, dir);
              java.sql.Connection locker = db.node("n2").connect(db.name())) {
             ApiClient client = api.client("postgres");
-            // n2's table is locked: the ranges are planned on n1 (0 of N reported), the scan waits on n2
+            // n2's table is locked: the diff reports 0 of N blocks from the estimates, then waits on n2
             locker.setAutoCommit(false);
             try (java.sql.Statement statement = locker.createStatement()) {
                 statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ace.core.diff.DiffTesting.ace;
 import static dev.ace.core.diff.DiffTesting.allKeys;
+import static dev.ace.core.diff.DiffTesting.onTheRangePath;
 import static dev.ace.core.diff.DiffTesting.keys;
 import static dev.ace.core.diff.DiffTesting.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,11 +97,17 @@ class NodeLocalTypesDiffTest {
             assertThat(sameOrder.rangesPlanned()).isGreaterThan(1);
             assertThat(sameOrder.rangesMismatched()).isZero();
 
-            DiffResult otherOrder = ace.diff().diff(request("public.t").blockRows(1000).build());
-            assertThat(otherOrder.rangesPlanned()).isEqualTo(1);
-            assertThat(otherOrder.diffCounts()).containsExactly(Map.entry("n1/n2", 2L), Map.entry("n2/n3", 2L));
-            assertThat(allKeys(otherOrder)).containsExactly("b,1", "c,2");
-            assertThat(keys(otherOrder, "n1/n2", "n2")).containsExactly("b,1");
+            for (boolean rangePath : new boolean[] {false, true}) {
+                DiffResult otherOrder = rangePath
+                        ? onTheRangePath(() -> ace.diff().diff(request("public.t").blockRows(1000).build()))
+                        : ace.diff().diff(request("public.t").blockRows(1000).build());
+                if (rangePath) {
+                    assertThat(otherOrder.rangesPlanned()).isEqualTo(1);
+                }
+                assertThat(otherOrder.diffCounts()).containsExactly(Map.entry("n1/n2", 2L), Map.entry("n2/n3", 2L));
+                assertThat(allKeys(otherOrder)).containsExactly("b,1", "c,2");
+                assertThat(keys(otherOrder, "n1/n2", "n2")).containsExactly("b,1");
+            }
         }
     }
 
@@ -111,10 +118,12 @@ class NodeLocalTypesDiffTest {
                         + "WHERE p.pronamespace = 'pg_catalog'::regnamespace");
         db.execute("n3", "UPDATE t SET v = 'changed' WHERE f = 'pg_catalog.abs(integer)'::regprocedure");
         try (Ace ace = ace(db, dir)) {
-            DiffResult result = ace.diff().diff(request("public.t").blockRows(1000).build());
+            DiffResult result = onTheRangePath(() -> ace.diff().diff(request("public.t").blockRows(1000).build()));
             assertThat(result.rangesPlanned()).isEqualTo(1);
             assertThat(result.rowsChecked().get("n1")).isGreaterThan(2000L);
             assertThat(allKeys(result)).containsExactly("abs(integer)");
+            assertThat(allKeys(ace.diff().diff(request("public.t").blockRows(1000).build())))
+                    .containsExactly("abs(integer)");
         }
     }
 }

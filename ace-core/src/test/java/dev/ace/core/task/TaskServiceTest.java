@@ -48,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * <p>To hold a task in RUNNING, a test connection locks the table on n1 (ACCESS EXCLUSIVE): the
  * operation's first read of the table there waits on that lock until the lock is released or the
- * operation's statement is cancelled. n2 holds more rows, so a diff plans its ranges on n2 and
- * waits on n1 while hashing, where it can be cancelled.
+ * operation's statement is cancelled. A diff knows how many blocks it will count from the
+ * catalog's estimates, then waits on n1 for the table's key bounds, where it can be cancelled.
  */
 @WithPgCluster(nodes = 2)
 class TaskServiceTest {

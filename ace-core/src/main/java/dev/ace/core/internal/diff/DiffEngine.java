@@ -52,6 +52,13 @@ public final class DiffEngine implements DiffService {
     private final TableChecker checker;
     private final TaskIds ids = new TaskIds();
 
+    /**
+     * The system property that, set to {@code false}, makes every diff take the range path (key
+     * ranges planned from a sample, hashed range by range) instead of the one-pass scan: a way to
+     * compare the two, and for tests of the range path on small tables.
+     */
+    public static final String ONE_PASS_PROPERTY = "ace.diff.onePass";
+
     /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
     private static final int MAX_GROUPS = 1 << 17;
     /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
@@ -70,6 +77,22 @@ public final class DiffEngine implements DiffService {
     private static final int SLICES_PER_FETCH = 256;
     /** work_mem of the one-pass scan's transaction: its hash aggregate holds one entry per slice. */
     private static final String SCAN_WORK_MEM = "64MB";
+
+    /**
+     * What a one-pass diff counts as ranges (its progress, {@code ranges_planned} and
+     * {@code ranges_mismatched}): its groups taken together in {@code count} blocks of about
+     * {@code block_rows} estimated rows each, consecutive groups per block.
+     */
+    private record Blocks(int groups, int count) {
+        /** As many blocks as the estimated rows fill, at least one; known before the key's bounds are read. */
+        static int count(long estimatedRows, int blockRows) {
+            return (int) Math.max(1, Math.min(MAX_GROUPS, (estimatedRows + blockRows - 1) / blockRows));
+        }
+
+        int of(int group) {
+            return (int) ((long) group * count / groups);
+        }
+    }
 
     public DiffEngine(AceConfig config, ClusterResolver clusters, NodePools pools, TableChecker checker) {
         this.config = config;
@@ -161,16 +184,8 @@ public final class DiffEngine implements DiffService {
         private final AtomicInteger done = new AtomicInteger();
         private final AtomicBoolean truncated = new AtomicBoolean();
         private final NodeWork work;
+        /** The ranges (or a one-pass diff's blocks) the progress counts, once known. */
         private volatile int rangesPlanned;
-        /** The ranges being planned, while the one-pass scan runs. */
-        private volatile Future<List<KeyRange>> planning;
-        /**
-         * Open once the planning holds every connection it needs (or has ended): the one-pass scan
-         * leases its sessions only then, since it waits for the ranges while holding them; were
-         * the planning still to wait for a connection of a small pool that concurrent diffs' scans
-         * hold, every one of those diffs would wait for the others.
-         */
-        private final java.util.concurrent.CountDownLatch plannerLeased = new java.util.concurrent.CountDownLatch(1);
 
         Run(TableDiffRequest request, Options options, List<NodeDefinition> nodes, TableSchema schema, TableSql sql,
             String taskId, Instant started) {
@@ -192,29 +207,26 @@ public final class DiffEngine implements DiffService {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 checkFilter();
-                Map<NodeDefinition, long[]> estimates = estimates();
-                long estimatedRows = estimates.values().stream().mapToLong(estimate -> estimate[0]).max().orElse(0);
-                // ranges are planned on one node while the one-pass scan runs (it needs only the estimate)
-                long planStart = System.nanoTime();
-                planning = work.submit(() -> {
-                    try {
-                        List<KeyRange> planned = plan(estimates);
-                        LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
-                                (System.nanoTime() - planStart) / 1_000_000);
-                        rangesPlanned = planned.size();
-                        // a one-pass diff reports ranges only once its scan ends: until then, 0 of N
-                        request.progress().onProgress(done.get(), planned.size());
-                        return planned;
-                    } finally {
-                        plannerLeased.countDown();
-                    }
-                });
-                java.util.function.Supplier<List<KeyRange>> planned = () -> work.await(planning, null);
-                awaitPlannerLeased();
-                if (diffInOnePass(estimatedRows, planned, writer)) {
-                    return finish(planned.get(), writer);
+                Map<NodeDefinition, long[]> estimates = new LinkedHashMap<>();
+                OnePass onePass = "false".equals(System.getProperty(ONE_PASS_PROPERTY)) ? null
+                        : diffInOnePass(estimates, writer);
+                if (onePass != null) {
+                    return finish(onePass.blocks(), writer);
                 }
-                List<KeyRange> ranges = planned.get();
+                if (estimates.isEmpty()) {
+                    estimates.putAll(work.onEach(nodes, node -> {
+                        try (NodeSession session = work.openReadOnly(node)) {
+                            return estimate(session);
+                        }
+                    }));
+                }
+                long planStart = System.nanoTime();
+                List<KeyRange> planned = plan(estimates);
+                LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
+                        (System.nanoTime() - planStart) / 1_000_000);
+                rangesPlanned = planned.size();
+                request.progress().onProgress(done.get(), planned.size());
+                List<KeyRange> ranges = planned;
                 List<int[]> units = new ArrayList<>();
                 for (int start = 0; start < ranges.size(); start += options.batchSize()) {
                     units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
@@ -247,7 +259,7 @@ public final class DiffEngine implements DiffService {
                     }));
                 }
                 work.awaitAll(running);
-                return finish(ranges, writer);
+                return finish(ranges.size(), writer);
             } catch (IOException e) {
                 throw OutputFiles.writeFailure("the diff file " + target, config.outputDirectory(), e);
             } catch (RuntimeException e) {
@@ -255,7 +267,7 @@ public final class DiffEngine implements DiffService {
             }
         }
 
-        private DiffResult finish(List<KeyRange> ranges, DiffFileWriter writer) throws IOException {
+        private DiffResult finish(int ranges, DiffFileWriter writer) throws IOException {
             if (request.cancellation().isCancelled()) {
                 throw cancelled();
             }
@@ -264,7 +276,7 @@ public final class DiffEngine implements DiffService {
                     nodes.get(0).database(), schema.table(), nodes.stream().map(NodeDefinition::name).toList(),
                     schema.columns(), schema.primaryKey(), options.blockRows(), options.maxCpuRatio(),
                     options.batchSize(), options.filter(), started, finished, counts.checked(),
-                    counts.differing(), ranges.size(), counts.mismatched(), truncated.get());
+                    counts.differing(), ranges, counts.mismatched(), truncated.get());
             return facts.result(writer.finish(facts));
         }
 
@@ -277,15 +289,6 @@ public final class DiffEngine implements DiffService {
 
         private AceException cancelled() {
             int total = rangesPlanned;
-            Future<List<KeyRange>> inFlight = planning;
-            if (total == 0 && inFlight != null) {
-                // ranges are planned while the scan runs: say how many when the planning ends soon
-                try {
-                    total = inFlight.get(2, java.util.concurrent.TimeUnit.SECONDS).size();
-                } catch (Exception e) {
-                    total = 0;
-                }
-            }
             return new AceException(ErrorCode.CANCELLED, "table-diff of " + schema.table() + " was cancelled after "
                     + done.get() + (total > 0 ? " of " + total : "") + " ranges; no diff file was written");
         }
@@ -387,40 +390,27 @@ public final class DiffEngine implements DiffService {
             }
         }
 
-        /** Per node, the estimated rows (counted when the catalog has no estimate) and pages of the table. */
-        private Map<NodeDefinition, long[]> estimates() {
-            return work.onEach(nodes, node -> {
-                try (NodeSession session = work.openReadOnly(node);
-                     PreparedStatement statement = session.connection().prepareStatement(
-                             "SELECT c.reltuples::bigint, c.relpages FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                                     + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
-                    statement.setString(1, schema.table().schema());
-                    statement.setString(2, schema.table().table());
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        long estimate = rows.getLong(1);
-                        long pages = rows.getLong(2);
-                        if (estimate < 0) {
-                            try (PreparedStatement count = session.connection().prepareStatement("SELECT count(*) FROM "
-                                    + sql.from() + " WHERE TRUE" + sql.filterClause());
-                                 ResultSet counted = count.executeQuery()) {
-                                counted.next();
-                                return new long[] {counted.getLong(1), 0};
-                            }
+        /** The estimated rows (counted when the catalog has no estimate) and pages of the table, on one node. */
+        private long[] estimate(NodeSession session) throws SQLException {
+            try (PreparedStatement statement = session.connection().prepareStatement(
+                    "SELECT c.reltuples::bigint, c.relpages FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                            + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+                statement.setString(1, schema.table().schema());
+                statement.setString(2, schema.table().table());
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    long estimate = rows.getLong(1);
+                    long pages = rows.getLong(2);
+                    if (estimate < 0) {
+                        try (PreparedStatement count = session.connection().prepareStatement("SELECT count(*) FROM "
+                                + sql.from() + " WHERE TRUE" + sql.filterClause());
+                             ResultSet counted = count.executeQuery()) {
+                            counted.next();
+                            return new long[] {counted.getLong(1), 0};
                         }
-                        return new long[] {estimate, pages};
                     }
+                    return new long[] {estimate, pages};
                 }
-            });
-        }
-
-        /** Waits until the planning holds its connection, or has ended (see {@link #plannerLeased}). */
-        private void awaitPlannerLeased() {
-            try {
-                plannerLeased.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw cancelled();
             }
         }
 
@@ -439,7 +429,6 @@ public final class DiffEngine implements DiffService {
             NodeDefinition planner = largest;
             return work.onEach(List.of(planner), node -> {
                 try (NodeSession session = work.openReadOnly(node)) {
-                    plannerLeased.countDown();
                     List<KeyRange> ranges = RangePlanner.plan(session.connection(), sql, estimates.get(node)[0],
                             estimates.get(node)[1], options.blockRows());
                     verifyRole(session);
@@ -669,6 +658,10 @@ public final class DiffEngine implements DiffService {
             return differingKeys;
         }
 
+        /** A one-pass diff that ran to its end, over this many blocks (see {@link Blocks}). */
+        private record OnePass(int blocks) {
+        }
+
         /**
          * Diffs the table in one pass: every node hashes its whole table in one sequential scan,
          * grouped into about 256 groups per {@code block_rows} rows (all nodes at once, each in one
@@ -676,21 +669,28 @@ public final class DiffEngine implements DiffService {
          * differ are looked at again. A single integer key is grouped by contiguous key slices,
          * whose rows are then read through the primary key index, many slices per statement; any
          * other key by a hash of the key into buckets, whose rows' keys and digests one more
-         * filtered scan returns, and only the rows of keys that differ are read, by key. Returns
-         * false, having written nothing, when the range path must run instead: a table too large
-         * for one statement within {@code statement_timeout} (see {@link #SCAN_ROWS_PER_SECOND}),
-         * an integer key whose span does not fit a long, or differing buckets holding more rows than
-         * {@link #MAX_BUCKET_ROWS} or keys than {@link #MAX_KEY_ROWS}.
+         * filtered scan returns, and only the rows of keys that differ are read, by key. No ranges
+         * are planned: progress counts {@link Blocks} of about {@code block_rows} rows. Returns null, having written nothing, when the range path
+         * must run instead: a table too large for one statement within {@code statement_timeout}
+         * (see {@link #SCAN_ROWS_PER_SECOND}), an integer key whose span does not fit a long, or
+         * differing groups holding more rows than {@link #MAX_BUCKET_ROWS} or keys than
+         * {@link #MAX_KEY_ROWS}. The nodes' estimates, read in the same sessions, are left in
+         * {@code estimates} for the range path.
          */
-        private boolean diffInOnePass(long estimatedRows, java.util.function.Supplier<List<KeyRange>> ranges,
-                                      DiffFileWriter writer) throws IOException {
-            long timeoutSeconds = config.statementTimeout().toSeconds();
-            if (timeoutSeconds > 0 && estimatedRows > timeoutSeconds * SCAN_ROWS_PER_SECOND) {
-                return false;
-            }
-            long wanted = Math.max(TableSql.PARTITIONS, estimatedRows / Math.max(1, options.blockRows() / TableSql.PARTITIONS));
+        private OnePass diffInOnePass(Map<NodeDefinition, long[]> estimates, DiffFileWriter writer) throws IOException {
             Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
             try {
+                estimates.putAll(work.onEach(nodes, node -> estimate(sessions.get(node))));
+                long estimatedRows = estimates.values().stream().mapToLong(estimate -> estimate[0]).max().orElse(0);
+                long timeoutSeconds = config.statementTimeout().toSeconds();
+                if (timeoutSeconds > 0 && estimatedRows > timeoutSeconds * SCAN_ROWS_PER_SECOND) {
+                    return null;
+                }
+                long wanted = Math.max(TableSql.PARTITIONS,
+                        estimatedRows / Math.max(1, options.blockRows() / TableSql.PARTITIONS));
+                int blockCount = Blocks.count(estimatedRows, options.blockRows());
+                rangesPlanned = blockCount;
+                request.progress().onProgress(done.get(), blockCount);
                 int groups;
                 String group;
                 TableSql.Slicing slicing = null;
@@ -705,21 +705,22 @@ public final class DiffEngine implements DiffService {
                         }
                     }
                     if (lower > upper) {
-                        report(ranges.get().size());
+                        report(blockCount);
                         commit(sessions);
-                        return true;
+                        return new OnePass(blockCount);
                     }
                     groups = (int) Math.min(MAX_GROUPS, wanted);
                     slicing = upper == Long.MAX_VALUE ? null : sql.slicing(lower, upper + 1, groups);
                     if (slicing == null) {
-                        commit(sessions);
-                        return false;
+                        return null;
                     }
+                    groups = (int) slicing.count();
                     group = sql.sliceGroup(slicing);
                 } else {
                     groups = Integer.highestOneBit((int) Math.min(MAX_GROUPS, wanted));
                     group = sql.bucketGroup(groups);
                 }
+                Blocks blocks = new Blocks(groups, blockCount);
                 int groupCount = groups;
                 long scanStart = System.nanoTime();
                 Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
@@ -756,15 +757,15 @@ public final class DiffEngine implements DiffService {
                     for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
                         for (NodeDefinition node : involved) {
                             if (digests.get(node)[0][g] > MAX_FETCH_ROWS) {
-                                return false; // a slice too large to hold (the estimate was far too low)
+                                return null; // a slice too large to hold (the estimate was far too low)
                             }
                         }
                     }
                 }
                 long compareStart = System.nanoTime();
                 boolean done = slicing != null
-                        ? compareSlices(ranges, slicing, groups, union, digests, pairGroups, involved, sessions, writer)
-                        : compareBuckets(ranges, group, union, digests, pairGroups, involved, sessions, writer);
+                        ? compareSlices(blocks, slicing, union, digests, pairGroups, involved, sessions, writer)
+                        : compareBuckets(blocks, group, union, digests, pairGroups, involved, sessions, writer);
                 LOG.debug("{}: {} differing groups compared in {} ms", schema.table(), union.cardinality(),
                         (System.nanoTime() - compareStart) / 1_000_000);
                 if (done) {
@@ -773,21 +774,19 @@ public final class DiffEngine implements DiffService {
                     }
                     commit(sessions);
                 }
-                return done;
+                return done ? new OnePass(blocks.count()) : null;
             } finally {
                 NodeWork.closeAll(sessions);
             }
         }
 
         /** The rows of the differing key slices, read through the index, {@link #SLICES_PER_FETCH} slices a statement. */
-        private boolean compareSlices(java.util.function.Supplier<List<KeyRange>> planned, TableSql.Slicing slicing,
-                                      int slices, java.util.BitSet union, Map<NodeDefinition, long[][]> sliceCounts,
+        private boolean compareSlices(Blocks blocks, TableSql.Slicing slicing,
+                                      java.util.BitSet union, Map<NodeDefinition, long[][]> sliceCounts,
                                       Map<String, java.util.BitSet> pairSlices, List<NodeDefinition> involved,
                                       Map<NodeDefinition, NodeSession> sessions, DiffFileWriter writer)
                 throws IOException {
-            List<KeyRange> ranges = planned.get();
-            long[] upperKeys = rangeUppers(ranges);
-            java.util.Set<Integer> mismatchedRanges = new java.util.HashSet<>();
+            java.util.Set<Integer> mismatchedBlocks = new java.util.HashSet<>();
             int reported = 0;
             int block = 0;
             for (int from = union.nextSetBit(0); from >= 0; block++) {
@@ -811,22 +810,22 @@ public final class DiffEngine implements DiffService {
                 }
                 from = g;
                 Map<NodeDefinition, LinkedHashMap<String, List<String>>> fetched = work.onEach(involved,
-                        node -> fetchSlices(sessions.get(node), slicing, slices, chosen));
+                        node -> fetchSlices(sessions.get(node), slicing, chosen));
                 for (String pair : pairSlices.keySet()) {
                     String[] names = DiffCounts.sides(pair);
                     for (String key : writePair(block, pair, fetched.get(node(names[0])), fetched.get(node(names[1])),
                             writer)) {
-                        if (mismatchedRanges.add(rangeOf(upperKeys, Long.parseLong(key.substring(0, key.length() - 1))))) {
+                        if (mismatchedBlocks.add(blocks.of(slicing.of(Long.parseLong(key.substring(0, key.length() - 1)))))) {
                             counts.addMismatch();
                         }
                     }
                 }
-                // every range below the next slice's first key is done
-                int upTo = from < 0 ? ranges.size() : rangeOf(upperKeys, slicing.interval(from)[0]);
+                // every block below the next differing slice's is done
+                int upTo = from < 0 ? blocks.count() : blocks.of(from);
                 report(upTo - reported);
                 reported = Math.max(reported, upTo);
             }
-            report(ranges.size() - reported);
+            report(blocks.count() - reported);
             return true;
         }
 
@@ -834,12 +833,12 @@ public final class DiffEngine implements DiffService {
          * The keys and row digests of the differing buckets (one filtered scan per involved node),
          * then the rows of the keys whose digests differ, by key, in key order.
          */
-        private boolean compareBuckets(java.util.function.Supplier<List<KeyRange>> ranges, String group, java.util.BitSet union,
+        private boolean compareBuckets(Blocks blocks, String group, java.util.BitSet union,
                                        Map<NodeDefinition, long[][]> digests, Map<String, java.util.BitSet> pairBuckets,
                                        List<NodeDefinition> involved, Map<NodeDefinition, NodeSession> sessions,
                                        DiffFileWriter writer) throws IOException {
             if (union.isEmpty()) {
-                report(ranges.get().size());
+                report(blocks.count());
                 return true;
             }
             for (NodeDefinition node : involved) {
@@ -890,10 +889,8 @@ public final class DiffEngine implements DiffService {
                 String[] names = DiffCounts.sides(pair);
                 writePair(0, pair, fetched.get(node(names[0])), fetched.get(node(names[1])), writer);
             }
-            for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
-                counts.addMismatch();
-            }
-            report(ranges.get().size());
+            union.stream().map(blocks::of).distinct().forEach(block -> counts.addMismatch());
+            report(blocks.count());
             return true;
         }
 
@@ -949,21 +946,6 @@ public final class DiffEngine implements DiffService {
             });
         }
 
-        /** The upper key of every range but the last (integer keys), ascending. */
-        private long[] rangeUppers(List<KeyRange> ranges) {
-            long[] uppers = new long[ranges.size() - 1];
-            for (int i = 0; i < uppers.length; i++) {
-                uppers[i] = Long.parseLong(ranges.get(i).upper().get(0));
-            }
-            return uppers;
-        }
-
-        /** The range holding the key. */
-        private int rangeOf(long[] upperKeys, long key) {
-            int found = java.util.Arrays.binarySearch(upperKeys, key);
-            return found >= 0 ? found + 1 : -found - 1;
-        }
-
         /** The smallest and largest key on the node, or null when it has no rows (that pass the filter). */
         private long[] keyBounds(NodeSession session) throws SQLException {
             try (PreparedStatement statement = session.connection().prepareStatement(sql.keyBoundsQuery());
@@ -1016,10 +998,10 @@ public final class DiffEngine implements DiffService {
         }
 
         private LinkedHashMap<String, List<String>> fetchSlices(NodeSession session, TableSql.Slicing slicing,
-                                                                int slices, List<Integer> chosen) throws SQLException {
+                                                                List<Integer> chosen) throws SQLException {
             LinkedHashMap<String, List<String>> rows = new LinkedHashMap<>();
             try (PreparedStatement statement = session.connection().prepareStatement(
-                    sql.sliceFetchQuery(slicing, slices, chosen))) {
+                    sql.sliceFetchQuery(slicing, chosen))) {
                 statement.setArray(1, session.connection().createArrayOf("int4", chosen.toArray()));
                 readRows(statement, rows);
             }

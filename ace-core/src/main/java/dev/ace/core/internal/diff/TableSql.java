@@ -66,8 +66,13 @@ public final class TableSql {
             return new long[] {from, to};
         }
 
+        /** The slice of a key in [lower, upper). */
+        public int of(long key) {
+            return (int) ((key - lower) / step);
+        }
+
         /** The number of slices that hold keys: the last may be narrower than {@code step}. */
-        long count() {
+        public long count() {
             return (upper - lower - 1) / step + 1;
         }
     }
@@ -331,7 +336,7 @@ public final class TableSql {
      * Every column of the rows in the given key slices (ascending), in key order; bind the slices
      * as an {@code int[]}. The key is bounded to the slices' intervals, so the index reads only them.
      */
-    public String sliceFetchQuery(Slicing slicing, int slices, List<Integer> chosen) {
+    public String sliceFetchQuery(Slicing slicing, List<Integer> chosen) {
         return "SELECT " + columnList() + " FROM " + from() + " WHERE " + intervals(slicing, chosen) + " AND "
                 + sliceOf(slicing) + " = ANY(?::int[])" + filterClause() + " ORDER BY " + keyList;
     }
