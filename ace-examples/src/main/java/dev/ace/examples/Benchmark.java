@@ -11,8 +11,6 @@ import dev.ace.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -184,7 +182,8 @@ public final class Benchmark {
                     .outputDirectory(work.resolve("out")).build();
             out.println("case                                L_pages  L_exact   L_text      ACE  /L_exact  /L_text"
                     + "  /L_pages  differences (expected)        exact  load");
-            try (Ace ace = Ace.create(config)) {
+            HeapWatch heap = new HeapWatch();
+            try (Ace ace = Ace.create(config); heap) {
                 for (String table : tables) {
                     List<String> nodeSets = table.equals("bench") ? List.of("n1,n2", "n1,n2,n3") : List.of("n1,n2");
                     for (String nodes : nodeSets) {
@@ -198,7 +197,9 @@ public final class Benchmark {
                     }
                 }
             }
-            out.printf("%npeak JVM heap used during the diffs: %d MB%n", peakHeapBytes() >> 20);
+            out.printf("%npeak JVM heap during the cases: %d MB used (sampled every 20 ms, garbage included), "
+                    + "%d MB left after a collection (live), max heap %d MB%n", heap.peakUsed() >> 20,
+                    heap.peakAfterGc() >> 20, Runtime.getRuntime().maxMemory() >> 20);
             out.println("targets: identical <= 1.3 x L_exact, 0.02% divergent <= 1.5 x L_exact, peak heap < 256 MB "
                     + "at 10M rows; load: the 1-minute load average when the case ended");
         } finally {
@@ -351,16 +352,6 @@ public final class Benchmark {
         long[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    static long peakHeapBytes() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 
     static void deleteTree(Path root) throws java.io.IOException {

@@ -125,11 +125,12 @@ public final class RepairBenchmark {
         AceConfig config = AceConfig.builder().clusterDirectory(work.resolve("cluster"))
                 .outputDirectory(work.resolve("out")).build();
         try (Ace ace = Ace.create(config)) {
-            HeapPeak diffPeak = new HeapPeak();
+            HeapWatch diffPeak = new HeapWatch();
             long diffStart = System.nanoTime();
             DiffResult diff = ace.diff().diff(TableDiffRequest.builder("bench", "public.bench").maxDiffRows(0).build());
             long diffMillis = (System.nanoTime() - diffStart) / 1_000_000;
-            long diffHeap = diffPeak.stop() >> 20;
+            diffPeak.close();
+            long diffHeap = diffPeak.peakUsed() >> 20;
             if (diff.totalDiffs() != missing + changed + extra) {
                 throw new IllegalStateException("the diff found " + diff.totalDiffs() + " differences, expected "
                         + (missing + changed + extra));
@@ -144,12 +145,13 @@ public final class RepairBenchmark {
                 throw new IllegalStateException("copied " + copied + " rows");
             }
 
-            HeapPeak repairPeak = new HeapPeak();
+            HeapWatch repairPeak = new HeapWatch();
             start = System.nanoTime();
             RepairResult result = ace.repair().repair(TableRepairRequest.builder("bench", "public.bench")
                     .diffFile(diff.diffFile()).sourceOfTruth("n1").quiet(true).build());
             long repairMillis = (System.nanoTime() - start) / 1_000_000;
-            long repairHeap = repairPeak.stop() >> 20;
+            repairPeak.close();
+            long repairHeap = repairPeak.peakUsed() >> 20;
             NodeRepairResult n2 = result.node("n2");
             // exact: the counts, no conflict, and the whole table byte for byte alike on both nodes
             boolean exact = n2.deleted() == extra && n2.inserted() == missing && n2.updated() == changed
@@ -172,39 +174,6 @@ public final class RepairBenchmark {
                     "COPY (SELECT * FROM public.bench ORDER BY id) TO STDOUT", out);
         }
         return java.util.HexFormat.of().formatHex(digest.digest());
-    }
-
-    /**
-     * The highest heap use (live objects and garbage not yet collected) seen while it runs,
-     * sampled every 20 ms from a full GC on: what a step needed at most, never above -Xmx.
-     */
-    private static final class HeapPeak {
-        private final Thread sampler;
-        private volatile boolean running = true;
-        private volatile long peak;
-
-        HeapPeak() {
-            System.gc();
-            sampler = new Thread(() -> {
-                java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
-                while (running) {
-                    peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-peak");
-            sampler.setDaemon(true);
-            sampler.start();
-        }
-
-        long stop() throws InterruptedException {
-            running = false;
-            sampler.join();
-            return peak;
-        }
     }
 
     /** Streams the rows of {@code query} on {@code from} into {@code public.bench_copy} on n2. */
