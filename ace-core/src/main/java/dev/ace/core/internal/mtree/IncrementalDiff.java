@@ -51,20 +51,17 @@ import java.util.stream.IntStream;
  * <p>An incremental diff first brings every node's tree up to date ({@link TreeEngine#bringUpToDate}:
  * the captured changes are folded in, no row is read) and notes each node's WAL position; then it
  * reads the trees from the root down, only below inner nodes whose digest or count differs between
- * nodes, down to the leaves that differ. A differing leaf's rows are hashed again on the nodes
- * into {@value #BUCKETS} key-hash buckets, and only the rows of differing buckets are fetched (by
- * the leaf's key range, through the key's index) and compared as the full diff compares them, into
- * the same diff file. Thread-safe.
+ * nodes, down to the leaves that differ. Of the differing leaves' rows (found by each leaf's key
+ * range, through the key's index) the nodes return only the key and the row digest, the digests
+ * are compared by key, and only the rows of keys whose digests differ are fetched whole (by key)
+ * and compared as the full diff compares them, into the same diff file. Thread-safe.
  */
 public final class IncrementalDiff implements DiffService {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IncrementalDiff.class);
 
-    static final int BUCKETS = 16;
-    /** Differing leaves hashed and fetched together: bounds the rows held at once. */
-    private static final int LEAVES_PER_STATEMENT = 256;
-    /** Differing leaves of up to this many rows (on every node) are fetched whole, without hashing them in buckets. */
-    private static final long DIRECT_ROWS = 256;
+    /** Differing leaves whose keys and row digests are read together: bounds the digests held at once. */
+    private static final long BATCH_ROWS = 500_000;
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -163,8 +160,10 @@ public final class IncrementalDiff implements DiffService {
                 int leaves = current.get(nodes.get(0)).leaves();
                 Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
                 try {
-                    Map<NodeDefinition, TreeSql> treeSql = work.onEach(nodes, node ->
-                            trees.treeSqlOf(sessions.get(node).connection(), schema));
+                    Map<NodeDefinition, TreeSql> treeSql = work.onEach(nodes, node -> {
+                        TreeEngine.withoutJit(sessions.get(node).connection());
+                        return trees.treeSqlOf(sessions.get(node).connection(), schema);
+                    });
                     long t2 = System.nanoTime();
                     List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
                     long t3 = System.nanoTime();
@@ -282,129 +281,150 @@ public final class IncrementalDiff implements DiffService {
             return digests;
         }
 
-        /** Hashes the differing leaves again in buckets, fetches the rows of differing buckets, compares and writes them. */
+        /**
+         * Compares the differing leaves row by row: per node one statement reads the key and the
+         * row digest of every row of a batch of leaves, the digests are compared by key, and only
+         * the rows of keys whose digests differ between some pair are fetched whole (by key,
+         * through the key's index), compared value by value and written.
+         */
         private void compareLeaves(Map<NodeDefinition, NodeSession> sessions, Map<NodeDefinition, TreeSql> treeSql,
                                    List<Integer> differing, DiffFileWriter writer) throws IOException {
-            for (int start = 0; start < differing.size(); start += LEAVES_PER_STATEMENT) {
+            int start = 0;
+            while (start < differing.size()) {
                 if (request.cancellation().isCancelled()) {
                     throw cancelled();
                 }
-                List<Integer> batch = differing.subList(start, Math.min(differing.size(), start + LEAVES_PER_STATEMENT));
-                // small leaves are fetched whole: hashing their rows again would cost more than reading them
-                List<Integer> large = batch.stream().filter(leaf -> leafRows.get(leaf) > DIRECT_ROWS).toList();
-                Map<Integer, Integer> wanted = new TreeMap<>();
-                Map<Integer, Set<String>> pairsOfLeaf = new TreeMap<>();
-                for (int leaf : batch) {
-                    if (leafRows.get(leaf) <= DIRECT_ROWS) {
-                        wanted.put(leaf, (1 << BUCKETS) - 1);
-                        pairsOfLeaf.put(leaf, leafPairs.get(leaf));
-                    }
+                // a batch bounds the digests held at once by the rows of its leaves
+                int end = start;
+                long rows = 0;
+                while (end < differing.size() && (end == start || rows + leafRows.get(differing.get(end)) <= BATCH_ROWS)) {
+                    rows += leafRows.get(differing.get(end));
+                    end++;
                 }
+                List<Integer> batch = differing.subList(start, end);
+                start = end;
                 long b0 = System.nanoTime();
-                Map<NodeDefinition, Map<Integer, long[][]>> buckets = large.isEmpty() ? Map.of() : work.onEach(nodes,
-                        node -> bucketDigests(sessions.get(node).connection(), treeSql.get(node), large));
+                Map<NodeDefinition, Map<Integer, Map<String, Long>>> digests = work.onEach(nodes,
+                        node -> keyDigests(sessions.get(node).connection(), treeSql.get(node), batch));
                 long b1 = System.nanoTime();
-                for (int leaf : large) {
-                    for (int i = 0; i < nodes.size(); i++) {
-                        for (int j = i + 1; j < nodes.size(); j++) {
-                            long[][] a = buckets.get(nodes.get(i)).getOrDefault(leaf, new long[2][BUCKETS]);
-                            long[][] b = buckets.get(nodes.get(j)).getOrDefault(leaf, new long[2][BUCKETS]);
-                            for (int bucket = 0; bucket < BUCKETS; bucket++) {
-                                if (a[0][bucket] != b[0][bucket] || a[1][bucket] != b[1][bucket]) {
-                                    wanted.merge(leaf, 1 << bucket, (x, y) -> x | y);
-                                    pairsOfLeaf.computeIfAbsent(leaf, l -> new java.util.LinkedHashSet<>())
-                                            .add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
-                                }
+                // the keys whose digests differ between some pair whose leaf digests differ, with their leaf
+                Map<String, Integer> wanted = new HashMap<>();
+                for (int leaf : batch) {
+                    for (String pair : leafPairs.get(leaf)) {
+                        String[] sides = DiffCounts.sides(pair);
+                        Map<String, Long> left = digests.get(node(sides[0])).getOrDefault(leaf, Map.of());
+                        Map<String, Long> right = digests.get(node(sides[1])).getOrDefault(leaf, Map.of());
+                        left.forEach((key, digest) -> {
+                            if (!digest.equals(right.get(key))) {
+                                wanted.put(key, leaf);
                             }
-                        }
+                        });
+                        right.keySet().forEach(key -> {
+                            if (!left.containsKey(key)) {
+                                wanted.put(key, leaf);
+                            }
+                        });
                     }
                 }
-                if (wanted.isEmpty()) {
-                    continue;
-                }
+                digests.clear();
                 long b2 = System.nanoTime();
-                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> rows = work.onEach(nodes, node ->
-                        fetch(sessions.get(node).connection(), treeSql.get(node), wanted));
+                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> fetched = wanted.isEmpty()
+                        ? Map.of() : work.onEach(nodes, node -> rowsOfKeys(sessions.get(node).connection(), wanted));
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug(String.format("buckets %d, decide %d, fetch %d ms (%d leaves, %d wanted)",
+                    LOG.debug(String.format("digests %d, decide %d, fetch %d ms (%d leaves, %d rows, %d keys differ)",
                             (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000, (System.nanoTime() - b2) / 1_000_000,
-                            batch.size(), wanted.size()));
+                            batch.size(), rows, wanted.size()));
                 }
-                for (Map.Entry<Integer, Set<String>> entry : pairsOfLeaf.entrySet()) {
+                for (int leaf : batch) {
                     counts.addMismatch();
-                    for (String pair : entry.getValue()) {
+                    for (String pair : leafPairs.get(leaf)) {
                         String[] sides = DiffCounts.sides(pair);
-                        compare(entry.getKey(), pair, sides,
-                                rows.get(node(sides[0])).getOrDefault(entry.getKey(), new LinkedHashMap<>()),
-                                rows.get(node(sides[1])).getOrDefault(entry.getKey(), new LinkedHashMap<>()), writer);
+                        compare(leaf, pair, sides, rowsOf(fetched, sides[0], leaf), rowsOf(fetched, sides[1], leaf),
+                                writer);
                     }
                 }
             }
+        }
+
+        private LinkedHashMap<String, List<String>> rowsOf(
+                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> fetched, String node, int leaf) {
+            Map<Integer, LinkedHashMap<String, List<String>>> rows = fetched.get(node(node));
+            return rows == null ? new LinkedHashMap<>() : rows.getOrDefault(leaf, new LinkedHashMap<>());
         }
 
         private NodeDefinition node(String name) {
             return nodes.stream().filter(node -> node.name().equals(name)).findFirst().orElseThrow();
         }
 
-        private String bucketOf() {
-            return "(" + TableSql.keyHash(schema.keyColumns(), "r") + " & " + (BUCKETS - 1) + ")::int";
-        }
-
         /**
-         * Per leaf and bucket: count and XOR of the row digests, as table-diff's partitions. One
-         * statement per kind of leaf bounds ({@link TreeSql#kinds}), every leaf's rows found through
-         * the key's index from its bounds in the node's own leaves.
+         * Per leaf, key (the key columns' text, each ended by NUL, as the full diff keys rows) to
+         * row digest ({@link TableSql#rowDigest}) of every row of the given leaves: one statement,
+         * each leaf's rows found through the key's index from its bounds in the node's own leaves.
          */
-        private Map<Integer, long[][]> bucketDigests(Connection connection, TreeSql tree, List<Integer> leaves)
+        private Map<Integer, Map<String, Long>> keyDigests(Connection connection, TreeSql tree, List<Integer> leaves)
                 throws SQLException {
-            Map<Integer, long[][]> digests = new HashMap<>();
-            for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.b, count(*), bit_xor(s.h) FROM " + tree.chosen()
-                        + " CROSS JOIN LATERAL (SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r")
-                        + " AS h FROM " + sql.from() + " WHERE " + kind[1] + ") AS s WHERE " + kind[0]
-                        + " GROUP BY 1, 2";
-                try (PreparedStatement statement = connection.prepareStatement(query)) {
-                    statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            long[][] digest = digests.computeIfAbsent(rows.getInt(1), l -> new long[2][BUCKETS]);
-                            digest[0][rows.getInt(2)] = rows.getLong(3);
-                            digest[1][rows.getInt(2)] = rows.getLong(4);
+            List<Column> keys = schema.keyColumns();
+            String keyList = keys.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+            String query = tree.perLeaf(rows -> "SELECT " + keyList + ", " + TableSql.rowDigest(schema, "r") + " FROM "
+                    + sql.from() + " WHERE " + rows);
+            Map<Integer, Map<String, Long>> digests = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
+                statement.setFetchSize(10_000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        StringBuilder key = new StringBuilder();
+                        for (int k = 0; k < keys.size(); k++) {
+                            key.append(result.getString(k + 2)).append('\0');
                         }
+                        digests.computeIfAbsent(result.getInt(1), l -> new HashMap<>())
+                                .put(key.toString(), result.getLong(keys.size() + 2));
                     }
                 }
             }
             return digests;
         }
 
-        /** The rows of the wanted buckets (a bit mask per leaf) of each leaf, by leaf, keyed by their key values, in key order. */
-        private Map<Integer, LinkedHashMap<String, List<String>>> fetch(Connection connection, TreeSql tree,
-                                                                        Map<Integer, Integer> wanted) throws SQLException {
+        /**
+         * Every column of the rows of the wanted keys (key as {@link #keyDigests} writes it, to its
+         * leaf), by leaf, keyed as the full diff keys rows, in key order; a key without a row on
+         * this node is absent. The full diff's query by key, through the key's index.
+         */
+        private Map<Integer, LinkedHashMap<String, List<String>>> rowsOfKeys(Connection connection,
+                                                                             Map<String, Integer> wanted)
+                throws SQLException {
             List<Column> columns = schema.columns();
-            String select = columns.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+            int keyCount = schema.keyColumns().size();
+            List<List<String>> keyColumns = new ArrayList<>();
+            for (int k = 0; k < keyCount; k++) {
+                keyColumns.add(new ArrayList<>(wanted.size()));
+            }
+            for (String key : wanted.keySet()) {
+                String[] values = key.split("\0", -1);
+                for (int k = 0; k < keyCount; k++) {
+                    keyColumns.get(k).add(values[k]);
+                }
+            }
             int[] keyPositions = schema.keyColumns().stream().mapToInt(columns::indexOf).toArray();
-            String order = IntStream.of(keyPositions).mapToObj(p -> String.valueOf(p + 2)).collect(Collectors.joining(", "));
             Map<Integer, LinkedHashMap<String, List<String>>> rows = new HashMap<>();
-            for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.* FROM " + tree.chosen("unnest(?::int[], ?::int[]) AS a(leaf, mask)")
-                        + " CROSS JOIN LATERAL (SELECT " + select + " FROM "
-                        + sql.from() + " WHERE " + kind[1] + " AND (a.mask >> " + bucketOf() + ") & 1 = 1) AS s WHERE "
-                        + kind[0] + " ORDER BY 1, " + order;
-                try (PreparedStatement statement = connection.prepareStatement(query)) {
-                    statement.setArray(1, connection.createArrayOf("int4", wanted.keySet().toArray()));
-                    statement.setArray(2, connection.createArrayOf("int4", wanted.values().toArray()));
-                    statement.setFetchSize(1000);
-                    try (ResultSet result = statement.executeQuery()) {
-                        while (result.next()) {
-                            List<String> values = new ArrayList<>(columns.size());
-                            for (int c = 0; c < columns.size(); c++) {
-                                values.add(result.getString(c + 2));
-                            }
-                            StringBuilder key = new StringBuilder();
-                            for (int position : keyPositions) {
-                                key.append(values.get(position)).append('\0');
-                            }
-                            rows.computeIfAbsent(result.getInt(1), l -> new LinkedHashMap<>()).put(key.toString(), values);
+            try (PreparedStatement statement = connection.prepareStatement(sql.rowsOfKeysInOrderQuery())) {
+                for (int k = 0; k < keyCount; k++) {
+                    statement.setArray(k + 1, connection.createArrayOf("text", keyColumns.get(k).toArray()));
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        List<String> values = new ArrayList<>(columns.size());
+                        for (int c = 1; c <= columns.size(); c++) {
+                            values.add(result.getString(c));
+                        }
+                        StringBuilder key = new StringBuilder();
+                        for (int position : keyPositions) {
+                            key.append(values.get(position)).append('\0');
+                        }
+                        Integer leaf = wanted.get(key.toString());
+                        if (leaf != null) {
+                            rows.computeIfAbsent(leaf, l -> new LinkedHashMap<>()).put(key.toString(), values);
                         }
                     }
                 }

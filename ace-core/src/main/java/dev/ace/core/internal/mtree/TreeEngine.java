@@ -273,12 +273,10 @@ public final class TreeEngine implements TreeService {
     }
 
     private static void rehashLeaves(Connection connection, TreeSql tree, Integer[] leaves) throws SQLException {
-        for (String sql : tree.rehashLeaves()) {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setArray(1, connection.createArrayOf("int4", leaves));
-                statement.setArray(2, connection.createArrayOf("int4", leaves));
-                statement.executeUpdate();
-            }
+        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLeaves())) {
+            statement.setArray(1, connection.createArrayOf("int4", leaves));
+            statement.setArray(2, connection.createArrayOf("int4", leaves));
+            statement.executeUpdate();
         }
     }
 
@@ -446,6 +444,7 @@ public final class TreeEngine implements TreeService {
     private State fold(NodeSession session, TableSchema schema) throws SQLException {
         Connection connection = session.connection();
         NodeDefinition node = session.node();
+        withoutJit(connection);
         TreeSql tree = treeSqlOf(connection, schema);
         if (!registryExists(connection, tree)) {
             throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
@@ -549,17 +548,25 @@ public final class TreeEngine implements TreeService {
             if (!richest.isEmpty()) {
                 for (Map.Entry<Integer, NodeDefinition> entry : richest.entrySet()) {
                     int leaf = entry.getKey();
-                    List<String> key = middleKey(states.get(entry.getValue()), sql, leaf, most.get(leaf) / 2);
+                    long rows = most.get(leaf);
+                    // into parts of about leaf_rows each at once: one read of the leaf, one shift of the leaves above
+                    long parts = Math.max(2, (rows + leafRows - 1) / leafRows);
+                    List<List<String>> keys = splitKeys(states.get(entry.getValue()), sql, leaf, rows / parts,
+                            (int) parts - 1);
+                    if (keys.isEmpty()) {
+                        continue;
+                    }
                     work.onEach(nodes, node -> {
-                        splitOn(states.get(node), leaf, key);
+                        splitOn(states.get(node), leaf, keys);
                         return null;
                     });
                     split++;
                     lowest = Math.min(lowest, leaf);
                     if (changed != null) {
-                        changed = renumbered(changed, leaf, 1);
-                        changed.add(leaf);
-                        changed.add(leaf + 1);
+                        changed = renumbered(changed, leaf, keys.size());
+                        for (int part = 0; part <= keys.size(); part++) {
+                            changed.add(leaf + part);
+                        }
                     }
                 }
                 continue;
@@ -598,11 +605,15 @@ public final class TreeEngine implements TreeService {
         if (split + merged > 0) {
             String layout = UUID.randomUUID().toString();
             int from = lowest;
+            int reshapedLeaves = split + merged;
             work.onEach(nodes, node -> {
                 State state = states.get(node);
                 Connection connection = state.session.connection();
                 rehashAbove(connection, state.tree, state.leaves, from);
-                execute(connection, state.tree.analyze());
+                if (reshapedLeaves * 10L > state.leaves) {
+                    // the leaves' statistics (for the plans that look leaves up) only move with many new leaves
+                    execute(connection, state.tree.analyze());
+                }
                 try (PreparedStatement statement = connection.prepareStatement("UPDATE " + state.tree.registry()
                         + " SET layout = ?::uuid, leaves = ? WHERE table_oid = ?")) {
                     statement.setString(1, layout);
@@ -647,26 +658,34 @@ public final class TreeEngine implements TreeService {
         return found;
     }
 
-    /** The key at {@code offset} within a leaf on this node, as text per key column. */
-    private List<String> middleKey(State state, TableSql sql, int leaf, long offset) {
+    /**
+     * The keys at every {@code step}-th row of a leaf on this node after its first row, at most
+     * {@code count}, as text per key column: where to split it (none when the leaf holds too few
+     * rows there).
+     */
+    private List<List<String>> splitKeys(State state, TableSql sql, int leaf, long step, int count) {
         try {
             Connection connection = state.session.connection();
             KeyRange range = leafRanges(connection, state.tree, List.of(leaf)).get(leaf);
-            try (PreparedStatement statement = connection.prepareStatement(state.tree.keyAt(sql, range))) {
+            List<List<String>> keys = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(state.tree.keysAt(sql, range))) {
                 int parameter = 1;
                 for (String value : range.bindValues()) {
                     statement.setString(parameter++, value);
                 }
-                statement.setLong(parameter, offset);
+                statement.setLong(parameter++, Math.max(1, step));
+                statement.setInt(parameter, count);
                 try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    List<String> key = new ArrayList<>();
-                    for (int k = 1; k <= state.tree.keyCount(); k++) {
-                        key.add(rows.getString(k));
+                    while (rows.next()) {
+                        List<String> key = new ArrayList<>();
+                        for (int k = 1; k <= state.tree.keyCount(); k++) {
+                            key.add(rows.getString(k));
+                        }
+                        keys.add(key);
                     }
-                    return key;
                 }
             }
+            return keys;
         } catch (SQLException e) {
             throw dev.ace.core.internal.db.SqlErrors.wrap(e, state.node, "splitting a leaf of " + state.tree.table());
         }
@@ -687,20 +706,41 @@ public final class TreeEngine implements TreeService {
         return ranges;
     }
 
-    private static void splitOn(State state, int leaf, List<String> key) throws SQLException {
+    /** Splits a leaf at the given keys (ascending) into as many parts plus one, and rehashes them from the table. */
+    private static void splitOn(State state, int leaf, List<List<String>> keys) throws SQLException {
         Connection connection = state.session.connection();
-        shift(connection, state.tree, true, leaf);
+        int parts = keys.size();
+        shift(connection, state.tree, parts, leaf);
+        int keyCount = state.tree.keyCount();
         try (PreparedStatement statement = connection.prepareStatement(state.tree.splitLeaf())) {
             int parameter = 1;
-            for (String value : key) {
+            for (String value : keys.get(0)) {
                 statement.setString(parameter++, value);
             }
             statement.setInt(parameter++, leaf);
+            statement.setInt(parameter++, leaf);
+            Integer[] numbers = new Integer[parts];
+            String[][] bounds = new String[2 * keyCount][parts];
+            for (int part = 0; part < parts; part++) {
+                numbers[part] = part + 1;
+                for (int k = 0; k < keyCount; k++) {
+                    bounds[k][part] = keys.get(part).get(k);
+                    bounds[keyCount + k][part] = part + 1 < parts ? keys.get(part + 1).get(k) : null;
+                }
+            }
+            statement.setArray(parameter++, connection.createArrayOf("int4", numbers));
+            for (String[] bound : bounds) {
+                statement.setArray(parameter++, connection.createArrayOf("text", bound));
+            }
             statement.setInt(parameter, leaf);
             statement.executeUpdate();
         }
-        state.leaves++;
-        rehashLeaves(connection, state.tree, new Integer[] {leaf, leaf + 1});
+        state.leaves += parts;
+        Integer[] rehashed = new Integer[parts + 1];
+        for (int part = 0; part <= parts; part++) {
+            rehashed[part] = leaf + part;
+        }
+        rehashLeaves(connection, state.tree, rehashed);
     }
 
     private static void mergeOn(State state, int leaf) throws SQLException {
@@ -711,12 +751,12 @@ public final class TreeEngine implements TreeService {
                 statement.executeUpdate();
             }
         }
-        shift(connection, state.tree, false, leaf + 1);
+        shift(connection, state.tree, -1, leaf + 1);
         state.leaves--;
     }
 
-    private static void shift(Connection connection, TreeSql tree, boolean up, int above) throws SQLException {
-        List<String> steps = tree.shift(up);
+    private static void shift(Connection connection, TreeSql tree, int delta, int above) throws SQLException {
+        List<String> steps = tree.shift(delta);
         try (PreparedStatement statement = connection.prepareStatement(steps.get(0))) {
             statement.setInt(1, above);
             statement.executeUpdate();
@@ -824,6 +864,16 @@ public final class TreeEngine implements TreeService {
             rows.next();
             return rows.getString(1);
         }
+    }
+
+    /**
+     * Turns JIT compilation off for the session's transaction. The planner cannot know how many
+     * rows a leaf's key range holds and estimates thousands of times too many, so a server with JIT
+     * on would compile every statement that reads leaves (a quarter to half a second each, seen with
+     * PostgreSQL 15's defaults) to read a few thousand rows.
+     */
+    static void withoutJit(Connection connection) throws SQLException {
+        execute(connection, "SET LOCAL jit TO off");
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

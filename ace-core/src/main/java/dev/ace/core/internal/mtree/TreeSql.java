@@ -242,41 +242,41 @@ final class TreeSql {
     }
 
     /**
-     * Rehashes the given leaves from the table's rows (bind the leaf numbers, {@code int[]}), one
-     * statement per kind of bounds: {@code [lower, upper)} closed, open below, open above, open
-     * both ways. Each first deletes the pending changes of keys in those leaves, in the same
-     * statement so with the same snapshot as its reads: the leaves then hold exactly the rows that
-     * snapshot sees, and changes committed later stay for the next update.
+     * Rehashes the given leaves from the table's rows, in one statement: bind the leaf numbers
+     * ({@code int[]}) twice. It first deletes the pending changes of keys in those leaves, in the
+     * same statement so with the same snapshot as its reads: the leaves then hold exactly the rows
+     * that snapshot sees, and changes committed later stay for the next update.
      */
-    List<String> rehashLeaves() {
-        List<String> statements = new java.util.ArrayList<>();
+    String rehashLeaves() {
         String changeKey = row(k -> "c.k_" + k);
-        for (String[] kind : kinds()) {
-            statements.add("WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
-                    + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
-                    + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
-                    + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
-                    + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
-                    + " FROM (SELECT l2.leaf, s.n, s.x, s.hi, s.lo FROM " + chosen() + " CROSS JOIN LATERAL "
-                    + "(SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, coalesce(sum((q.h >> 32)::int), 0) AS hi, "
-                    + "coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) AS lo FROM (SELECT "
-                    + TableSql.rowDigest(schema, "r") + " AS h FROM " + table() + " AS r WHERE " + kind[1]
-                    + ") AS q) AS s WHERE " + kind[0] + ") AS a WHERE l.leaf = a.leaf");
-        }
-        return statements;
+        return "WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
+                + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
+                + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
+                + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
+                + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
+                + " FROM (" + perLeaf(rows -> "SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, "
+                + "coalesce(sum((q.h >> 32)::int), 0) AS hi, coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) "
+                + "AS lo FROM (SELECT " + TableSql.rowDigest(schema, "r") + " AS h FROM " + table() + " AS r WHERE " + rows
+                + ") AS q")
+                + ") AS a(leaf, n, x, hi, lo) WHERE l.leaf = a.leaf";
     }
 
     /**
-     * The leaves of the bound numbers ({@code int[]}) as {@code l2}, found through the leaves' key
-     * (a list of thousands of numbers against every leaf would cost more than the rest of a diff).
+     * Per chosen leaf (bind the leaf numbers, {@code int[]}, once): {@code leaf, <the subquery's
+     * columns>}, where {@code subquery} makes a query on the table {@code r} from the condition that
+     * finds the leaf's rows through the key's index. One statement:
+     * a branch per kind of leaf bounds ({@link #kinds}), each over the leaves looked up by number
+     * (only branches with a leaf of their kind read the table).
      */
-    String chosen() {
-        return chosen("unnest(?::int[]) AS a(leaf)");
-    }
-
-    /** As {@link #chosen()}, the leaves of {@code a.leaf} of the given source (one lookup each, whatever the planner estimates). */
-    String chosen(String source) {
-        return source + " CROSS JOIN LATERAL (SELECT * FROM " + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l2";
+    String perLeaf(java.util.function.UnaryOperator<String> subquery) {
+        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT * FROM " + leaves()
+                + " AS l1 WHERE l1.leaf = ANY(?::int[])) ");
+        String[][] kinds = kinds();
+        for (int i = 0; i < kinds.length; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
+                    .append(subquery.apply(kinds[i][1])).append(") AS s WHERE ").append(kinds[i][0]);
+        }
+        return sql.toString();
     }
 
     /**
@@ -347,27 +347,48 @@ final class TreeSql {
                 + "(SELECT * FROM " + leaves() + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE l.rows + n.rows < ?";
     }
 
-    /** The key (as text, per column) at a position of a leaf's rows; bind the leaf's range (as {@link TableSql#rangePredicate}) and the offset. */
-    String keyAt(TableSql sql, dev.ace.core.internal.diff.KeyRange range) {
-        return "SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "r." + Sql.quote(keys.get(k).name()) + "::text")
-                .collect(Collectors.joining(", ")) + " FROM " + sql.from() + " WHERE " + sql.rangePredicate(range)
-                + " ORDER BY " + sql.keyList() + " OFFSET ? LIMIT 1";
+    /**
+     * The keys (as text, per column) at every {@code step}-th position of a leaf's rows after the
+     * first, in key order: where to split it. Bind the leaf's range (as
+     * {@link TableSql#rangePredicate}), the step, then how many keys at most. One pass over the
+     * leaf's rows through the key's index.
+     */
+    String keysAt(TableSql sql, dev.ace.core.internal.diff.KeyRange range) {
+        return "SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "x.k_" + k).collect(Collectors.joining(", "))
+                + " FROM (SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "r." + Sql.quote(keys.get(k).name())
+                + "::text AS k_" + k).collect(Collectors.joining(", ")) + ", row_number() OVER (ORDER BY "
+                + sql.keyList() + ") - 1 AS n FROM " + sql.from() + " WHERE " + sql.rangePredicate(range)
+                + ") AS x WHERE x.n > 0 AND x.n % ? = 0 ORDER BY x.n LIMIT ?";
     }
 
-    /** Leaves numbered above {@code ?} move up by one (or down, when {@code up} is false), in two steps so the key never holds a number twice. */
-    List<String> shift(boolean up) {
-        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - " + (up ? 2 : 1) + " WHERE leaf > ?",
-                "UPDATE " + leaves() + " SET leaf = -leaf - " + (up ? 1 : 2) + " WHERE leaf < 0");
+    /**
+     * Leaves numbered above {@code ?} move up by {@code delta} (down when negative), in two steps
+     * so the key never holds a number twice.
+     */
+    List<String> shift(int delta) {
+        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta > 0 ? " - " + delta : "") + " WHERE leaf > ?",
+                "UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta < 0 ? " - " + -delta : "") + " WHERE leaf < 0");
     }
 
-    /** Splits leaf {@code ?} at a key (bind the leaf twice, then the key's columns as text): the new leaf takes the upper part. */
+    /**
+     * Splits leaf {@code L} at {@code m} keys: it keeps its lower bound up to the first key, and
+     * new leaves {@code L + 1} to {@code L + m} take the parts from each key to the next (the last
+     * up to the old upper bound). Bind the first key's columns as text, L, L, the numbers 1 to m
+     * ({@code int[]}), per key column the new leaves' lower bounds ({@code text[]}), per key column
+     * their upper bounds ({@code text[]}, NULL for the last: the old bound), then L. Leaves above L
+     * must have moved up by m first.
+     */
     String splitLeaf() {
+        String arrays = IntStream.range(0, 2 * keys.size()).mapToObj(k -> "?::text[]").collect(Collectors.joining(", "));
+        String values = IntStream.range(0, keys.size()).mapToObj(k -> "v.lo_" + k + "::" + keys.get(k).type())
+                .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "CASE WHEN v.hi_0 IS NULL THEN o.hi_" + k + " ELSE v.hi_" + k + "::" + keys.get(k).type()
+                        + " END").collect(Collectors.joining(", "));
         return "WITH x AS (UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
-                + " = ?::" + keys.get(k).type()).collect(Collectors.joining(", ")) + " FROM " + leaves()
-                + " AS o WHERE o.leaf = l.leaf AND l.leaf = ? RETURNING " + IntStream.range(0, keys.size())
-                .mapToObj(k -> "l.hi_" + k + " AS s_" + k + ", o.hi_" + k + " AS h_" + k)
-                .collect(Collectors.joining(", ")) + ") INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", "
-                + list("hi_") + ") SELECT ? + 1, " + list("x.s_") + ", " + list("x.h_") + " FROM x";
+                + " = ?::" + keys.get(k).type()).collect(Collectors.joining(", ")) + " WHERE l.leaf = ? RETURNING 1) "
+                + "INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", " + list("hi_") + ") SELECT ? + v.n, " + values
+                + " FROM unnest(?::int[], " + arrays + ") AS v(n, " + list("lo_") + ", " + list("hi_") + ") CROSS JOIN "
+                + "(SELECT * FROM " + leaves() + " AS o1 WHERE o1.leaf = ?) AS o";
     }
 
     /** Merges leaf {@code ?} + 1 into leaf {@code ?} (bind the leaf twice): counts and digests add up, no row is read. */
