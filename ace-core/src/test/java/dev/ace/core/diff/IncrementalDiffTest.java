@@ -90,7 +90,7 @@ class IncrementalDiffTest {
         db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text, f double precision)",
                 "INSERT INTO t SELECT i * 10, md5(i::text), i / 3.0 FROM generate_series(1, 3000) i");
         try (Ace ace = ace(db, dir)) {
-            // leaves of 32 rows are fetched whole when they differ; leaves of 600 rows are hashed in buckets first
+            // small leaves (many differ, many split and merge) and large ones (few differ, each with many rows)
             int leafRows = seed == 7 ? 32 : 600;
             ace.trees().build(TreeRequest.builder("acetest", "public.t").leafRows(leafRows).build());
             for (int round = 0; round < 4; round++) {
@@ -111,6 +111,12 @@ class IncrementalDiffTest {
                 TreeResult updated = ace.trees().update(TreeRequest.builder("acetest", "public.t").build());
                 if (round == 0) {
                     assertThat(updated.nodes().get(0).leavesSplit()).as("900 rows into small leaves").isPositive();
+                    for (String each : NODES) {
+                        // a leaf that took many rows is split into all its parts in one update
+                        String oid = db.queryValue(each, "SELECT 'public.t'::regclass::oid");
+                        assertThat(Long.parseLong(db.queryValue(each, "SELECT max(rows) FROM ace.leaves_" + oid)))
+                                .as("largest leaf on " + each).isLessThanOrEqualTo(2L * leafRows);
+                    }
                 } else if (round == 1 && leafRows == 32) {
                     assertThat(updated.nodes().get(0).leavesMerged()).as("rows deleted everywhere").isPositive();
                 }

@@ -62,6 +62,8 @@ public final class IncrementalDiff implements DiffService {
 
     /** Differing leaves whose keys and row digests are read together: bounds the digests held at once. */
     private static final long BATCH_ROWS = 500_000;
+    /** The walk down the trees starts at the lowest level of at most this many nodes, read whole. */
+    static final int START_NODES = 1024;
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -105,10 +107,16 @@ public final class IncrementalDiff implements DiffService {
         return new Run(request, nodes, schema, taskId, started).execute();
     }
 
-    /** One node's digest of a tree position: an inner node's SHA-256, or a leaf's XOR and sum, and the rows below. */
-    private record Digest(byte[] digest, long rows) {
-        boolean same(Digest other) {
+    /** One node's inner node: its digest, the rows below it, and its children's entries in order. */
+    private record Inner(byte[] digest, long rows, byte[] children) {
+        boolean same(Inner other) {
             return other != null && rows == other.rows && Arrays.equals(digest, other.digest);
+        }
+
+        /** The entry of child {@code index} ({@code size} bytes), or null when it has none. */
+        byte[] child(int index, int size) {
+            int from = index * size;
+            return children.length < from + size ? null : Arrays.copyOfRange(children, from, from + size);
         }
     }
 
@@ -150,7 +158,9 @@ public final class IncrementalDiff implements DiffService {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 long t0 = System.nanoTime();
-                Map<NodeDefinition, TreeResult.NodeTree> current = trees.bringUpToDate(work, nodes, schema);
+                TreeEngine.Current upToDate = trees.current(work, nodes, schema);
+                Map<NodeDefinition, TreeResult.NodeTree> current = upToDate.trees();
+                Map<NodeDefinition, TreeSql> treeSql = upToDate.sql();
                 long t1 = System.nanoTime();
                 Map<String, String> positions = new LinkedHashMap<>();
                 current.forEach((node, tree) -> {
@@ -160,9 +170,9 @@ public final class IncrementalDiff implements DiffService {
                 int leaves = current.get(nodes.get(0)).leaves();
                 Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
                 try {
-                    Map<NodeDefinition, TreeSql> treeSql = work.onEach(nodes, node -> {
+                    work.onEach(nodes, node -> {
                         TreeEngine.withoutJit(sessions.get(node).connection());
-                        return trees.treeSqlOf(sessions.get(node).connection(), schema);
+                        return null;
                     });
                     long t2 = System.nanoTime();
                     List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
@@ -196,52 +206,82 @@ public final class IncrementalDiff implements DiffService {
             }
         }
 
-        /** Walks the trees from the root down, only below positions where some node differs; returns the leaves that differ. */
+        /**
+         * Walks the trees down to the leaves that differ and returns them. The walk starts at the
+         * lowest level of at most {@value #START_NODES} nodes, read whole; below it, only the
+         * nodes under differing entries are read, and each node read brings its children's
+         * entries, so a level costs one statement per node (all nodes at once) and the leaves
+         * themselves are never read.
+         */
         private List<Integer> differingLeaves(Map<NodeDefinition, NodeSession> sessions,
                                               Map<NodeDefinition, TreeSql> treeSql, int leaves) {
             int top = TreeEngine.topLevel(leaves);
-            List<Integer> frontier = List.of(0);
-            for (int level = top; level >= 0 && !frontier.isEmpty(); level--) {
-                int at = level;
-                List<Integer> positions = frontier;
-                Map<NodeDefinition, Map<Integer, Digest>> read = work.onEach(nodes, node ->
-                        readLevel(sessions.get(node).connection(), treeSql.get(node), at, positions));
-                List<Integer> differing = new ArrayList<>();
-                for (int position : positions) {
-                    Digest first = read.get(nodes.get(0)).get(position);
-                    if (nodes.stream().anyMatch(node -> first == null || !first.same(read.get(node).get(position)))) {
-                        differing.add(position);
-                    }
+            int level = 1;
+            while (level < top && size(leaves, level) > START_NODES) {
+                level++;
+            }
+            int start = level;
+            Map<NodeDefinition, Map<Integer, Inner>> whole = work.onEach(nodes, node ->
+                    readLevel(sessions.get(node).connection(), treeSql.get(node), start, null));
+            Set<Integer> all = new java.util.TreeSet<>();
+            whole.values().forEach(level0 -> all.addAll(level0.keySet()));
+            List<Integer> differing = new ArrayList<>();
+            for (int position : all) {
+                Inner first = whole.get(nodes.get(0)).get(position);
+                if (nodes.stream().anyMatch(node -> first == null || !first.same(whole.get(node).get(position)))) {
+                    differing.add(position);
                 }
-                if (level == 0) {
-                    for (int leaf : differing) {
-                        long most = 0;
-                        Set<String> pairs = new java.util.LinkedHashSet<>();
-                        for (int i = 0; i < nodes.size(); i++) {
-                            Digest a = read.get(nodes.get(i)).get(leaf);
-                            most = Math.max(most, a == null ? 0 : a.rows());
-                            for (int j = i + 1; j < nodes.size(); j++) {
-                                if (a == null || !a.same(read.get(nodes.get(j)).get(leaf))) {
-                                    pairs.add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
-                                }
-                            }
-                        }
-                        leafPairs.put(leaf, pairs);
-                        leafRows.put(leaf, most);
-                    }
-                    return differing;
-                }
+            }
+            Map<NodeDefinition, Map<Integer, Inner>> read = whole;
+            while (!differing.isEmpty()) {
+                int size = level == 1 ? 24 : 40;
                 long below = size(leaves, level - 1);
                 List<Integer> children = new ArrayList<>();
                 for (int position : differing) {
-                    for (long child = (long) position * TreeSql.FANOUT;
-                         child < Math.min(below, (long) (position + 1) * TreeSql.FANOUT); child++) {
-                        children.add((int) child);
+                    for (int index = 0; index < TreeSql.FANOUT && (long) position * TreeSql.FANOUT + index < below; index++) {
+                        int child = position * TreeSql.FANOUT + index;
+                        List<byte[]> entries = new ArrayList<>();
+                        for (NodeDefinition node : nodes) {
+                            Inner parent = read.get(node).get(position);
+                            entries.add(parent == null ? null : parent.child(index, size));
+                        }
+                        byte[] first = entries.get(0);
+                        if (entries.stream().allMatch(entry -> first != null && Arrays.equals(first, entry))) {
+                            continue;
+                        }
+                        children.add(child);
+                        if (level == 1) {
+                            noteLeaf(child, entries);
+                        }
                     }
                 }
-                frontier = children;
+                if (level == 1) {
+                    return children;
+                }
+                level--;
+                int at = level;
+                read = work.onEach(nodes, node -> readLevel(sessions.get(node).connection(), treeSql.get(node), at,
+                        children));
+                differing = children;
             }
             return List.of();
+        }
+
+        /** A differing leaf's pairs whose entries differ, and the most rows one node holds in it. */
+        private void noteLeaf(int leaf, List<byte[]> entries) {
+            long most = 0;
+            Set<String> pairs = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                byte[] a = entries.get(i);
+                most = Math.max(most, a == null ? 0 : java.nio.ByteBuffer.wrap(a, 16, 8).getLong());
+                for (int j = i + 1; j < nodes.size(); j++) {
+                    if (a == null || !Arrays.equals(a, entries.get(j))) {
+                        pairs.add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
+                    }
+                }
+            }
+            leafPairs.put(leaf, pairs);
+            leafRows.put(leaf, most);
         }
 
         private long size(int leaves, int level) {
@@ -252,33 +292,22 @@ public final class IncrementalDiff implements DiffService {
             return size;
         }
 
-        private Map<Integer, Digest> readLevel(Connection connection, TreeSql tree, int level, List<Integer> positions)
+        /** Inner nodes of a level with their children's entries: those at the given positions, or all (null). */
+        private Map<Integer, Inner> readLevel(Connection connection, TreeSql tree, int level, List<Integer> positions)
                 throws SQLException {
-            Map<Integer, Digest> digests = new HashMap<>();
-            if (level == 0) {
-                try (PreparedStatement statement = connection.prepareStatement("SELECT l.leaf, l.rows, l.xor, l.sum FROM "
-                        + tree.leaves() + " AS l WHERE l.leaf = ANY(?::int[])")) {
-                    statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            byte[] digest = java.nio.ByteBuffer.allocate(16).putLong(rows.getLong(3))
-                                    .putLong(rows.getLong(4)).array();
-                            digests.put(rows.getInt(1), new Digest(digest, rows.getLong(2)));
-                        }
-                    }
-                }
-                return digests;
-            }
-            try (PreparedStatement statement = connection.prepareStatement(tree.readLevel())) {
+            Map<Integer, Inner> read = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(tree.readLevel(positions == null))) {
                 statement.setInt(1, level);
-                statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
+                if (positions != null) {
+                    statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
+                }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        digests.put(rows.getInt(1), new Digest(rows.getBytes(2), rows.getLong(3)));
+                        read.put(rows.getInt(1), new Inner(rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
                     }
                 }
             }
-            return digests;
+            return read;
         }
 
         /**
@@ -370,7 +399,7 @@ public final class IncrementalDiff implements DiffService {
             Map<Integer, Map<String, Long>> digests = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(query)) {
                 statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
-                statement.setFetchSize(10_000);
+                statement.setFetchSize(50_000);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         StringBuilder key = new StringBuilder();

@@ -178,33 +178,45 @@ public final class TreeEngine implements TreeService {
 
     /** The tree's SQL for this node: the table's OID and its key columns' collations there. */
     TreeSql treeSqlOf(Connection connection, TableSchema schema) throws SQLException {
-        long oid;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT ?::regclass::oid::bigint")) {
-            statement.setString(1, schema.table().quoted());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                oid = rows.getLong(1);
-            }
-        }
+        return find(connection, schema).tree();
+    }
+
+    /** A table's tree SQL on a node, and whether the node has ACE's registry of trees. */
+    private record Found(TreeSql tree, boolean registered) {
+    }
+
+    /** The table's OID, its columns' collations and whether the registry exists, in one statement. */
+    private Found find(Connection connection, TableSchema schema) throws SQLException {
+        long oid = 0;
+        boolean registered = false;
         Map<String, String> collations = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(TableSql.COLUMN_COLLATIONS)) {
+        String registry = TableName.quoteIdentifier(config.mtreeSchema()) + ".trees";
+        try (PreparedStatement statement = connection.prepareStatement("SELECT x.oid, x.registered, k.* FROM "
+                + "(SELECT ?::regclass::oid::bigint AS oid, to_regclass(?) IS NOT NULL AS registered) AS x LEFT JOIN ("
+                + TableSql.COLUMN_COLLATIONS + ") AS k ON TRUE")) {
             statement.setString(1, schema.table().quoted());
+            statement.setString(2, registry);
+            statement.setString(3, schema.table().quoted());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    if (schema.primaryKey().contains(rows.getString(1))) {
-                        collations.put(rows.getString(1), rows.getString(2));
+                    oid = rows.getLong(1);
+                    registered = rows.getBoolean(2);
+                    String column = rows.getString(3);
+                    if (column != null && schema.primaryKey().contains(column)) {
+                        collations.put(column, rows.getString(4));
                     }
                 }
             }
         }
-        return new TreeSql(schema, config.mtreeSchema(), oid, collations);
+        return new Found(new TreeSql(schema, config.mtreeSchema(), oid, collations), registered);
     }
 
     /** Creates (or re-creates) the table's objects and its registry row; the triggers capture from this commit on. */
     private TreeSql create(Connection connection, TableSchema schema, UUID layout, int leafRows, int leaves)
             throws SQLException {
-        TreeSql tree = treeSqlOf(connection, schema);
-        if (registryExists(connection, tree)) {
+        Found found = find(connection, schema);
+        TreeSql tree = found.tree();
+        if (found.registered()) {
             for (String statement : tree.drop(true)) {
                 execute(connection, statement);
             }
@@ -293,36 +305,26 @@ public final class TreeEngine implements TreeService {
         return (value + by - 1) / by;
     }
 
-    /** Rehashes the inner nodes above the given leaves (null: all of them, after the old ones are deleted). */
+    /**
+     * Rehashes the inner nodes above the given leaves (null: all of them, after the old ones are
+     * deleted): every level in one round trip.
+     */
     private static void rehashInner(Connection connection, TreeSql tree, int leaves, Set<Integer> touched)
             throws SQLException {
+        List<String> statements = new ArrayList<>();
         if (touched == null) {
-            execute(connection, "DELETE FROM " + tree.inner());
+            statements.add("DELETE FROM " + tree.inner());
         } else if (touched.isEmpty()) {
             return;
         }
-        boolean all = touched == null;
-        Set<Integer> positions = all ? null : parents(touched);
-        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevelOne(all))) {
-            if (!all) {
-                statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
-            }
-            statement.executeUpdate();
-        }
+        Set<Integer> positions = touched == null ? null : parents(touched);
+        statements.add(tree.rehashLevelOne(positions));
         int top = topLevel(leaves);
         for (int level = 2; level <= top; level++) {
-            positions = all ? null : parents(positions);
-            try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevel(all))) {
-                statement.setInt(1, level);
-                if (all) {
-                    statement.setInt(2, level);
-                } else {
-                    statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
-                    statement.setInt(3, level);
-                }
-                statement.executeUpdate();
-            }
+            positions = positions == null ? null : parents(positions);
+            statements.add(tree.rehashLevel(level, positions));
         }
+        execute(connection, String.join(";\n", statements));
     }
 
     /**
@@ -400,6 +402,15 @@ public final class TreeEngine implements TreeService {
      */
     public Map<NodeDefinition, TreeResult.NodeTree> bringUpToDate(NodeWork work, List<NodeDefinition> nodes,
                                                                   TableSchema schema) {
+        return current(work, nodes, schema).trees();
+    }
+
+    /** The trees brought up to date ({@link #bringUpToDate}), and each node's tree SQL. */
+    record Current(Map<NodeDefinition, TreeResult.NodeTree> trees, Map<NodeDefinition, TreeSql> sql) {
+    }
+
+    /** As {@link #bringUpToDate}, with each node's tree SQL. */
+    Current current(NodeWork work, List<NodeDefinition> nodes, TableSchema schema) {
         Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
                 node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
         try {
@@ -430,29 +441,40 @@ public final class TreeEngine implements TreeService {
                         (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
             }
             Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
+            Map<NodeDefinition, TreeSql> sql = new LinkedHashMap<>();
             for (NodeDefinition node : nodes) {
                 State state = states.get(node);
                 result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
                         reshaped[0], reshaped[1], state.lsn));
+                sql.put(node, state.tree);
             }
-            return result;
+            return new Current(result, sql);
         } finally {
             NodeWork.closeAll(sessions);
         }
     }
 
+    /**
+     * Checks one node's tree and folds its captured changes in, in five round trips: the checks
+     * go together (a crash empties the unlogged leaves, so their count must match the registry's).
+     */
     private State fold(NodeSession session, TableSchema schema) throws SQLException {
         Connection connection = session.connection();
         NodeDefinition node = session.node();
-        withoutJit(connection);
-        TreeSql tree = treeSqlOf(connection, schema);
-        if (!registryExists(connection, tree)) {
+        Found found = find(connection, schema);
+        TreeSql tree = found.tree();
+        if (!found.registered()) {
             throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
         }
+        // the WAL position before the fold: every change committed before it is seen by the fold below
+        String lsn = firstValue(connection, "SET LOCAL jit TO off; LOCK TABLE " + tree.table()
+                + " IN ACCESS SHARE MODE; SELECT pg_current_wal_lsn()::text");
         State state;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT layout::text, leaf_rows, leaves, shape FROM "
-                + tree.registry() + " WHERE table_oid = ? FOR UPDATE")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT t.layout::text, t.leaf_rows, t.leaves, "
+                + "t.shape, (" + TreeSql.triggersAlways() + "), (SELECT count(*) FROM " + tree.leaves() + ") FROM "
+                + tree.registry() + " AS t WHERE t.table_oid = ? FOR UPDATE OF t")) {
             statement.setLong(1, tree.oid());
+            statement.setLong(2, tree.oid());
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
@@ -461,30 +483,19 @@ public final class TreeEngine implements TreeService {
                     throw notCurrent(schema, node, "the table's columns or key changed since its tree was built; "
                             + "build it again with mtree build");
                 }
-                state = new State(node, session, tree, rows.getString(1), rows.getInt(2), rows.getInt(3));
-            }
-        }
-        try (PreparedStatement statement = connection.prepareStatement(TreeSql.triggersAlways())) {
-            statement.setLong(1, tree.oid());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                if (rows.getInt(1) != 2) {
+                if (rows.getInt(5) != 2) {
                     throw notCurrent(schema, node, "its triggers " + TreeSql.ROW_TRIGGER + " and "
                             + TreeSql.TRUNCATE_TRIGGER + " are missing or not ENABLE ALWAYS, so changes may have been "
                             + "missed; build the tree again with mtree build");
                 }
+                if (rows.getLong(6) != rows.getInt(3)) {
+                    throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
+                            + "recovery); build the tree again with mtree build");
+                }
+                state = new State(node, session, tree, rows.getString(1), rows.getInt(2), rows.getInt(3));
             }
         }
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + tree.leaves())) {
-            rows.next();
-            if (rows.getInt(1) != state.leaves) {
-                throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
-                        + "recovery); build the tree again with mtree build");
-            }
-        }
-        execute(connection, "LOCK TABLE " + tree.table() + " IN ACCESS SHARE MODE");
-        state.lsn = walPosition(connection);
+        state.lsn = lsn;
         Set<Integer> touched = new TreeSet<>();
         boolean truncated;
         try (Statement statement = connection.createStatement();
@@ -499,6 +510,23 @@ public final class TreeEngine implements TreeService {
         rehashInner(connection, tree, state.leaves, truncated ? null : touched);
         state.touched = truncated ? null : touched;
         return state;
+    }
+
+    /** The first column of the first row of the first result set of {@code sql} (statements separated by ;). */
+    private static String firstValue(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            boolean result = statement.execute(sql);
+            while (!result) {
+                if (statement.getUpdateCount() == -1) {
+                    throw new SQLException("no result from: " + sql);
+                }
+                result = statement.getMoreResults();
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
     }
 
     private static AceException notCurrent(TableSchema schema, NodeDefinition node, String why) {
@@ -843,10 +871,6 @@ public final class TreeEngine implements TreeService {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static boolean registryExists(Connection connection, TreeSql tree) throws SQLException {
-        return exists(connection, tree.registry());
-    }
 
     private static boolean exists(Connection connection, String relation) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {

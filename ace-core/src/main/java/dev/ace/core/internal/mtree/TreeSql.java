@@ -183,7 +183,7 @@ final class TreeSql {
                         + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0)",
                 "CREATE INDEX ON " + leaves() + " (" + list("lo_") + ")",
                 "CREATE UNLOGGED TABLE " + inner() + " (level int, pos int, digest bytea NOT NULL, rows bigint NOT NULL, "
-                        + "PRIMARY KEY (level, pos))",
+                        + "children bytea NOT NULL, PRIMARY KEY (level, pos))",
                 "CREATE UNLOGGED TABLE " + changes() + " (" + changeKeys + ", h bigint, d smallint NOT NULL)",
                 "CREATE FUNCTION " + captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                         + settings + " AS " + dollarQuote(capture),
@@ -403,40 +403,54 @@ final class TreeSql {
     // ------------------------------------------------------------------ inner nodes
 
     /**
-     * Rehashes level 1 from the leaves: with {@code all}, every node; else bind the parent
-     * positions ({@code int[]}), whose children are found through the leaves' key. A leaf's digest
-     * is its XOR, sum and count, 8 bytes each, big-endian.
+     * Rehashes level 1 from the leaves: every node, or ({@code positions} not null) those at the
+     * given positions, whose children are found through the leaves' key. A leaf's entry is its
+     * XOR, sum and count, 8 bytes each, big-endian; a node keeps its children's entries in order
+     * and their SHA-256. The positions are written into the statement (numbers only), so that all
+     * levels can go to the server at once.
      */
-    String rehashLevelOne(boolean all) {
-        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT 1, " + parent("l.leaf", all) + ", "
-                + "sha256(string_agg(int8send(l.xor) || int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf)), "
-                + "sum(l.rows)::bigint FROM " + children(leaves(), "l", "l.leaf", "TRUE", all) + " GROUP BY 2"
-                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    String rehashLevelOne(java.util.Collection<Integer> positions) {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows, children) SELECT 1, s.pos, sha256(s.c), s.n, s.c "
+                + "FROM (SELECT " + parent("l.leaf", positions) + " AS pos, string_agg(int8send(l.xor) || "
+                + "int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf) AS c, sum(l.rows)::bigint AS n FROM "
+                + children(leaves(), "l", "l.leaf", "TRUE", positions) + " GROUP BY 1) AS s"
+                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows, "
+                + "children = EXCLUDED.children";
     }
 
-    /** Rehashes level {@code ?} from the level below it: bind the level twice, then (unless {@code all}) the positions ({@code int[]}). */
-    String rehashLevel(boolean all) {
-        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT ?, " + parent("n.pos", all) + ", "
-                + "sha256(string_agg(n.digest || int8send(n.rows), ''::bytea ORDER BY n.pos)), sum(n.rows)::bigint FROM "
-                + children(inner(), "n", "n.pos", "n.level = ? - 1", all) + " GROUP BY 2"
-                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    /**
+     * Rehashes a level above 1 from the level below it, every node or those at the given
+     * positions; a child's entry is its SHA-256 and its count (8 bytes, big-endian).
+     */
+    String rehashLevel(int level, java.util.Collection<Integer> positions) {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows, children) SELECT " + level + ", s.pos, sha256(s.c), "
+                + "s.n, s.c FROM (SELECT " + parent("n.pos", positions) + " AS pos, string_agg(n.digest || "
+                + "int8send(n.rows), ''::bytea ORDER BY n.pos) AS c, sum(n.rows)::bigint AS n FROM "
+                + children(inner(), "n", "n.pos", "n.level = " + (level - 1), positions) + " GROUP BY 1) AS s"
+                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows, "
+                + "children = EXCLUDED.children";
     }
 
-    private static String parent(String child, boolean all) {
-        return all ? child + " / " + FANOUT : "p.pos";
+    private static String parent(String child, java.util.Collection<Integer> positions) {
+        return positions == null ? child + " / " + FANOUT : "p.pos";
     }
 
-    /** The children to hash: all rows of the level, or those under the bound parent positions (found by key ranges). */
-    private static String children(String table, String alias, String child, String level, boolean all) {
-        return all ? table + " AS " + alias + " WHERE " + level : "unnest(?::int[]) AS p(pos) CROSS JOIN LATERAL "
+    /** The children to hash: all rows of the level, or those under the given parent positions (found by key ranges). */
+    private static String children(String table, String alias, String child, String level,
+                                   java.util.Collection<Integer> positions) {
+        return positions == null ? table + " AS " + alias + " WHERE " + level : "unnest('{" + positions.stream()
+                .map(String::valueOf).collect(Collectors.joining(",")) + "}'::int[]) AS p(pos) CROSS JOIN LATERAL "
                 + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " >= p.pos * "
                 + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT + ") AS " + alias;
     }
 
-    /** Inner nodes of one level at the given positions: bind the level and the positions ({@code int[]}). */
-    String readLevel() {
-        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos = ANY(?::int[]) "
-                + "ORDER BY n.pos";
+    /**
+     * Inner nodes of one level with their children's entries: bind the level, then the positions
+     * ({@code int[]}) unless {@code all}.
+     */
+    String readLevel(boolean all) {
+        return "SELECT n.pos, n.digest, n.rows, n.children FROM " + inner() + " AS n WHERE n.level = ?"
+                + (all ? "" : " AND n.pos = ANY(?::int[])");
     }
 
     /** Whether ACE's triggers are on the table and fire always: bind the table's OID. */
