@@ -333,9 +333,29 @@ public final class IncrementalDiff implements DiffService {
                 List<Integer> batch = differing.subList(start, end);
                 start = end;
                 long b0 = System.nanoTime();
-                Map<NodeDefinition, Map<Integer, Map<String, Long>>> digests = work.onEach(nodes,
-                        node -> keyDigests(sessions.get(node).connection(), treeSql.get(node), batch));
+                Map<NodeDefinition, Map<Integer, long[][]>> buckets = work.onEach(nodes,
+                        node -> buckets(sessions.get(node).connection(), treeSql.get(node), batch));
+                Map<Integer, Integer> masks = new java.util.LinkedHashMap<>();
+                for (int leaf : batch) {
+                    int mask = 0;
+                    for (String pair : leafPairs.get(leaf)) {
+                        String[] sides = DiffCounts.sides(pair);
+                        long[][] left = buckets.get(node(sides[0])).get(leaf);
+                        long[][] right = buckets.get(node(sides[1])).get(leaf);
+                        for (int b = 0; b < TreeSql.BUCKETS; b++) {
+                            if (left == null || right == null || left[0][b] != right[0][b] || left[1][b] != right[1][b]) {
+                                mask |= 1 << b;
+                            }
+                        }
+                    }
+                    // the leaf's digests differ, so some bucket must: if none seems to, read them all
+                    masks.put(leaf, mask == 0 ? (1 << TreeSql.BUCKETS) - 1 : mask);
+                }
                 long b1 = System.nanoTime();
+                Map<NodeDefinition, Map<Integer, Map<String, Long>>> digests = work.onEach(nodes,
+                        node -> keyDigests(sessions.get(node).connection(), treeSql.get(node), masks));
+                long b2 = System.nanoTime();
+                long hashed = digests.get(nodes.get(0)).values().stream().mapToLong(Map::size).sum();
                 // the keys whose digests differ between some pair whose leaf digests differ, with their leaf
                 Map<String, Integer> wanted = new HashMap<>();
                 for (int leaf : batch) {
@@ -356,13 +376,14 @@ public final class IncrementalDiff implements DiffService {
                     }
                 }
                 digests.clear();
-                long b2 = System.nanoTime();
+                long b3 = System.nanoTime();
                 Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> fetched = wanted.isEmpty()
                         ? Map.of() : work.onEach(nodes, node -> rowsOfKeys(sessions.get(node).connection(), wanted));
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug(String.format("digests %d, decide %d, fetch %d ms (%d leaves, %d rows, %d keys differ)",
-                            (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000, (System.nanoTime() - b2) / 1_000_000,
-                            batch.size(), rows, wanted.size()));
+                    LOG.debug(String.format("buckets %d, digests %d, decide %d, fetch %d ms (%d leaves of up to %d rows, "
+                            + "%d rows hashed on %s, %d keys differ)", (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000,
+                            (b3 - b2) / 1_000_000, (System.nanoTime() - b3) / 1_000_000, batch.size(), rows, hashed,
+                            nodes.get(0).name(), wanted.size()));
                 }
                 for (int leaf : batch) {
                     counts.addMismatch();
@@ -385,20 +406,42 @@ public final class IncrementalDiff implements DiffService {
             return nodes.stream().filter(node -> node.name().equals(name)).findFirst().orElseThrow();
         }
 
+        /** Per leaf, its buckets' counts and XORs ({@code [0][b]}, {@code [1][b]}) on this node. */
+        private Map<Integer, long[][]> buckets(Connection connection, TreeSql tree, List<Integer> leaves)
+                throws SQLException {
+            Map<Integer, long[][]> buckets = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(tree.readBuckets())) {
+                statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Integer[] counts = (Integer[]) rows.getArray(2).getArray();
+                        Long[] xors = (Long[]) rows.getArray(3).getArray();
+                        long[][] bucket = new long[2][TreeSql.BUCKETS];
+                        for (int b = 0; b < TreeSql.BUCKETS; b++) {
+                            bucket[0][b] = counts[b];
+                            bucket[1][b] = xors[b];
+                        }
+                        buckets.put(rows.getInt(1), bucket);
+                    }
+                }
+            }
+            return buckets;
+        }
+
         /**
          * Per leaf, key (the key columns' text, each ended by NUL, as the full diff keys rows) to
-         * row digest ({@link TableSql#rowDigest}) of every row of the given leaves: one statement,
-         * each leaf's rows found through the key's index from its bounds in the node's own leaves.
+         * row digest ({@link TableSql#rowDigest}) of the rows in the asked buckets of the given
+         * leaves (leaf to bucket mask): one statement, each leaf's rows found through the key's
+         * index from its bounds in the node's own leaves.
          */
-        private Map<Integer, Map<String, Long>> keyDigests(Connection connection, TreeSql tree, List<Integer> leaves)
-                throws SQLException {
+        private Map<Integer, Map<String, Long>> keyDigests(Connection connection, TreeSql tree,
+                                                           Map<Integer, Integer> masks) throws SQLException {
             List<Column> keys = schema.keyColumns();
-            String keyList = keys.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
-            String query = tree.perLeaf(rows -> "SELECT " + keyList + ", " + TableSql.rowDigest(schema, "r") + " FROM "
-                    + sql.from() + " WHERE " + rows);
             Map<Integer, Map<String, Long>> digests = new HashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(query)) {
-                statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
+            try (PreparedStatement statement = connection.prepareStatement(tree.bucketDigests())) {
+                statement.setArray(1, connection.createArrayOf("int4", masks.keySet().toArray()));
+                statement.setArray(2, connection.createArrayOf("int4", masks.values().toArray()));
+                statement.setArray(3, connection.createArrayOf("int4", masks.keySet().toArray()));
                 statement.setFetchSize(50_000);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {

@@ -31,12 +31,18 @@ import java.util.stream.IntStream;
 final class TreeSql {
 
     static final int FANOUT = 16;
+    /** Buckets of a leaf, by a hash of the key: each keeps the count and the XOR of its rows' digests. */
+    static final int BUCKETS = 16;
     static final String ROW_TRIGGER = "ace_mtree_capture";
     static final String TRUNCATE_TRIGGER = "ace_mtree_truncate";
     /** Settings the row digest's text renderings depend on, as every ACE session pins them. */
     private static final String PINNED = " SET TimeZone TO 'UTC' SET DateStyle TO 'ISO, YMD' SET IntervalStyle TO 'postgres'"
             + " SET extra_float_digits TO 3 SET bytea_output TO 'hex'";
     private static final String TWO_64 = "18446744073709551616";
+    /** The layout of a tree's tables, part of its {@link #shape}: 2 added children's entries and leaf buckets. */
+    private static final int FORMAT = 2;
+    private static final String ZERO_ROWS = "array_fill(0, ARRAY[" + BUCKETS + "])";
+    private static final String ZERO_XOR = "array_fill(0::bigint, ARRAY[" + BUCKETS + "])";
 
     private final TableSchema schema;
     private final dev.ace.core.catalog.TableName tableName;
@@ -121,10 +127,13 @@ final class TreeSql {
         return tableName.quoted();
     }
 
-    /** What the tree was built for: columns, types and key; a table that no longer matches needs a new tree. */
+    /**
+     * What the tree was built for: columns, types, key and the format of ACE's tables; a table that
+     * no longer matches, or a tree of another format, needs a new tree.
+     */
     String shape() {
         return schema.columns().stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", "))
-                + " KEY " + String.join(", ", schema.primaryKey());
+                + " KEY " + String.join(", ", schema.primaryKey()) + " FORMAT " + FORMAT;
     }
 
     private String typed(Column key) {
@@ -180,7 +189,8 @@ final class TreeSql {
                         + "shape text NOT NULL, layout uuid NOT NULL, leaf_rows int NOT NULL, leaves int NOT NULL, "
                         + "built_at timestamptz NOT NULL DEFAULT now())",
                 "CREATE UNLOGGED TABLE " + leaves() + " (leaf int PRIMARY KEY, " + keyColumns
-                        + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0)",
+                        + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0, "
+                        + "b_rows int[] NOT NULL DEFAULT " + ZERO_ROWS + ", b_xor bigint[] NOT NULL DEFAULT " + ZERO_XOR + ")",
                 "CREATE INDEX ON " + leaves() + " (" + list("lo_") + ")",
                 "CREATE UNLOGGED TABLE " + inner() + " (level int, pos int, digest bytea NOT NULL, rows bigint NOT NULL, "
                         + "children bytea NOT NULL, PRIMARY KEY (level, pos))",
@@ -253,12 +263,13 @@ final class TreeSql {
                 + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
                 + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
                 + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
-                + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
+                + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648") + ", b_rows = a.br, b_xor = a.bx"
                 + " FROM (" + perLeaf(rows -> "SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, "
                 + "coalesce(sum((q.h >> 32)::int), 0) AS hi, coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) "
-                + "AS lo FROM (SELECT " + TableSql.rowDigest(schema, "r") + " AS h FROM " + table() + " AS r WHERE " + rows
-                + ") AS q")
-                + ") AS a(leaf, n, x, hi, lo) WHERE l.leaf = a.leaf";
+                + "AS lo, " + bucketRows("q.b", "1") + " AS br, " + bucketXor("q.b", "q.h") + " AS bx FROM (SELECT "
+                + TableSql.rowDigest(schema, "r") + " AS h, " + bucket("r") + " AS b FROM " + table() + " AS r WHERE "
+                + rows + ") AS q")
+                + ") AS a(leaf, n, x, hi, lo, br, bx) WHERE l.leaf = a.leaf";
     }
 
     /**
@@ -279,6 +290,32 @@ final class TreeSql {
         return sql.toString();
     }
 
+    /** The leaves' bucket counts and XORs ({@code int[]}, {@code bigint[]}); bind the leaf numbers ({@code int[]}). */
+    String readBuckets() {
+        return "SELECT l.leaf, l.b_rows, l.b_xor FROM " + leaves() + " AS l WHERE l.leaf = ANY(?::int[])";
+    }
+
+    /**
+     * Per chosen leaf and the buckets of it asked for: {@code leaf, <the key columns>, <the row
+     * digest>} of those rows. Bind the leaf numbers ({@code int[]}), their bucket masks
+     * ({@code int[]}, bit b for bucket b), the leaf numbers again. The bucket is tested outside
+     * the scan of the leaf's key range, so that the scan stays on the key's index, and only the
+     * rows of the buckets asked for are hashed.
+     */
+    String bucketDigests() {
+        String keyList = keys.stream().map(c -> "q." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM " + leaves()
+                + " AS l1 JOIN unnest(?::int[], ?::int[]) AS m(leaf, mask) ON m.leaf = l1.leaf WHERE l1.leaf = ANY(?::int[])) ");
+        String[][] kinds = kinds();
+        for (int i = 0; i < kinds.length; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (SELECT ")
+                    .append(keyList).append(", ").append(TableSql.rowDigest(schema, "q")).append(" FROM (SELECT * FROM ")
+                    .append(table()).append(" AS r WHERE ").append(kinds[i][1]).append(" OFFSET 0) AS q WHERE (l2.mask >> ")
+                    .append(bucket("q")).append(") & 1 = 1) AS s WHERE ").append(kinds[i][0]);
+        }
+        return sql.toString();
+    }
+
     /**
      * The four kinds of leaf bounds, each as a condition on a leaf {@code l2} and the condition
      * that finds its rows {@code r} through the key's index (an open bound would need an OR, which
@@ -295,6 +332,36 @@ final class TreeSql {
             {"l2.lo_0 IS NULL AND l2.hi_0 IS NULL", "TRUE"}};
     }
 
+    /** The bucket (0 to {@value #BUCKETS} - 1) of the row {@code alias}: from table-diff's key hash, so for any key type. */
+    String bucket(String alias) {
+        return "(" + TableSql.keyHash(keys, alias) + " & " + (BUCKETS - 1) + ")::int";
+    }
+
+    /** The bucket of a change record {@code c}: the same hash of the same key values, under the record's column names. */
+    private String changeBucket() {
+        List<Column> renamed = IntStream.range(0, keys.size()).mapToObj(k -> new Column("k_" + k, keys.get(k).type(),
+                keys.get(k).category(), true)).toList();
+        return "(" + TableSql.keyHash(renamed, "c") + " & " + (BUCKETS - 1) + ")::int";
+    }
+
+    /** Per bucket, the sum of {@code weight} over the group's rows in it: an {@code int[]} aggregate. */
+    private static String bucketRows(String bucket, String weight) {
+        return "ARRAY[" + IntStream.range(0, BUCKETS).mapToObj(b -> "coalesce(sum(" + weight + ") FILTER (WHERE " + bucket
+                + " = " + b + "), 0)::int").collect(Collectors.joining(", ")) + "]";
+    }
+
+    /** Per bucket, the XOR of {@code digest} over the group's rows in it: a {@code bigint[]} aggregate. */
+    private static String bucketXor(String bucket, String digest) {
+        return "ARRAY[" + IntStream.range(0, BUCKETS).mapToObj(b -> "coalesce(bit_xor(" + digest + ") FILTER (WHERE "
+                + bucket + " = " + b + "), 0)").collect(Collectors.joining(", ")) + "]";
+    }
+
+    /** Two arrays of buckets combined element by element with {@code operator} ({@code +} or {@code #}). */
+    private static String combine(String left, String right, String operator) {
+        return "(SELECT array_agg(u.x " + operator + " u.y ORDER BY u.i) FROM unnest(" + left + ", " + right
+                + ") WITH ORDINALITY AS u(x, y, i))";
+    }
+
     /**
      * Folds every pending change into the leaves, in one statement (one snapshot): after a
      * truncation mark every leaf starts from empty. Returns the changes folded in, whether a
@@ -306,15 +373,21 @@ final class TreeSql {
                 .collect(Collectors.joining(", ")) + " LIMIT 1), 0)";
         return "WITH c AS (DELETE FROM " + changes() + " RETURNING *), "
                 + "t AS (SELECT count(*) > 0 AS truncated FROM c WHERE c.d = 0), "
-                + "d AS (SELECT " + leafOf + " AS leaf, bit_xor(c.h) AS x, sum(c.d * c.h::numeric) AS s, sum(c.d) AS n "
-                + "FROM c WHERE c.d <> 0 GROUP BY 1), "
-                + "e AS (SELECT d.leaf, d.x, d.s, d.n FROM d UNION ALL SELECT l2.leaf, 0, 0, 0 FROM " + leaves()
-                + " AS l2 WHERE (SELECT t.truncated FROM t) AND NOT EXISTS (SELECT 1 FROM d WHERE d.leaf = l2.leaf)), "
+                + "cb AS (SELECT " + leafOf + " AS leaf, " + changeBucket() + " AS b, c.h, c.d FROM c WHERE c.d <> 0), "
+                + "d AS (SELECT cb.leaf, bit_xor(cb.h) AS x, sum(cb.d * cb.h::numeric) AS s, sum(cb.d) AS n, "
+                + bucketRows("cb.b", "cb.d") + " AS br, " + bucketXor("cb.b", "cb.h") + " AS bx FROM cb GROUP BY 1), "
+                + "e AS (SELECT d.leaf, d.x, d.s, d.n, d.br, d.bx FROM d UNION ALL SELECT l2.leaf, 0, 0, 0, " + ZERO_ROWS
+                + ", " + ZERO_XOR + " FROM " + leaves() + " AS l2 WHERE (SELECT t.truncated FROM t) AND NOT EXISTS "
+                + "(SELECT 1 FROM d WHERE d.leaf = l2.leaf)), "
                 + "u AS (UPDATE " + leaves() + " AS l SET "
                 + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + e.n, "
                 + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # e.x, "
-                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + " "
-                + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf RETURNING l.leaf) "
+                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + ", "
+                + "b_rows = " + combine("CASE WHEN t.truncated THEN " + ZERO_ROWS + " ELSE l.b_rows END", "e.br", "+") + ", "
+                + "b_xor = " + combine("CASE WHEN t.truncated THEN " + ZERO_XOR + " ELSE l.b_xor END", "e.bx", "#") + " "
+                // the leaves by number through their key, not by a scan of every leaf
+                + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf AND l.leaf = ANY(ARRAY(SELECT e2.leaf FROM e AS e2)) "
+                + "RETURNING l.leaf) "
                 + "SELECT (SELECT count(*) FROM c WHERE c.d <> 0), (SELECT truncated FROM t), "
                 + "(SELECT coalesce(array_agg(u.leaf), '{}') FROM u)";
     }
@@ -332,8 +405,8 @@ final class TreeSql {
      * leaves (bind them, {@code int[]}, first); then the threshold.
      */
     String largeLeaves(boolean among) {
-        return "SELECT l.leaf, l.rows FROM " + (among ? "unnest(?::int[]) AS a(leaf) CROSS JOIN LATERAL (SELECT * FROM "
-                + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l" : leaves() + " AS l") + " WHERE l.rows > ?";
+        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
+                + "l.rows > ?";
     }
 
     /**
@@ -341,10 +414,10 @@ final class TreeSql {
      * {@code among}, only pairs that hold one of those leaves (bind them first); then the threshold.
      */
     String smallPairs(boolean among) {
-        return "SELECT l.leaf, l.rows + n.rows FROM " + (among ? "(SELECT DISTINCT x.leaf FROM unnest(?::int[]) AS a(leaf) "
-                + "CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf)) AS a CROSS JOIN LATERAL (SELECT * FROM "
-                + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l" : leaves() + " AS l") + " CROSS JOIN LATERAL "
-                + "(SELECT * FROM " + leaves() + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE l.rows + n.rows < ?";
+        return "SELECT l.leaf, l.rows + n.rows FROM " + leaves() + " AS l CROSS JOIN LATERAL (SELECT * FROM " + leaves()
+                + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE " + (among ? "l.leaf = ANY(ARRAY(SELECT x.leaf FROM "
+                + "unnest(?::int[]) AS a(leaf) CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf))) AND " : "")
+                + "l.rows + n.rows < ?";
     }
 
     /**
@@ -395,7 +468,8 @@ final class TreeSql {
     List<String> mergeLeaves() {
         return List.of("UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
                         + " = n.hi_" + k).collect(Collectors.joining(", ")) + ", rows = l.rows + n.rows, xor = l.xor # n.xor, "
-                        + "sum = " + wrap("l.sum::numeric + n.sum") + " FROM " + leaves() + " AS n WHERE l.leaf = ? "
+                        + "sum = " + wrap("l.sum::numeric + n.sum") + ", b_rows = " + combine("l.b_rows", "n.b_rows", "+")
+                        + ", b_xor = " + combine("l.b_xor", "n.b_xor", "#") + " FROM " + leaves() + " AS n WHERE l.leaf = ? "
                         + "AND n.leaf = l.leaf + 1",
                 "DELETE FROM " + leaves() + " WHERE leaf = ? + 1");
     }
