@@ -311,11 +311,18 @@ public final class TreeEngine implements TreeService {
      */
     private static void rehashInner(Connection connection, TreeSql tree, int leaves, Set<Integer> touched)
             throws SQLException {
+        List<String> statements = rehashInnerStatements(tree, leaves, touched);
+        if (!statements.isEmpty()) {
+            execute(connection, String.join(";\n", statements));
+        }
+    }
+
+    private static List<String> rehashInnerStatements(TreeSql tree, int leaves, Set<Integer> touched) {
         List<String> statements = new ArrayList<>();
         if (touched == null) {
             statements.add("DELETE FROM " + tree.inner());
         } else if (touched.isEmpty()) {
-            return;
+            return statements;
         }
         Set<Integer> positions = touched == null ? null : parents(touched);
         statements.add(tree.rehashLevelOne(positions));
@@ -324,27 +331,25 @@ public final class TreeEngine implements TreeService {
             positions = positions == null ? null : parents(positions);
             statements.add(tree.rehashLevel(level, positions));
         }
-        execute(connection, String.join(";\n", statements));
+        return statements;
     }
 
     /**
-     * After leaves from {@code from} on were split, merged or renumbered: rehashes every inner node
-     * above them and drops those beyond the tree's new size; the nodes above the leaves before
-     * {@code from} keep their digests.
+     * After leaves from {@code from} on were split, merged or renumbered: the statements that rehash
+     * every inner node above them and drop those beyond the tree's new size; the nodes above the
+     * leaves before {@code from} keep their digests.
      */
-    private static void rehashAbove(Connection connection, TreeSql tree, int leaves, int from) throws SQLException {
+    private static List<String> rehashAbove(TreeSql tree, int leaves, int from) {
         Set<Integer> touched = new TreeSet<>();
         for (int leaf = from - from % TreeSql.FANOUT; leaf < leaves; leaf += TreeSql.FANOUT) {
             touched.add(leaf);
         }
         touched.add(leaves - 1);
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + tree.inner()
-                + " AS n WHERE n.level > ? OR n.pos >= ceil(?::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))")) {
-            statement.setInt(1, topLevel(leaves));
-            statement.setInt(2, leaves);
-            statement.executeUpdate();
-        }
-        rehashInner(connection, tree, leaves, touched);
+        List<String> statements = new ArrayList<>();
+        statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level > " + topLevel(leaves)
+                + " OR n.pos >= ceil(" + leaves + "::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))");
+        statements.addAll(rehashInnerStatements(tree, leaves, touched));
+        return statements;
     }
 
     private static Set<Integer> parents(Set<Integer> positions) {
@@ -455,7 +460,7 @@ public final class TreeEngine implements TreeService {
     }
 
     /**
-     * Checks one node's tree and folds its captured changes in, in five round trips: the checks
+     * Checks one node's tree and folds its captured changes in, in four round trips: the checks
      * go together (a crash empties the unlogged leaves, so their count must match the registry's).
      */
     private State fold(NodeSession session, TableSchema schema) throws SQLException {
@@ -466,35 +471,52 @@ public final class TreeEngine implements TreeService {
         if (!found.registered()) {
             throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
         }
-        // the WAL position before the fold: every change committed before it is seen by the fold below
-        String lsn = firstValue(connection, "SET LOCAL jit TO off; LOCK TABLE " + tree.table()
-                + " IN ACCESS SHARE MODE; SELECT pg_current_wal_lsn()::text");
-        State state;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT t.layout::text, t.leaf_rows, t.leaves, "
-                + "t.shape, (" + TreeSql.triggersAlways() + "), (SELECT count(*) FROM " + tree.leaves() + ") FROM "
-                + tree.registry() + " AS t WHERE t.table_oid = ? FOR UPDATE OF t")) {
-            statement.setLong(1, tree.oid());
-            statement.setLong(2, tree.oid());
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
+        // the WAL position before the fold: every change committed before it is seen by the fold below.
+        // One round trip: the OID is a number written into the statements.
+        String oid = "'" + tree.oid() + "'::oid";
+        List<Object[]> results = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            boolean result = statement.execute("SET LOCAL jit TO off; LOCK TABLE " + tree.table() + " IN ACCESS SHARE "
+                    + "MODE; SELECT pg_current_wal_lsn()::text; SELECT t.layout::text, t.leaf_rows, t.leaves, t.shape, ("
+                    + TreeSql.triggersAlways().replace("?", oid) + "), (SELECT count(*) FROM " + tree.leaves() + ") FROM "
+                    + tree.registry() + " AS t WHERE t.table_oid = " + oid + " FOR UPDATE OF t");
+            while (result || statement.getUpdateCount() != -1) {
+                if (result) {
+                    try (ResultSet set = statement.getResultSet()) {
+                        int columns = set.getMetaData().getColumnCount();
+                        Object[] row = null;
+                        if (set.next()) {
+                            row = new Object[columns];
+                            for (int c = 0; c < columns; c++) {
+                                row[c] = set.getObject(c + 1);
+                            }
+                        }
+                        results.add(row);
+                    }
                 }
-                if (!rows.getString(4).equals(tree.shape())) {
-                    throw notCurrent(schema, node, "the table's columns or key changed since its tree was built (or "
-                            + "an older ACE built it); build it again with mtree build");
-                }
-                if (rows.getInt(5) != 2) {
-                    throw notCurrent(schema, node, "its triggers " + TreeSql.ROW_TRIGGER + " and "
-                            + TreeSql.TRUNCATE_TRIGGER + " are missing or not ENABLE ALWAYS, so changes may have been "
-                            + "missed; build the tree again with mtree build");
-                }
-                if (rows.getLong(6) != rows.getInt(3)) {
-                    throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
-                            + "recovery); build the tree again with mtree build");
-                }
-                state = new State(node, session, tree, rows.getString(1), rows.getInt(2), rows.getInt(3));
+                result = statement.getMoreResults();
             }
         }
+        String lsn = (String) results.get(0)[0];
+        Object[] registered = results.get(1);
+        if (registered == null) {
+            throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
+        }
+        if (!registered[3].equals(tree.shape())) {
+            throw notCurrent(schema, node, "the table's columns or key changed since its tree was built (or "
+                    + "an older ACE built it); build it again with mtree build");
+        }
+        if (((Number) registered[4]).intValue() != 2) {
+            throw notCurrent(schema, node, "its triggers " + TreeSql.ROW_TRIGGER + " and "
+                    + TreeSql.TRUNCATE_TRIGGER + " are missing or not ENABLE ALWAYS, so changes may have been "
+                    + "missed; build the tree again with mtree build");
+        }
+        int leaves = ((Number) registered[2]).intValue();
+        if (((Number) registered[5]).longValue() != leaves) {
+            throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
+                    + "recovery); build the tree again with mtree build");
+        }
+        State state = new State(node, session, tree, (String) registered[0], ((Number) registered[1]).intValue(), leaves);
         state.lsn = lsn;
         Set<Integer> touched = new TreeSet<>();
         boolean truncated;
@@ -510,23 +532,6 @@ public final class TreeEngine implements TreeService {
         rehashInner(connection, tree, state.leaves, truncated ? null : touched);
         state.touched = truncated ? null : touched;
         return state;
-    }
-
-    /** The first column of the first row of the first result set of {@code sql} (statements separated by ;). */
-    private static String firstValue(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            boolean result = statement.execute(sql);
-            while (!result) {
-                if (statement.getUpdateCount() == -1) {
-                    throw new SQLException("no result from: " + sql);
-                }
-                result = statement.getMoreResults();
-            }
-            try (ResultSet rows = statement.getResultSet()) {
-                rows.next();
-                return rows.getString(1);
-            }
-        }
     }
 
     private static AceException notCurrent(TableSchema schema, NodeDefinition node, String why) {
@@ -561,8 +566,15 @@ public final class TreeEngine implements TreeService {
         }
         for (int pass = 0; pass < 64; pass++) {
             Set<Integer> touched = changed == null ? null : new TreeSet<>(changed);
-            Map<NodeDefinition, Map<Integer, Long>> large = work.onEach(nodes, node -> candidates(states.get(node),
-                    states.get(node).tree.largeLeaves(touched != null), touched, 2L * leafRows));
+            // leaves to split and pairs to merge, in one statement per node
+            Map<NodeDefinition, List<Map<Integer, Long>>> found = work.onEach(nodes, node -> candidates(states.get(node),
+                    touched, 2L * leafRows, leafRows / 2));
+            Map<NodeDefinition, Map<Integer, Long>> large = new HashMap<>();
+            Map<NodeDefinition, Map<Integer, Long>> small = new HashMap<>();
+            found.forEach((node, kinds) -> {
+                large.put(node, kinds.get(0));
+                small.put(node, kinds.get(1));
+            });
             Map<Integer, NodeDefinition> richest = new TreeMap<>(java.util.Comparator.reverseOrder());
             Map<Integer, Long> most = new HashMap<>();
             for (NodeDefinition node : nodes) {
@@ -599,8 +611,6 @@ public final class TreeEngine implements TreeService {
                 }
                 continue;
             }
-            Map<NodeDefinition, Map<Integer, Long>> small = work.onEach(nodes, node -> candidates(states.get(node),
-                    states.get(node).tree.smallPairs(touched != null), touched, leafRows / 2));
             Set<Integer> everywhere = new TreeSet<>(small.get(nodes.get(0)).keySet());
             small.values().forEach(pairs -> everywhere.retainAll(pairs.keySet()));
             List<Integer> merges = new ArrayList<>();
@@ -636,19 +646,15 @@ public final class TreeEngine implements TreeService {
             int reshapedLeaves = split + merged;
             work.onEach(nodes, node -> {
                 State state = states.get(node);
-                Connection connection = state.session.connection();
-                rehashAbove(connection, state.tree, state.leaves, from);
+                List<String> statements = new ArrayList<>(rehashAbove(state.tree, state.leaves, from));
                 if (reshapedLeaves * 10L > state.leaves) {
                     // the leaves' statistics (for the plans that look leaves up) only move with many new leaves
-                    execute(connection, state.tree.analyze());
+                    statements.add(state.tree.analyze());
                 }
-                try (PreparedStatement statement = connection.prepareStatement("UPDATE " + state.tree.registry()
-                        + " SET layout = ?::uuid, leaves = ? WHERE table_oid = ?")) {
-                    statement.setString(1, layout);
-                    statement.setInt(2, state.leaves);
-                    statement.setLong(3, state.tree.oid());
-                    statement.executeUpdate();
-                }
+                // the layout is a UUID and the rest numbers: all written into the statements, one round trip
+                statements.add("UPDATE " + state.tree.registry() + " SET layout = '" + layout + "'::uuid, leaves = "
+                        + state.leaves + " WHERE table_oid = " + state.tree.oid());
+                execute(state.session.connection(), String.join(";\n", statements));
                 return null;
             });
         }
@@ -664,22 +670,31 @@ public final class TreeEngine implements TreeService {
         return moved;
     }
 
-    /** Leaves (and their rows) a candidate query finds on this node; bind the threshold. */
-    private static Map<Integer, Long> candidates(State state, String query, Set<Integer> among, long threshold)
+    /**
+     * The leaves this node would split (more rows than {@code large}) and the leaves it would merge
+     * with the next one (together fewer than {@code small}), each with its rows; with {@code among},
+     * only those leaves and pairs that hold one of them.
+     */
+    private static List<Map<Integer, Long>> candidates(State state, Set<Integer> among, long large, long small)
             throws SQLException {
-        Map<Integer, Long> found = new LinkedHashMap<>();
+        List<Map<Integer, Long>> found = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
         if (among != null && among.isEmpty()) {
             return found;
         }
-        try (PreparedStatement statement = state.session.connection().prepareStatement(query)) {
+        Connection connection = state.session.connection();
+        try (PreparedStatement statement = connection.prepareStatement(state.tree.candidates(among != null))) {
             int parameter = 1;
             if (among != null) {
-                statement.setArray(parameter++, state.session.connection().createArrayOf("int4", among.toArray()));
+                statement.setArray(parameter++, connection.createArrayOf("int4", among.toArray()));
             }
-            statement.setLong(parameter, threshold);
+            statement.setLong(parameter++, large);
+            if (among != null) {
+                statement.setArray(parameter++, connection.createArrayOf("int4", among.toArray()));
+            }
+            statement.setLong(parameter, small);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    found.put(rows.getInt(1), rows.getLong(2));
+                    found.get(rows.getString(1).equals("L") ? 0 : 1).put(rows.getInt(2), rows.getLong(3));
                 }
             }
         }
@@ -734,41 +749,21 @@ public final class TreeEngine implements TreeService {
         return ranges;
     }
 
-    /** Splits a leaf at the given keys (ascending) into as many parts plus one, and rehashes them from the table. */
+    /**
+     * Splits a leaf at the given keys (ascending) into as many parts plus one, and rehashes them
+     * from the table: one round trip (the keys are written into the statement, dollar-quoted).
+     */
     private static void splitOn(State state, int leaf, List<List<String>> keys) throws SQLException {
-        Connection connection = state.session.connection();
         int parts = keys.size();
-        shift(connection, state.tree, parts, leaf);
-        int keyCount = state.tree.keyCount();
-        try (PreparedStatement statement = connection.prepareStatement(state.tree.splitLeaf())) {
-            int parameter = 1;
-            for (String value : keys.get(0)) {
-                statement.setString(parameter++, value);
-            }
-            statement.setInt(parameter++, leaf);
-            statement.setInt(parameter++, leaf);
-            Integer[] numbers = new Integer[parts];
-            String[][] bounds = new String[2 * keyCount][parts];
-            for (int part = 0; part < parts; part++) {
-                numbers[part] = part + 1;
-                for (int k = 0; k < keyCount; k++) {
-                    bounds[k][part] = keys.get(part).get(k);
-                    bounds[keyCount + k][part] = part + 1 < parts ? keys.get(part + 1).get(k) : null;
-                }
-            }
-            statement.setArray(parameter++, connection.createArrayOf("int4", numbers));
-            for (String[] bound : bounds) {
-                statement.setArray(parameter++, connection.createArrayOf("text", bound));
-            }
-            statement.setInt(parameter, leaf);
-            statement.executeUpdate();
-        }
-        state.leaves += parts;
-        Integer[] rehashed = new Integer[parts + 1];
+        List<String> statements = new ArrayList<>(state.tree.shift(parts, leaf));
+        statements.add(state.tree.splitLeaf(leaf, keys));
+        List<Integer> rehashed = new ArrayList<>();
         for (int part = 0; part <= parts; part++) {
-            rehashed[part] = leaf + part;
+            rehashed.add(leaf + part);
         }
-        rehashLeaves(connection, state.tree, rehashed);
+        statements.add(state.tree.rehashLeaves(rehashed));
+        execute(state.session.connection(), String.join(";\n", statements));
+        state.leaves += parts;
     }
 
     private static void mergeOn(State state, int leaf) throws SQLException {
@@ -779,17 +774,8 @@ public final class TreeEngine implements TreeService {
                 statement.executeUpdate();
             }
         }
-        shift(connection, state.tree, -1, leaf + 1);
+        execute(connection, String.join(";\n", state.tree.shift(-1, leaf + 1)));
         state.leaves--;
-    }
-
-    private static void shift(Connection connection, TreeSql tree, int delta, int above) throws SQLException {
-        List<String> steps = tree.shift(delta);
-        try (PreparedStatement statement = connection.prepareStatement(steps.get(0))) {
-            statement.setInt(1, above);
-            statement.executeUpdate();
-        }
-        execute(connection, steps.get(1));
     }
 
     // ------------------------------------------------------------------ remove and list

@@ -258,13 +258,40 @@ final class TreeSql {
      * that snapshot sees, and changes committed later stay for the next update.
      */
     String rehashLeaves() {
+        return rehashLeaves("?::int[]", "?::int[]");
+    }
+
+    /** As {@link #rehashLeaves()}, the leaves written into the statement: nothing to bind. */
+    String rehashLeaves(java.util.Collection<Integer> leaves) {
+        String array = intArray(leaves);
+        return rehashLeaves(array, array);
+    }
+
+    /** {@code '{1,2,3}'::int[]}: numbers written into a statement. */
+    static String intArray(java.util.Collection<Integer> numbers) {
+        return "'{" + numbers.stream().map(String::valueOf).collect(Collectors.joining(",")) + "}'::int[]";
+    }
+
+    /** A text value written into a statement, dollar-quoted with a tag that does not occur in it (NULL for null). */
+    static String text(String value) {
+        if (value == null) {
+            return "NULL::text";
+        }
+        String tag = "$k$";
+        for (int n = 1; (value + tag).indexOf(tag) != value.length(); n++) {
+            tag = "$k" + n + "$";
+        }
+        return tag + value + tag + "::text";
+    }
+
+    private String rehashLeaves(String gone, String chosen) {
         String changeKey = row(k -> "c.k_" + k);
         return "WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
-                + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
+                + "AND l3.leaf = ANY(" + gone + ") AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
                 + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
                 + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
                 + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648") + ", b_rows = a.br, b_xor = a.bx"
-                + " FROM (" + perLeaf(rows -> "SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, "
+                + " FROM (" + perLeaf(chosen, rows -> "SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, "
                 + "coalesce(sum((q.h >> 32)::int), 0) AS hi, coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) "
                 + "AS lo, " + bucketRows("q.b", "1") + " AS br, " + bucketXor("q.b", "q.h") + " AS bx FROM (SELECT "
                 + TableSql.rowDigest(schema, "r") + " AS h, " + bucket("r") + " AS b FROM " + table() + " AS r WHERE "
@@ -273,15 +300,15 @@ final class TreeSql {
     }
 
     /**
-     * Per chosen leaf (bind the leaf numbers, {@code int[]}, once): {@code leaf, <the subquery's
+     * Per chosen leaf ({@code chosen}: the leaf numbers, {@code int[]}): {@code leaf, <the subquery's
      * columns>}, where {@code subquery} makes a query on the table {@code r} from the condition that
      * finds the leaf's rows through the key's index. One statement:
      * a branch per kind of leaf bounds ({@link #kinds}), each over the leaves looked up by number
      * (only branches with a leaf of their kind read the table).
      */
-    String perLeaf(java.util.function.UnaryOperator<String> subquery) {
+    private String perLeaf(String chosen, java.util.function.UnaryOperator<String> subquery) {
         StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT * FROM " + leaves()
-                + " AS l1 WHERE l1.leaf = ANY(?::int[])) ");
+                + " AS l1 WHERE l1.leaf = ANY(" + chosen + ")) ");
         String[][] kinds = kinds();
         for (int i = 0; i < kinds.length; i++) {
             sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
@@ -401,15 +428,6 @@ final class TreeSql {
     }
 
     /**
-     * Leaves holding more rows than the threshold: to split. With {@code among}, only those
-     * leaves (bind them, {@code int[]}, first); then the threshold.
-     */
-    String largeLeaves(boolean among) {
-        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
-                + "l.rows > ?";
-    }
-
-    /**
      * Leaves that hold, with the next leaf, fewer rows than the threshold: to merge with it. With
      * {@code among}, only pairs that hold one of those leaves (bind them first); then the threshold.
      */
@@ -435,33 +453,48 @@ final class TreeSql {
     }
 
     /**
-     * Leaves numbered above {@code ?} move up by {@code delta} (down when negative), in two steps
+     * Leaves numbered above {@code above} move up by {@code delta} (down when negative), in two steps
      * so the key never holds a number twice.
      */
-    List<String> shift(int delta) {
-        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta > 0 ? " - " + delta : "") + " WHERE leaf > ?",
+    List<String> shift(int delta, int above) {
+        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta > 0 ? " - " + delta : "") + " WHERE leaf > "
+                        + above,
                 "UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta < 0 ? " - " + -delta : "") + " WHERE leaf < 0");
     }
 
     /**
-     * Splits leaf {@code L} at {@code m} keys: it keeps its lower bound up to the first key, and
-     * new leaves {@code L + 1} to {@code L + m} take the parts from each key to the next (the last
-     * up to the old upper bound). Bind the first key's columns as text, L, L, the numbers 1 to m
-     * ({@code int[]}), per key column the new leaves' lower bounds ({@code text[]}), per key column
-     * their upper bounds ({@code text[]}, NULL for the last: the old bound), then L. Leaves above L
-     * must have moved up by m first.
+     * Splits leaf {@code leaf} at {@code m} keys (ascending, as text per key column): it keeps its
+     * lower bound up to the first key, and new leaves {@code leaf + 1} to {@code leaf + m} take the
+     * parts from each key to the next (the last up to the old upper bound). The keys are written
+     * into the statement, dollar-quoted. Leaves above {@code leaf} must have moved up by m first.
      */
-    String splitLeaf() {
-        String arrays = IntStream.range(0, 2 * keys.size()).mapToObj(k -> "?::text[]").collect(Collectors.joining(", "));
-        String values = IntStream.range(0, keys.size()).mapToObj(k -> "v.lo_" + k + "::" + keys.get(k).type())
+    String splitLeaf(int leaf, List<List<String>> at) {
+        String values = IntStream.range(0, at.size()).mapToObj(part -> "(" + (part + 1) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> text(at.get(part).get(k))).collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> text(part + 1 < at.size() ? at.get(part + 1).get(k) : null)).collect(Collectors.joining(", "))
+                + ")").collect(Collectors.joining(", "));
+        String columns = IntStream.range(0, keys.size()).mapToObj(k -> "v.lo_" + k + "::" + keys.get(k).type())
                 .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
                 .mapToObj(k -> "CASE WHEN v.hi_0 IS NULL THEN o.hi_" + k + " ELSE v.hi_" + k + "::" + keys.get(k).type()
                         + " END").collect(Collectors.joining(", "));
         return "WITH x AS (UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
-                + " = ?::" + keys.get(k).type()).collect(Collectors.joining(", ")) + " WHERE l.leaf = ? RETURNING 1) "
-                + "INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", " + list("hi_") + ") SELECT ? + v.n, " + values
-                + " FROM unnest(?::int[], " + arrays + ") AS v(n, " + list("lo_") + ", " + list("hi_") + ") CROSS JOIN "
-                + "(SELECT * FROM " + leaves() + " AS o1 WHERE o1.leaf = ?) AS o";
+                + " = " + text(at.get(0).get(k)) + "::" + keys.get(k).type()).collect(Collectors.joining(", "))
+                + " WHERE l.leaf = " + leaf + " RETURNING 1) INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", "
+                + list("hi_") + ") SELECT " + leaf + " + v.n, " + columns + " FROM (VALUES " + values + ") AS v(n, "
+                + list("lo_") + ", " + list("hi_") + ") CROSS JOIN (SELECT * FROM " + leaves() + " AS o1 WHERE o1.leaf = "
+                + leaf + ") AS o";
+    }
+
+    /**
+     * Leaves to split (kind {@code L}: more rows than the first threshold) and to merge with the next
+     * leaf (kind {@code S}: together fewer rows than the second threshold): {@code kind, leaf, rows}.
+     * With {@code among}, only those leaves, and pairs that hold one of them. Bind (with
+     * {@code among}) the leaves ({@code int[]}), the first threshold, (with {@code among}) the
+     * leaves again, the second threshold.
+     */
+    String candidates(boolean among) {
+        return "SELECT 'L', l.leaf, l.rows FROM " + leaves() + " AS l WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
+                + "l.rows > ? UNION ALL " + smallPairs(among).replace("SELECT l.leaf,", "SELECT 'S', l.leaf,");
     }
 
     /** Merges leaf {@code ?} + 1 into leaf {@code ?} (bind the leaf twice): counts and digests add up, no row is read. */
