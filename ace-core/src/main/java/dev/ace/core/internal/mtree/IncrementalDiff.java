@@ -385,13 +385,20 @@ public final class IncrementalDiff implements DiffService {
                             (b3 - b2) / 1_000_000, (System.nanoTime() - b3) / 1_000_000, batch.size(), rows, hashed,
                             nodes.get(0).name(), wanted.size()));
                 }
+                // the batch's rows per pair and side in leaf order, then key order: one block of the file each
+                Map<String, List<List<byte[]>>> differingRows = new LinkedHashMap<>();
                 for (int leaf : batch) {
                     counts.addMismatch();
                     for (String pair : leafPairs.get(leaf)) {
                         String[] sides = DiffCounts.sides(pair);
-                        compare(leaf, pair, sides, rowsOf(fetched, sides[0], leaf), rowsOf(fetched, sides[1], leaf),
-                                writer);
+                        compare(pair, rowsOf(fetched, sides[0], leaf), rowsOf(fetched, sides[1], leaf), writer,
+                                differingRows.computeIfAbsent(pair, p -> List.of(new ArrayList<>(), new ArrayList<>())));
                     }
+                }
+                for (Map.Entry<String, List<List<byte[]>>> entry : differingRows.entrySet()) {
+                    String[] sides = DiffCounts.sides(entry.getKey());
+                    writer.add(batch.get(0), entry.getKey(), sides[0], entry.getValue().get(0));
+                    writer.add(batch.get(0), entry.getKey(), sides[1], entry.getValue().get(1));
                 }
             }
         }
@@ -414,12 +421,11 @@ public final class IncrementalDiff implements DiffService {
                 statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        Integer[] counts = (Integer[]) rows.getArray(2).getArray();
-                        Long[] xors = (Long[]) rows.getArray(3).getArray();
+                        String[] numbers = rows.getString(2).split(" ");
                         long[][] bucket = new long[2][TreeSql.BUCKETS];
                         for (int b = 0; b < TreeSql.BUCKETS; b++) {
-                            bucket[0][b] = counts[b];
-                            bucket[1][b] = xors[b];
+                            bucket[0][b] = Long.parseLong(numbers[b]);
+                            bucket[1][b] = Long.parseLong(numbers[TreeSql.BUCKETS + b]);
                         }
                         buckets.put(rows.getInt(1), bucket);
                     }
@@ -504,9 +510,12 @@ public final class IncrementalDiff implements DiffService {
             return rows;
         }
 
-        /** Writes the rows of one leaf that differ between the two nodes of a pair, within the pair's cap. */
-        private void compare(int leaf, String pair, String[] sides, LinkedHashMap<String, List<String>> left,
-                             LinkedHashMap<String, List<String>> right, DiffFileWriter writer) throws IOException {
+        /**
+         * Adds to {@code out} (left side, right side) the rows of one leaf that differ between the
+         * two nodes of a pair, within the pair's cap.
+         */
+        private void compare(String pair, LinkedHashMap<String, List<String>> left,
+                             LinkedHashMap<String, List<String>> right, DiffFileWriter writer, List<List<byte[]>> out) {
             Set<String> differing = new java.util.LinkedHashSet<>();
             left.forEach((key, values) -> {
                 if (!values.equals(right.get(key))) {
@@ -516,20 +525,16 @@ public final class IncrementalDiff implements DiffService {
             right.keySet().stream().filter(key -> !left.containsKey(key)).forEach(differing::add);
             long allowed = reserve(counts.differing(pair), differing.size());
             Set<String> chosen = differing.stream().limit(allowed).collect(Collectors.toSet());
-            List<byte[]> leftRows = new ArrayList<>();
-            List<byte[]> rightRows = new ArrayList<>();
             left.forEach((key, values) -> {
                 if (chosen.contains(key)) {
-                    leftRows.add(writer.rowJson(values));
+                    out.get(0).add(writer.rowJson(values));
                 }
             });
             right.forEach((key, values) -> {
                 if (chosen.contains(key)) {
-                    rightRows.add(writer.rowJson(values));
+                    out.get(1).add(writer.rowJson(values));
                 }
             });
-            writer.add(leaf, pair, sides[0], leftRows);
-            writer.add(leaf, pair, sides[1], rightRows);
         }
 
         private long reserve(AtomicLong count, long differing) {

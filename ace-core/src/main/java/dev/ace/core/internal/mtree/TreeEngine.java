@@ -466,7 +466,9 @@ public final class TreeEngine implements TreeService {
     private State fold(NodeSession session, TableSchema schema) throws SQLException {
         Connection connection = session.connection();
         NodeDefinition node = session.node();
+        long t0 = System.nanoTime();
         Found found = find(connection, schema);
+        long t1 = System.nanoTime();
         TreeSql tree = found.tree();
         if (!found.registered()) {
             throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
@@ -520,16 +522,25 @@ public final class TreeEngine implements TreeService {
         state.lsn = lsn;
         Set<Integer> touched = new TreeSet<>();
         boolean truncated;
+        long t2 = System.nanoTime();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(tree.fold())) {
             rows.next();
             state.changes = rows.getLong(1);
             truncated = rows.getBoolean(2);
-            for (Integer leaf : (Integer[]) rows.getArray(3).getArray()) {
-                touched.add(leaf);
+            for (String leaf : rows.getString(3).split(" ")) {
+                if (!leaf.isEmpty()) {
+                    touched.add(Integer.parseInt(leaf));
+                }
             }
         }
+        long t3 = System.nanoTime();
         rehashInner(connection, tree, state.leaves, truncated ? null : touched);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(String.format("%s: find %d, checks %d, fold %d, inner %d ms (%d changes, %d leaves)", node.name(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000,
+                    state.changes, touched.size()));
+        }
         state.touched = truncated ? null : touched;
         return state;
     }
@@ -567,8 +578,12 @@ public final class TreeEngine implements TreeService {
         for (int pass = 0; pass < 64; pass++) {
             Set<Integer> touched = changed == null ? null : new TreeSet<>(changed);
             // leaves to split and pairs to merge, in one statement per node
+            long c0 = System.nanoTime();
             Map<NodeDefinition, List<Map<Integer, Long>>> found = work.onEach(nodes, node -> candidates(states.get(node),
                     touched, 2L * leafRows, leafRows / 2));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format("pass %d: candidates %d ms", pass, (System.nanoTime() - c0) / 1_000_000));
+            }
             Map<NodeDefinition, Map<Integer, Long>> large = new HashMap<>();
             Map<NodeDefinition, Map<Integer, Long>> small = new HashMap<>();
             found.forEach((node, kinds) -> {
@@ -591,15 +606,21 @@ public final class TreeEngine implements TreeService {
                     long rows = most.get(leaf);
                     // into parts of about leaf_rows each at once: one read of the leaf, one shift of the leaves above
                     long parts = Math.max(2, (rows + leafRows - 1) / leafRows);
+                    long s0 = System.nanoTime();
                     List<List<String>> keys = splitKeys(states.get(entry.getValue()), sql, leaf, rows / parts,
                             (int) parts - 1);
                     if (keys.isEmpty()) {
                         continue;
                     }
+                    long s1 = System.nanoTime();
                     work.onEach(nodes, node -> {
                         splitOn(states.get(node), leaf, keys);
                         return null;
                     });
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug(String.format("split leaf %d into %d: keys %d, split %d ms", leaf, keys.size() + 1,
+                                (s1 - s0) / 1_000_000, (System.nanoTime() - s1) / 1_000_000));
+                    }
                     split++;
                     lowest = Math.min(lowest, leaf);
                     if (changed != null) {
@@ -644,6 +665,7 @@ public final class TreeEngine implements TreeService {
             String layout = UUID.randomUUID().toString();
             int from = lowest;
             int reshapedLeaves = split + merged;
+            long r0 = System.nanoTime();
             work.onEach(nodes, node -> {
                 State state = states.get(node);
                 List<String> statements = new ArrayList<>(rehashAbove(state.tree, state.leaves, from));
@@ -657,6 +679,9 @@ public final class TreeEngine implements TreeService {
                 execute(state.session.connection(), String.join(";\n", statements));
                 return null;
             });
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format("inner nodes and registry after reshaping %d ms", (System.nanoTime() - r0) / 1_000_000));
+            }
         }
         return new int[] {split, merged};
     }
