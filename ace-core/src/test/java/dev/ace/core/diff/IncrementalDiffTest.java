@@ -219,6 +219,19 @@ class IncrementalDiffTest {
             ace.trees().build(TreeRequest.builder("acetest", "public.t").build());
             DiffResult result = ace.diff().diff(request("public.t").incremental(true).build());
             assertThat(result.diffCounts()).containsOnlyKeys("n1/n2", "n2/n3");
+            // a crash recovery empties the unlogged leaves
+            db.execute("n3", "TRUNCATE ace.leaves_" + db.queryValue("n3", "SELECT 'public.t'::regclass::oid"));
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").incremental(true).build()))
+                    .isInstanceOfSatisfying(AceException.class, e -> assertThat(e.code())
+                            .isEqualTo(ErrorCode.TREE_NOT_CURRENT))
+                    .hasMessageContaining("on node n3").hasMessageContaining("its leaves are gone");
+            // a tree another version of ACE built (its tables have another layout) is refused, not read
+            ace.trees().build(TreeRequest.builder("acetest", "public.t").build());
+            db.execute("n1", "UPDATE ace.trees SET shape = replace(shape, ' FORMAT 2', '')");
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").incremental(true).build()))
+                    .isInstanceOfSatisfying(AceException.class, e -> assertThat(e.code())
+                            .isEqualTo(ErrorCode.TREE_NOT_CURRENT))
+                    .hasMessageContaining("on node n1").hasMessageContaining("an older ACE built it");
             ace.trees().remove(TreeRequest.builder("acetest", "public.t").build());
         }
         assertThatThrownBy(() -> request("public.t").incremental(true).tableFilter("id < 10").build())

@@ -433,12 +433,11 @@ final class TreeSql {
 
     /**
      * Leaves that hold, with the next leaf, fewer rows than the threshold: to merge with it. With
-     * {@code among}, only pairs that hold one of those leaves (bind them first); then the threshold.
+     * {@code among}, only pairs whose first leaf is one of those (bind them first); then the threshold.
      */
-    String smallPairs(boolean among) {
+    private String smallPairs(boolean among) {
         return "SELECT l.leaf, l.rows + n.rows FROM " + leaves() + " AS l CROSS JOIN LATERAL (SELECT * FROM " + leaves()
-                + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE " + (among ? "l.leaf = ANY(ARRAY(SELECT x.leaf FROM "
-                + "unnest(?::int[]) AS a(leaf) CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf))) AND " : "")
+                + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
                 + "l.rows + n.rows < ?";
     }
 
@@ -494,7 +493,7 @@ final class TreeSql {
      * leaf (kind {@code S}: together fewer rows than the second threshold): {@code kind, leaf, rows}.
      * With {@code among}, only those leaves, and pairs that hold one of them. Bind (with
      * {@code among}) the leaves ({@code int[]}), the first threshold, (with {@code among}) the
-     * leaves again, the second threshold.
+     * first leaves of those pairs (each leaf and the one before it), the second threshold.
      */
     String candidates(boolean among) {
         return "SELECT 'L', l.leaf, l.rows FROM " + leaves() + " AS l WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
