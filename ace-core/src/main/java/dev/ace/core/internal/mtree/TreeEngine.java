@@ -707,24 +707,38 @@ public final class TreeEngine implements TreeService {
         if (among != null && among.isEmpty()) {
             return found;
         }
+        // the counts of those leaves and their neighbours, looked up by number; the rest is arithmetic here
+        Set<Integer> wanted = null;
+        if (among != null) {
+            wanted = new TreeSet<>();
+            for (int leaf : among) {
+                wanted.add(leaf - 1);
+                wanted.add(leaf);
+                wanted.add(leaf + 1);
+            }
+        }
+        TreeMap<Integer, Long> counts = new TreeMap<>();
         Connection connection = state.session.connection();
-        try (PreparedStatement statement = connection.prepareStatement(state.tree.candidates(among != null))) {
-            int parameter = 1;
-            if (among != null) {
-                statement.setArray(parameter++, connection.createArrayOf("int4", among.toArray()));
+        try (PreparedStatement statement = connection.prepareStatement(state.tree.leafCounts(among != null))) {
+            if (wanted != null) {
+                statement.setArray(1, connection.createArrayOf("int4", wanted.toArray()));
             }
-            statement.setLong(parameter++, large);
-            if (among != null) {
-                // a pair is looked up by its first leaf: each leaf, and the one before it
-                Set<Integer> firsts = new TreeSet<>(among);
-                among.forEach(leaf -> firsts.add(leaf - 1));
-                statement.setArray(parameter++, connection.createArrayOf("int4", firsts.toArray()));
-            }
-            statement.setLong(parameter, small);
+            statement.setFetchSize(0);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    found.get(rows.getString(1).equals("L") ? 0 : 1).put(rows.getInt(2), rows.getLong(3));
+                    counts.put(rows.getInt(1), rows.getLong(2));
                 }
+            }
+        }
+        for (Map.Entry<Integer, Long> leaf : counts.entrySet()) {
+            boolean chosen = among == null || among.contains(leaf.getKey());
+            if (chosen && leaf.getValue() > large) {
+                found.get(0).put(leaf.getKey(), leaf.getValue());
+            }
+            // a pair (leaf, leaf + 1) that holds one of the chosen leaves
+            Long next = counts.get(leaf.getKey() + 1);
+            if (next != null && (chosen || among.contains(leaf.getKey() + 1)) && leaf.getValue() + next < small) {
+                found.get(1).put(leaf.getKey(), leaf.getValue() + next);
             }
         }
         return found;

@@ -431,14 +431,9 @@ final class TreeSql {
                 + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
     }
 
-    /**
-     * Leaves that hold, with the next leaf, fewer rows than the threshold: to merge with it. With
-     * {@code among}, only pairs whose first leaf is one of those (bind them first); then the threshold.
-     */
-    private String smallPairs(boolean among) {
-        return "SELECT l.leaf, l.rows + n.rows FROM " + leaves() + " AS l CROSS JOIN LATERAL (SELECT * FROM " + leaves()
-                + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
-                + "l.rows + n.rows < ?";
+    /** The leaves' numbers and counts: all, or (with {@code among}) those of the bound numbers ({@code int[]}). */
+    String leafCounts(boolean among) {
+        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l" + (among ? " WHERE l.leaf = ANY(?::int[])" : "");
     }
 
     /**
@@ -486,18 +481,6 @@ final class TreeSql {
                 + list("hi_") + ") SELECT " + leaf + " + v.n, " + columns + " FROM (VALUES " + values + ") AS v(n, "
                 + list("lo_") + ", " + list("hi_") + ") CROSS JOIN (SELECT * FROM " + leaves() + " AS o1 WHERE o1.leaf = "
                 + leaf + ") AS o";
-    }
-
-    /**
-     * Leaves to split (kind {@code L}: more rows than the first threshold) and to merge with the next
-     * leaf (kind {@code S}: together fewer rows than the second threshold): {@code kind, leaf, rows}.
-     * With {@code among}, only those leaves, and pairs that hold one of them. Bind (with
-     * {@code among}) the leaves ({@code int[]}), the first threshold, (with {@code among}) the
-     * first leaves of those pairs (each leaf and the one before it), the second threshold.
-     */
-    String candidates(boolean among) {
-        return "SELECT 'L', l.leaf, l.rows FROM " + leaves() + " AS l WHERE " + (among ? "l.leaf = ANY(?::int[]) AND " : "")
-                + "l.rows > ? UNION ALL " + smallPairs(among).replace("SELECT l.leaf,", "SELECT 'S', l.leaf,");
     }
 
     /** Merges leaf {@code ?} + 1 into leaf {@code ?} (bind the leaf twice): counts and digests add up, no row is read. */
