@@ -90,7 +90,7 @@ class IncrementalDiffTest {
         db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text, f double precision)",
                 "INSERT INTO t SELECT i * 10, md5(i::text), i / 3.0 FROM generate_series(1, 3000) i");
         try (Ace ace = ace(db, dir)) {
-            // leaves of 32 rows are fetched whole when they differ; leaves of 600 rows are hashed in buckets first
+            // small leaves (many differ, many split and merge) and large ones (few differ, each with many rows)
             int leafRows = seed == 7 ? 32 : 600;
             ace.trees().build(TreeRequest.builder("acetest", "public.t").leafRows(leafRows).build());
             for (int round = 0; round < 4; round++) {
@@ -111,10 +111,48 @@ class IncrementalDiffTest {
                 TreeResult updated = ace.trees().update(TreeRequest.builder("acetest", "public.t").build());
                 if (round == 0) {
                     assertThat(updated.nodes().get(0).leavesSplit()).as("900 rows into small leaves").isPositive();
+                    for (String each : NODES) {
+                        // a leaf that took many rows is split into all its parts in one update
+                        String oid = db.queryValue(each, "SELECT 'public.t'::regclass::oid");
+                        assertThat(Long.parseLong(db.queryValue(each, "SELECT max(rows) FROM ace.leaves_" + oid)))
+                                .as("largest leaf on " + each).isLessThanOrEqualTo(2L * leafRows);
+                    }
                 } else if (round == 1 && leafRows == 32) {
                     assertThat(updated.nodes().get(0).leavesMerged()).as("rows deleted everywhere").isPositive();
                 }
                 assertSameRows(ace, "seed " + seed + " round " + round);
+            }
+        }
+    }
+
+    /**
+     * Single-column keys of the types whose bucket hash takes each path (text and uuid by value,
+     * timestamptz and numeric by their text): the buckets the update folds changes into are the
+     * ones a rehash computes from the rows, or rows would be missed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"text", "uuid", "timestamptz", "numeric"})
+    void singleKeysOfEveryHashPathGiveTheSameRowsAsAFullDiff(String type, TestDatabase db) {
+        String key = switch (type) {
+            case "text" -> "'k' || i";
+            case "uuid" -> "md5(i::text)::uuid";
+            case "timestamptz" -> "timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute'";
+            default -> "i / 8.0";
+        };
+        db.executeOnAll("CREATE TABLE t (k " + type + " PRIMARY KEY, v int)",
+                "INSERT INTO t SELECT " + key + ", i FROM generate_series(1, 1500) i");
+        try (Ace ace = ace(db, dir)) {
+            ace.trees().build(TreeRequest.builder("acetest", "public.t").leafRows(16).build());
+            Random random = new Random(type.hashCode());
+            for (int round = 0; round < 2; round++) {
+                for (String node : NODES) {
+                    int at = 1 + random.nextInt(1400);
+                    db.execute(node, "UPDATE t SET v = -v WHERE v BETWEEN " + at + " AND " + (at + random.nextInt(9)),
+                            "DELETE FROM t WHERE v = " + (1 + random.nextInt(1500)),
+                            "INSERT INTO t SELECT " + key + ", i FROM generate_series(" + (2000 + at) + ", "
+                                    + (2000 + at + random.nextInt(40)) + ") i ON CONFLICT DO NOTHING");
+                }
+                assertSameRows(ace, type + " round " + round);
             }
         }
     }
@@ -181,6 +219,19 @@ class IncrementalDiffTest {
             ace.trees().build(TreeRequest.builder("acetest", "public.t").build());
             DiffResult result = ace.diff().diff(request("public.t").incremental(true).build());
             assertThat(result.diffCounts()).containsOnlyKeys("n1/n2", "n2/n3");
+            // a crash recovery empties the unlogged leaves
+            db.execute("n3", "TRUNCATE ace.leaves_" + db.queryValue("n3", "SELECT 'public.t'::regclass::oid"));
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").incremental(true).build()))
+                    .isInstanceOfSatisfying(AceException.class, e -> assertThat(e.code())
+                            .isEqualTo(ErrorCode.TREE_NOT_CURRENT))
+                    .hasMessageContaining("on node n3").hasMessageContaining("its leaves are gone");
+            // a tree another version of ACE built (its tables have another layout) is refused, not read
+            ace.trees().build(TreeRequest.builder("acetest", "public.t").build());
+            db.execute("n1", "UPDATE ace.trees SET shape = replace(shape, ' FORMAT 2', '')");
+            assertThatThrownBy(() -> ace.diff().diff(request("public.t").incremental(true).build()))
+                    .isInstanceOfSatisfying(AceException.class, e -> assertThat(e.code())
+                            .isEqualTo(ErrorCode.TREE_NOT_CURRENT))
+                    .hasMessageContaining("on node n1").hasMessageContaining("an older ACE built it");
             ace.trees().remove(TreeRequest.builder("acetest", "public.t").build());
         }
         assertThatThrownBy(() -> request("public.t").incremental(true).tableFilter("id < 10").build())

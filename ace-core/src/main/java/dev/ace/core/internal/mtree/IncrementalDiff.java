@@ -51,20 +51,19 @@ import java.util.stream.IntStream;
  * <p>An incremental diff first brings every node's tree up to date ({@link TreeEngine#bringUpToDate}:
  * the captured changes are folded in, no row is read) and notes each node's WAL position; then it
  * reads the trees from the root down, only below inner nodes whose digest or count differs between
- * nodes, down to the leaves that differ. A differing leaf's rows are hashed again on the nodes
- * into {@value #BUCKETS} key-hash buckets, and only the rows of differing buckets are fetched (by
- * the leaf's key range, through the key's index) and compared as the full diff compares them, into
- * the same diff file. Thread-safe.
+ * nodes, down to the leaves that differ. Of the differing leaves' rows (found by each leaf's key
+ * range, through the key's index) the nodes return only the key and the row digest, the digests
+ * are compared by key, and only the rows of keys whose digests differ are fetched whole (by key)
+ * and compared as the full diff compares them, into the same diff file. Thread-safe.
  */
 public final class IncrementalDiff implements DiffService {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IncrementalDiff.class);
 
-    static final int BUCKETS = 16;
-    /** Differing leaves hashed and fetched together: bounds the rows held at once. */
-    private static final int LEAVES_PER_STATEMENT = 256;
-    /** Differing leaves of up to this many rows (on every node) are fetched whole, without hashing them in buckets. */
-    private static final long DIRECT_ROWS = 256;
+    /** Differing leaves whose keys and row digests are read together: bounds the digests held at once. */
+    private static final long BATCH_ROWS = 500_000;
+    /** The walk down the trees starts at the lowest level of at most this many nodes, read whole. */
+    static final int START_NODES = 1024;
 
     private final AceConfig config;
     private final ClusterResolver clusters;
@@ -108,10 +107,16 @@ public final class IncrementalDiff implements DiffService {
         return new Run(request, nodes, schema, taskId, started).execute();
     }
 
-    /** One node's digest of a tree position: an inner node's SHA-256, or a leaf's XOR and sum, and the rows below. */
-    private record Digest(byte[] digest, long rows) {
-        boolean same(Digest other) {
+    /** One node's inner node: its digest, the rows below it, and its children's entries in order. */
+    private record Inner(byte[] digest, long rows, byte[] children) {
+        boolean same(Inner other) {
             return other != null && rows == other.rows && Arrays.equals(digest, other.digest);
+        }
+
+        /** The entry of child {@code index} ({@code size} bytes), or null when it has none. */
+        byte[] child(int index, int size) {
+            int from = index * size;
+            return children.length < from + size ? null : Arrays.copyOfRange(children, from, from + size);
         }
     }
 
@@ -153,7 +158,9 @@ public final class IncrementalDiff implements DiffService {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
             try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 long t0 = System.nanoTime();
-                Map<NodeDefinition, TreeResult.NodeTree> current = trees.bringUpToDate(work, nodes, schema);
+                TreeEngine.Current upToDate = trees.current(work, nodes, schema);
+                Map<NodeDefinition, TreeResult.NodeTree> current = upToDate.trees();
+                Map<NodeDefinition, TreeSql> treeSql = upToDate.sql();
                 long t1 = System.nanoTime();
                 Map<String, String> positions = new LinkedHashMap<>();
                 current.forEach((node, tree) -> {
@@ -163,8 +170,10 @@ public final class IncrementalDiff implements DiffService {
                 int leaves = current.get(nodes.get(0)).leaves();
                 Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
                 try {
-                    Map<NodeDefinition, TreeSql> treeSql = work.onEach(nodes, node ->
-                            trees.treeSqlOf(sessions.get(node).connection(), schema));
+                    work.onEach(nodes, node -> {
+                        TreeEngine.withoutJit(sessions.get(node).connection());
+                        return null;
+                    });
                     long t2 = System.nanoTime();
                     List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
                     long t3 = System.nanoTime();
@@ -197,52 +206,82 @@ public final class IncrementalDiff implements DiffService {
             }
         }
 
-        /** Walks the trees from the root down, only below positions where some node differs; returns the leaves that differ. */
+        /**
+         * Walks the trees down to the leaves that differ and returns them. The walk starts at the
+         * lowest level of at most {@value #START_NODES} nodes, read whole; below it, only the
+         * nodes under differing entries are read, and each node read brings its children's
+         * entries, so a level costs one statement per node (all nodes at once) and the leaves
+         * themselves are never read.
+         */
         private List<Integer> differingLeaves(Map<NodeDefinition, NodeSession> sessions,
                                               Map<NodeDefinition, TreeSql> treeSql, int leaves) {
             int top = TreeEngine.topLevel(leaves);
-            List<Integer> frontier = List.of(0);
-            for (int level = top; level >= 0 && !frontier.isEmpty(); level--) {
-                int at = level;
-                List<Integer> positions = frontier;
-                Map<NodeDefinition, Map<Integer, Digest>> read = work.onEach(nodes, node ->
-                        readLevel(sessions.get(node).connection(), treeSql.get(node), at, positions));
-                List<Integer> differing = new ArrayList<>();
-                for (int position : positions) {
-                    Digest first = read.get(nodes.get(0)).get(position);
-                    if (nodes.stream().anyMatch(node -> first == null || !first.same(read.get(node).get(position)))) {
-                        differing.add(position);
-                    }
+            int level = 1;
+            while (level < top && size(leaves, level) > START_NODES) {
+                level++;
+            }
+            int start = level;
+            Map<NodeDefinition, Map<Integer, Inner>> whole = work.onEach(nodes, node ->
+                    readLevel(sessions.get(node).connection(), treeSql.get(node), start, null));
+            Set<Integer> all = new java.util.TreeSet<>();
+            whole.values().forEach(level0 -> all.addAll(level0.keySet()));
+            List<Integer> differing = new ArrayList<>();
+            for (int position : all) {
+                Inner first = whole.get(nodes.get(0)).get(position);
+                if (nodes.stream().anyMatch(node -> first == null || !first.same(whole.get(node).get(position)))) {
+                    differing.add(position);
                 }
-                if (level == 0) {
-                    for (int leaf : differing) {
-                        long most = 0;
-                        Set<String> pairs = new java.util.LinkedHashSet<>();
-                        for (int i = 0; i < nodes.size(); i++) {
-                            Digest a = read.get(nodes.get(i)).get(leaf);
-                            most = Math.max(most, a == null ? 0 : a.rows());
-                            for (int j = i + 1; j < nodes.size(); j++) {
-                                if (a == null || !a.same(read.get(nodes.get(j)).get(leaf))) {
-                                    pairs.add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
-                                }
-                            }
-                        }
-                        leafPairs.put(leaf, pairs);
-                        leafRows.put(leaf, most);
-                    }
-                    return differing;
-                }
+            }
+            Map<NodeDefinition, Map<Integer, Inner>> read = whole;
+            while (!differing.isEmpty()) {
+                int size = level == 1 ? 24 : 40;
                 long below = size(leaves, level - 1);
                 List<Integer> children = new ArrayList<>();
                 for (int position : differing) {
-                    for (long child = (long) position * TreeSql.FANOUT;
-                         child < Math.min(below, (long) (position + 1) * TreeSql.FANOUT); child++) {
-                        children.add((int) child);
+                    for (int index = 0; index < TreeSql.FANOUT && (long) position * TreeSql.FANOUT + index < below; index++) {
+                        int child = position * TreeSql.FANOUT + index;
+                        List<byte[]> entries = new ArrayList<>();
+                        for (NodeDefinition node : nodes) {
+                            Inner parent = read.get(node).get(position);
+                            entries.add(parent == null ? null : parent.child(index, size));
+                        }
+                        byte[] first = entries.get(0);
+                        if (entries.stream().allMatch(entry -> first != null && Arrays.equals(first, entry))) {
+                            continue;
+                        }
+                        children.add(child);
+                        if (level == 1) {
+                            noteLeaf(child, entries);
+                        }
                     }
                 }
-                frontier = children;
+                if (level == 1) {
+                    return children;
+                }
+                level--;
+                int at = level;
+                read = work.onEach(nodes, node -> readLevel(sessions.get(node).connection(), treeSql.get(node), at,
+                        children));
+                differing = children;
             }
             return List.of();
+        }
+
+        /** A differing leaf's pairs whose entries differ, and the most rows one node holds in it. */
+        private void noteLeaf(int leaf, List<byte[]> entries) {
+            long most = 0;
+            Set<String> pairs = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                byte[] a = entries.get(i);
+                most = Math.max(most, a == null ? 0 : java.nio.ByteBuffer.wrap(a, 16, 8).getLong());
+                for (int j = i + 1; j < nodes.size(); j++) {
+                    if (a == null || !Arrays.equals(a, entries.get(j))) {
+                        pairs.add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
+                    }
+                }
+            }
+            leafPairs.put(leaf, pairs);
+            leafRows.put(leaf, most);
         }
 
         private long size(int leaves, int level) {
@@ -253,158 +292,217 @@ public final class IncrementalDiff implements DiffService {
             return size;
         }
 
-        private Map<Integer, Digest> readLevel(Connection connection, TreeSql tree, int level, List<Integer> positions)
+        /** Inner nodes of a level with their children's entries: those at the given positions, or all (null). */
+        private Map<Integer, Inner> readLevel(Connection connection, TreeSql tree, int level, List<Integer> positions)
                 throws SQLException {
-            Map<Integer, Digest> digests = new HashMap<>();
-            if (level == 0) {
-                try (PreparedStatement statement = connection.prepareStatement("SELECT l.leaf, l.rows, l.xor, l.sum FROM "
-                        + tree.leaves() + " AS l WHERE l.leaf = ANY(?::int[])")) {
-                    statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            byte[] digest = java.nio.ByteBuffer.allocate(16).putLong(rows.getLong(3))
-                                    .putLong(rows.getLong(4)).array();
-                            digests.put(rows.getInt(1), new Digest(digest, rows.getLong(2)));
-                        }
-                    }
-                }
-                return digests;
-            }
-            try (PreparedStatement statement = connection.prepareStatement(tree.readLevel())) {
+            Map<Integer, Inner> read = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(tree.readLevel(positions == null))) {
                 statement.setInt(1, level);
-                statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
+                if (positions != null) {
+                    statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
+                }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        digests.put(rows.getInt(1), new Digest(rows.getBytes(2), rows.getLong(3)));
+                        read.put(rows.getInt(1), new Inner(rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
                     }
                 }
             }
-            return digests;
+            return read;
         }
 
-        /** Hashes the differing leaves again in buckets, fetches the rows of differing buckets, compares and writes them. */
+        /**
+         * Compares the differing leaves row by row: per node one statement reads the key and the
+         * row digest of every row of a batch of leaves, the digests are compared by key, and only
+         * the rows of keys whose digests differ between some pair are fetched whole (by key,
+         * through the key's index), compared value by value and written.
+         */
         private void compareLeaves(Map<NodeDefinition, NodeSession> sessions, Map<NodeDefinition, TreeSql> treeSql,
                                    List<Integer> differing, DiffFileWriter writer) throws IOException {
-            for (int start = 0; start < differing.size(); start += LEAVES_PER_STATEMENT) {
+            int start = 0;
+            while (start < differing.size()) {
                 if (request.cancellation().isCancelled()) {
                     throw cancelled();
                 }
-                List<Integer> batch = differing.subList(start, Math.min(differing.size(), start + LEAVES_PER_STATEMENT));
-                // small leaves are fetched whole: hashing their rows again would cost more than reading them
-                List<Integer> large = batch.stream().filter(leaf -> leafRows.get(leaf) > DIRECT_ROWS).toList();
-                Map<Integer, Integer> wanted = new TreeMap<>();
-                Map<Integer, Set<String>> pairsOfLeaf = new TreeMap<>();
-                for (int leaf : batch) {
-                    if (leafRows.get(leaf) <= DIRECT_ROWS) {
-                        wanted.put(leaf, (1 << BUCKETS) - 1);
-                        pairsOfLeaf.put(leaf, leafPairs.get(leaf));
-                    }
+                // a batch bounds the digests held at once by the rows of its leaves
+                int end = start;
+                long rows = 0;
+                while (end < differing.size() && (end == start || rows + leafRows.get(differing.get(end)) <= BATCH_ROWS)) {
+                    rows += leafRows.get(differing.get(end));
+                    end++;
                 }
+                List<Integer> batch = differing.subList(start, end);
+                start = end;
                 long b0 = System.nanoTime();
-                Map<NodeDefinition, Map<Integer, long[][]>> buckets = large.isEmpty() ? Map.of() : work.onEach(nodes,
-                        node -> bucketDigests(sessions.get(node).connection(), treeSql.get(node), large));
-                long b1 = System.nanoTime();
-                for (int leaf : large) {
-                    for (int i = 0; i < nodes.size(); i++) {
-                        for (int j = i + 1; j < nodes.size(); j++) {
-                            long[][] a = buckets.get(nodes.get(i)).getOrDefault(leaf, new long[2][BUCKETS]);
-                            long[][] b = buckets.get(nodes.get(j)).getOrDefault(leaf, new long[2][BUCKETS]);
-                            for (int bucket = 0; bucket < BUCKETS; bucket++) {
-                                if (a[0][bucket] != b[0][bucket] || a[1][bucket] != b[1][bucket]) {
-                                    wanted.merge(leaf, 1 << bucket, (x, y) -> x | y);
-                                    pairsOfLeaf.computeIfAbsent(leaf, l -> new java.util.LinkedHashSet<>())
-                                            .add(DiffCounts.pair(nodes.get(i).name(), nodes.get(j).name()));
-                                }
+                Map<NodeDefinition, Map<Integer, long[][]>> buckets = work.onEach(nodes,
+                        node -> buckets(sessions.get(node).connection(), treeSql.get(node), batch));
+                Map<Integer, Integer> masks = new java.util.LinkedHashMap<>();
+                for (int leaf : batch) {
+                    int mask = 0;
+                    for (String pair : leafPairs.get(leaf)) {
+                        String[] sides = DiffCounts.sides(pair);
+                        long[][] left = buckets.get(node(sides[0])).get(leaf);
+                        long[][] right = buckets.get(node(sides[1])).get(leaf);
+                        for (int b = 0; b < TreeSql.BUCKETS; b++) {
+                            if (left == null || right == null || left[0][b] != right[0][b] || left[1][b] != right[1][b]) {
+                                mask |= 1 << b;
                             }
                         }
                     }
+                    // the leaf's digests differ, so some bucket must: if none seems to, read them all
+                    masks.put(leaf, mask == 0 ? (1 << TreeSql.BUCKETS) - 1 : mask);
                 }
-                if (wanted.isEmpty()) {
-                    continue;
-                }
+                long b1 = System.nanoTime();
+                Map<NodeDefinition, Map<Integer, Map<String, Long>>> digests = work.onEach(nodes,
+                        node -> keyDigests(sessions.get(node).connection(), treeSql.get(node), masks));
                 long b2 = System.nanoTime();
-                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> rows = work.onEach(nodes, node ->
-                        fetch(sessions.get(node).connection(), treeSql.get(node), wanted));
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug(String.format("buckets %d, decide %d, fetch %d ms (%d leaves, %d wanted)",
-                            (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000, (System.nanoTime() - b2) / 1_000_000,
-                            batch.size(), wanted.size()));
-                }
-                for (Map.Entry<Integer, Set<String>> entry : pairsOfLeaf.entrySet()) {
-                    counts.addMismatch();
-                    for (String pair : entry.getValue()) {
+                long hashed = digests.get(nodes.get(0)).values().stream().mapToLong(Map::size).sum();
+                // the keys whose digests differ between some pair whose leaf digests differ, with their leaf
+                Map<String, Integer> wanted = new HashMap<>();
+                for (int leaf : batch) {
+                    for (String pair : leafPairs.get(leaf)) {
                         String[] sides = DiffCounts.sides(pair);
-                        compare(entry.getKey(), pair, sides,
-                                rows.get(node(sides[0])).getOrDefault(entry.getKey(), new LinkedHashMap<>()),
-                                rows.get(node(sides[1])).getOrDefault(entry.getKey(), new LinkedHashMap<>()), writer);
+                        Map<String, Long> left = digests.get(node(sides[0])).getOrDefault(leaf, Map.of());
+                        Map<String, Long> right = digests.get(node(sides[1])).getOrDefault(leaf, Map.of());
+                        left.forEach((key, digest) -> {
+                            if (!digest.equals(right.get(key))) {
+                                wanted.put(key, leaf);
+                            }
+                        });
+                        right.keySet().forEach(key -> {
+                            if (!left.containsKey(key)) {
+                                wanted.put(key, leaf);
+                            }
+                        });
                     }
                 }
+                digests.clear();
+                long b3 = System.nanoTime();
+                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> fetched = wanted.isEmpty()
+                        ? Map.of() : work.onEach(nodes, node -> rowsOfKeys(sessions.get(node).connection(), wanted));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug(String.format("buckets %d, digests %d, decide %d, fetch %d ms (%d leaves of up to %d rows, "
+                            + "%d rows hashed on %s, %d keys differ)", (b1 - b0) / 1_000_000, (b2 - b1) / 1_000_000,
+                            (b3 - b2) / 1_000_000, (System.nanoTime() - b3) / 1_000_000, batch.size(), rows, hashed,
+                            nodes.get(0).name(), wanted.size()));
+                }
+                // the batch's rows per pair and side in leaf order, then key order: one block of the file each
+                Map<String, List<List<byte[]>>> differingRows = new LinkedHashMap<>();
+                for (int leaf : batch) {
+                    counts.addMismatch();
+                    for (String pair : leafPairs.get(leaf)) {
+                        String[] sides = DiffCounts.sides(pair);
+                        compare(pair, rowsOf(fetched, sides[0], leaf), rowsOf(fetched, sides[1], leaf), writer,
+                                differingRows.computeIfAbsent(pair, p -> List.of(new ArrayList<>(), new ArrayList<>())));
+                    }
+                }
+                for (Map.Entry<String, List<List<byte[]>>> entry : differingRows.entrySet()) {
+                    String[] sides = DiffCounts.sides(entry.getKey());
+                    writer.add(batch.get(0), entry.getKey(), sides[0], entry.getValue().get(0));
+                    writer.add(batch.get(0), entry.getKey(), sides[1], entry.getValue().get(1));
+                }
             }
+        }
+
+        private LinkedHashMap<String, List<String>> rowsOf(
+                Map<NodeDefinition, Map<Integer, LinkedHashMap<String, List<String>>>> fetched, String node, int leaf) {
+            Map<Integer, LinkedHashMap<String, List<String>>> rows = fetched.get(node(node));
+            return rows == null ? new LinkedHashMap<>() : rows.getOrDefault(leaf, new LinkedHashMap<>());
         }
 
         private NodeDefinition node(String name) {
             return nodes.stream().filter(node -> node.name().equals(name)).findFirst().orElseThrow();
         }
 
-        private String bucketOf() {
-            return "(" + TableSql.keyHash(schema.keyColumns(), "r") + " & " + (BUCKETS - 1) + ")::int";
+        /** Per leaf, its buckets' counts and XORs ({@code [0][b]}, {@code [1][b]}) on this node. */
+        private Map<Integer, long[][]> buckets(Connection connection, TreeSql tree, List<Integer> leaves)
+                throws SQLException {
+            Map<Integer, long[][]> buckets = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(tree.readBuckets())) {
+                statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        String[] numbers = rows.getString(2).split(" ");
+                        long[][] bucket = new long[2][TreeSql.BUCKETS];
+                        for (int b = 0; b < TreeSql.BUCKETS; b++) {
+                            bucket[0][b] = Long.parseLong(numbers[b]);
+                            bucket[1][b] = Long.parseLong(numbers[TreeSql.BUCKETS + b]);
+                        }
+                        buckets.put(rows.getInt(1), bucket);
+                    }
+                }
+            }
+            return buckets;
         }
 
         /**
-         * Per leaf and bucket: count and XOR of the row digests, as table-diff's partitions. One
-         * statement per kind of leaf bounds ({@link TreeSql#kinds}), every leaf's rows found through
-         * the key's index from its bounds in the node's own leaves.
+         * Per leaf, key (the key columns' text, each ended by NUL, as the full diff keys rows) to
+         * row digest ({@link TableSql#rowDigest}) of the rows in the asked buckets of the given
+         * leaves (leaf to bucket mask): one statement, each leaf's rows found through the key's
+         * index from its bounds in the node's own leaves.
          */
-        private Map<Integer, long[][]> bucketDigests(Connection connection, TreeSql tree, List<Integer> leaves)
-                throws SQLException {
-            Map<Integer, long[][]> digests = new HashMap<>();
-            for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.b, count(*), bit_xor(s.h) FROM " + tree.chosen()
-                        + " CROSS JOIN LATERAL (SELECT " + bucketOf() + " AS b, " + TableSql.rowDigest(schema, "r")
-                        + " AS h FROM " + sql.from() + " WHERE " + kind[1] + ") AS s WHERE " + kind[0]
-                        + " GROUP BY 1, 2";
-                try (PreparedStatement statement = connection.prepareStatement(query)) {
-                    statement.setArray(1, connection.createArrayOf("int4", leaves.toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            long[][] digest = digests.computeIfAbsent(rows.getInt(1), l -> new long[2][BUCKETS]);
-                            digest[0][rows.getInt(2)] = rows.getLong(3);
-                            digest[1][rows.getInt(2)] = rows.getLong(4);
+        private Map<Integer, Map<String, Long>> keyDigests(Connection connection, TreeSql tree,
+                                                           Map<Integer, Integer> masks) throws SQLException {
+            List<Column> keys = schema.keyColumns();
+            Map<Integer, Map<String, Long>> digests = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(tree.bucketDigests())) {
+                statement.setArray(1, connection.createArrayOf("int4", masks.keySet().toArray()));
+                statement.setArray(2, connection.createArrayOf("int4", masks.values().toArray()));
+                statement.setArray(3, connection.createArrayOf("int4", masks.keySet().toArray()));
+                statement.setFetchSize(50_000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        StringBuilder key = new StringBuilder();
+                        for (int k = 0; k < keys.size(); k++) {
+                            key.append(result.getString(k + 2)).append('\0');
                         }
+                        digests.computeIfAbsent(result.getInt(1), l -> new HashMap<>())
+                                .put(key.toString(), result.getLong(keys.size() + 2));
                     }
                 }
             }
             return digests;
         }
 
-        /** The rows of the wanted buckets (a bit mask per leaf) of each leaf, by leaf, keyed by their key values, in key order. */
-        private Map<Integer, LinkedHashMap<String, List<String>>> fetch(Connection connection, TreeSql tree,
-                                                                        Map<Integer, Integer> wanted) throws SQLException {
+        /**
+         * Every column of the rows of the wanted keys (key as {@link #keyDigests} writes it, to its
+         * leaf), by leaf, keyed as the full diff keys rows, in key order; a key without a row on
+         * this node is absent. The full diff's query by key, through the key's index.
+         */
+        private Map<Integer, LinkedHashMap<String, List<String>>> rowsOfKeys(Connection connection,
+                                                                             Map<String, Integer> wanted)
+                throws SQLException {
             List<Column> columns = schema.columns();
-            String select = columns.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+            int keyCount = schema.keyColumns().size();
+            List<List<String>> keyColumns = new ArrayList<>();
+            for (int k = 0; k < keyCount; k++) {
+                keyColumns.add(new ArrayList<>(wanted.size()));
+            }
+            for (String key : wanted.keySet()) {
+                String[] values = key.split("\0", -1);
+                for (int k = 0; k < keyCount; k++) {
+                    keyColumns.get(k).add(values[k]);
+                }
+            }
             int[] keyPositions = schema.keyColumns().stream().mapToInt(columns::indexOf).toArray();
-            String order = IntStream.of(keyPositions).mapToObj(p -> String.valueOf(p + 2)).collect(Collectors.joining(", "));
             Map<Integer, LinkedHashMap<String, List<String>>> rows = new HashMap<>();
-            for (String[] kind : tree.kinds()) {
-                String query = "SELECT l2.leaf, s.* FROM " + tree.chosen("unnest(?::int[], ?::int[]) AS a(leaf, mask)")
-                        + " CROSS JOIN LATERAL (SELECT " + select + " FROM "
-                        + sql.from() + " WHERE " + kind[1] + " AND (a.mask >> " + bucketOf() + ") & 1 = 1) AS s WHERE "
-                        + kind[0] + " ORDER BY 1, " + order;
-                try (PreparedStatement statement = connection.prepareStatement(query)) {
-                    statement.setArray(1, connection.createArrayOf("int4", wanted.keySet().toArray()));
-                    statement.setArray(2, connection.createArrayOf("int4", wanted.values().toArray()));
-                    statement.setFetchSize(1000);
-                    try (ResultSet result = statement.executeQuery()) {
-                        while (result.next()) {
-                            List<String> values = new ArrayList<>(columns.size());
-                            for (int c = 0; c < columns.size(); c++) {
-                                values.add(result.getString(c + 2));
-                            }
-                            StringBuilder key = new StringBuilder();
-                            for (int position : keyPositions) {
-                                key.append(values.get(position)).append('\0');
-                            }
-                            rows.computeIfAbsent(result.getInt(1), l -> new LinkedHashMap<>()).put(key.toString(), values);
+            try (PreparedStatement statement = connection.prepareStatement(sql.rowsOfKeysInOrderQuery())) {
+                for (int k = 0; k < keyCount; k++) {
+                    statement.setArray(k + 1, connection.createArrayOf("text", keyColumns.get(k).toArray()));
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        List<String> values = new ArrayList<>(columns.size());
+                        for (int c = 1; c <= columns.size(); c++) {
+                            values.add(result.getString(c));
+                        }
+                        StringBuilder key = new StringBuilder();
+                        for (int position : keyPositions) {
+                            key.append(values.get(position)).append('\0');
+                        }
+                        Integer leaf = wanted.get(key.toString());
+                        if (leaf != null) {
+                            rows.computeIfAbsent(leaf, l -> new LinkedHashMap<>()).put(key.toString(), values);
                         }
                     }
                 }
@@ -412,9 +510,12 @@ public final class IncrementalDiff implements DiffService {
             return rows;
         }
 
-        /** Writes the rows of one leaf that differ between the two nodes of a pair, within the pair's cap. */
-        private void compare(int leaf, String pair, String[] sides, LinkedHashMap<String, List<String>> left,
-                             LinkedHashMap<String, List<String>> right, DiffFileWriter writer) throws IOException {
+        /**
+         * Adds to {@code out} (left side, right side) the rows of one leaf that differ between the
+         * two nodes of a pair, within the pair's cap.
+         */
+        private void compare(String pair, LinkedHashMap<String, List<String>> left,
+                             LinkedHashMap<String, List<String>> right, DiffFileWriter writer, List<List<byte[]>> out) {
             Set<String> differing = new java.util.LinkedHashSet<>();
             left.forEach((key, values) -> {
                 if (!values.equals(right.get(key))) {
@@ -424,20 +525,16 @@ public final class IncrementalDiff implements DiffService {
             right.keySet().stream().filter(key -> !left.containsKey(key)).forEach(differing::add);
             long allowed = reserve(counts.differing(pair), differing.size());
             Set<String> chosen = differing.stream().limit(allowed).collect(Collectors.toSet());
-            List<byte[]> leftRows = new ArrayList<>();
-            List<byte[]> rightRows = new ArrayList<>();
             left.forEach((key, values) -> {
                 if (chosen.contains(key)) {
-                    leftRows.add(writer.rowJson(values));
+                    out.get(0).add(writer.rowJson(values));
                 }
             });
             right.forEach((key, values) -> {
                 if (chosen.contains(key)) {
-                    rightRows.add(writer.rowJson(values));
+                    out.get(1).add(writer.rowJson(values));
                 }
             });
-            writer.add(leaf, pair, sides[0], leftRows);
-            writer.add(leaf, pair, sides[1], rightRows);
         }
 
         private long reserve(AtomicLong count, long differing) {

@@ -178,33 +178,45 @@ public final class TreeEngine implements TreeService {
 
     /** The tree's SQL for this node: the table's OID and its key columns' collations there. */
     TreeSql treeSqlOf(Connection connection, TableSchema schema) throws SQLException {
-        long oid;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT ?::regclass::oid::bigint")) {
-            statement.setString(1, schema.table().quoted());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                oid = rows.getLong(1);
-            }
-        }
+        return find(connection, schema).tree();
+    }
+
+    /** A table's tree SQL on a node, and whether the node has ACE's registry of trees. */
+    private record Found(TreeSql tree, boolean registered) {
+    }
+
+    /** The table's OID, its columns' collations and whether the registry exists, in one statement. */
+    private Found find(Connection connection, TableSchema schema) throws SQLException {
+        long oid = 0;
+        boolean registered = false;
         Map<String, String> collations = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(TableSql.COLUMN_COLLATIONS)) {
+        String registry = TableName.quoteIdentifier(config.mtreeSchema()) + ".trees";
+        try (PreparedStatement statement = connection.prepareStatement("SELECT x.oid, x.registered, k.* FROM "
+                + "(SELECT ?::regclass::oid::bigint AS oid, to_regclass(?) IS NOT NULL AS registered) AS x LEFT JOIN ("
+                + TableSql.COLUMN_COLLATIONS + ") AS k ON TRUE")) {
             statement.setString(1, schema.table().quoted());
+            statement.setString(2, registry);
+            statement.setString(3, schema.table().quoted());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    if (schema.primaryKey().contains(rows.getString(1))) {
-                        collations.put(rows.getString(1), rows.getString(2));
+                    oid = rows.getLong(1);
+                    registered = rows.getBoolean(2);
+                    String column = rows.getString(3);
+                    if (column != null && schema.primaryKey().contains(column)) {
+                        collations.put(column, rows.getString(4));
                     }
                 }
             }
         }
-        return new TreeSql(schema, config.mtreeSchema(), oid, collations);
+        return new Found(new TreeSql(schema, config.mtreeSchema(), oid, collations), registered);
     }
 
     /** Creates (or re-creates) the table's objects and its registry row; the triggers capture from this commit on. */
     private TreeSql create(Connection connection, TableSchema schema, UUID layout, int leafRows, int leaves)
             throws SQLException {
-        TreeSql tree = treeSqlOf(connection, schema);
-        if (registryExists(connection, tree)) {
+        Found found = find(connection, schema);
+        TreeSql tree = found.tree();
+        if (found.registered()) {
             for (String statement : tree.drop(true)) {
                 execute(connection, statement);
             }
@@ -273,12 +285,10 @@ public final class TreeEngine implements TreeService {
     }
 
     private static void rehashLeaves(Connection connection, TreeSql tree, Integer[] leaves) throws SQLException {
-        for (String sql : tree.rehashLeaves()) {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setArray(1, connection.createArrayOf("int4", leaves));
-                statement.setArray(2, connection.createArrayOf("int4", leaves));
-                statement.executeUpdate();
-            }
+        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLeaves())) {
+            statement.setArray(1, connection.createArrayOf("int4", leaves));
+            statement.setArray(2, connection.createArrayOf("int4", leaves));
+            statement.executeUpdate();
         }
     }
 
@@ -295,56 +305,51 @@ public final class TreeEngine implements TreeService {
         return (value + by - 1) / by;
     }
 
-    /** Rehashes the inner nodes above the given leaves (null: all of them, after the old ones are deleted). */
+    /**
+     * Rehashes the inner nodes above the given leaves (null: all of them, after the old ones are
+     * deleted): every level in one round trip.
+     */
     private static void rehashInner(Connection connection, TreeSql tree, int leaves, Set<Integer> touched)
             throws SQLException {
-        if (touched == null) {
-            execute(connection, "DELETE FROM " + tree.inner());
-        } else if (touched.isEmpty()) {
-            return;
-        }
-        boolean all = touched == null;
-        Set<Integer> positions = all ? null : parents(touched);
-        try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevelOne(all))) {
-            if (!all) {
-                statement.setArray(1, connection.createArrayOf("int4", positions.toArray()));
-            }
-            statement.executeUpdate();
-        }
-        int top = topLevel(leaves);
-        for (int level = 2; level <= top; level++) {
-            positions = all ? null : parents(positions);
-            try (PreparedStatement statement = connection.prepareStatement(tree.rehashLevel(all))) {
-                statement.setInt(1, level);
-                if (all) {
-                    statement.setInt(2, level);
-                } else {
-                    statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
-                    statement.setInt(3, level);
-                }
-                statement.executeUpdate();
-            }
+        List<String> statements = rehashInnerStatements(tree, leaves, touched);
+        if (!statements.isEmpty()) {
+            execute(connection, String.join(";\n", statements));
         }
     }
 
+    private static List<String> rehashInnerStatements(TreeSql tree, int leaves, Set<Integer> touched) {
+        List<String> statements = new ArrayList<>();
+        if (touched == null) {
+            statements.add("DELETE FROM " + tree.inner());
+        } else if (touched.isEmpty()) {
+            return statements;
+        }
+        Set<Integer> positions = touched == null ? null : parents(touched);
+        statements.add(tree.rehashLevelOne(positions));
+        int top = topLevel(leaves);
+        for (int level = 2; level <= top; level++) {
+            positions = positions == null ? null : parents(positions);
+            statements.add(tree.rehashLevel(level, positions));
+        }
+        return statements;
+    }
+
     /**
-     * After leaves from {@code from} on were split, merged or renumbered: rehashes every inner node
-     * above them and drops those beyond the tree's new size; the nodes above the leaves before
-     * {@code from} keep their digests.
+     * After leaves from {@code from} on were split, merged or renumbered: the statements that rehash
+     * every inner node above them and drop those beyond the tree's new size; the nodes above the
+     * leaves before {@code from} keep their digests.
      */
-    private static void rehashAbove(Connection connection, TreeSql tree, int leaves, int from) throws SQLException {
+    private static List<String> rehashAbove(TreeSql tree, int leaves, int from) {
         Set<Integer> touched = new TreeSet<>();
         for (int leaf = from - from % TreeSql.FANOUT; leaf < leaves; leaf += TreeSql.FANOUT) {
             touched.add(leaf);
         }
         touched.add(leaves - 1);
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + tree.inner()
-                + " AS n WHERE n.level > ? OR n.pos >= ceil(?::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))")) {
-            statement.setInt(1, topLevel(leaves));
-            statement.setInt(2, leaves);
-            statement.executeUpdate();
-        }
-        rehashInner(connection, tree, leaves, touched);
+        List<String> statements = new ArrayList<>();
+        statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level > " + topLevel(leaves)
+                + " OR n.pos >= ceil(" + leaves + "::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))");
+        statements.addAll(rehashInnerStatements(tree, leaves, touched));
+        return statements;
     }
 
     private static Set<Integer> parents(Set<Integer> positions) {
@@ -402,6 +407,15 @@ public final class TreeEngine implements TreeService {
      */
     public Map<NodeDefinition, TreeResult.NodeTree> bringUpToDate(NodeWork work, List<NodeDefinition> nodes,
                                                                   TableSchema schema) {
+        return current(work, nodes, schema).trees();
+    }
+
+    /** The trees brought up to date ({@link #bringUpToDate}), and each node's tree SQL. */
+    record Current(Map<NodeDefinition, TreeResult.NodeTree> trees, Map<NodeDefinition, TreeSql> sql) {
+    }
+
+    /** As {@link #bringUpToDate}, with each node's tree SQL. */
+    Current current(NodeWork work, List<NodeDefinition> nodes, TableSchema schema) {
         Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
                 node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
         try {
@@ -432,72 +446,102 @@ public final class TreeEngine implements TreeService {
                         (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
             }
             Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
+            Map<NodeDefinition, TreeSql> sql = new LinkedHashMap<>();
             for (NodeDefinition node : nodes) {
                 State state = states.get(node);
                 result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
                         reshaped[0], reshaped[1], state.lsn));
+                sql.put(node, state.tree);
             }
-            return result;
+            return new Current(result, sql);
         } finally {
             NodeWork.closeAll(sessions);
         }
     }
 
+    /**
+     * Checks one node's tree and folds its captured changes in, in four round trips: the checks
+     * go together (a crash empties the unlogged leaves, so the first and the last must be there).
+     */
     private State fold(NodeSession session, TableSchema schema) throws SQLException {
         Connection connection = session.connection();
         NodeDefinition node = session.node();
-        TreeSql tree = treeSqlOf(connection, schema);
-        if (!registryExists(connection, tree)) {
+        long t0 = System.nanoTime();
+        Found found = find(connection, schema);
+        long t1 = System.nanoTime();
+        TreeSql tree = found.tree();
+        if (!found.registered()) {
             throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
         }
-        State state;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT layout::text, leaf_rows, leaves, shape FROM "
-                + tree.registry() + " WHERE table_oid = ? FOR UPDATE")) {
-            statement.setLong(1, tree.oid());
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
+        // the WAL position before the fold: every change committed before it is seen by the fold below.
+        // One round trip: the OID is a number written into the statements.
+        String oid = "'" + tree.oid() + "'::oid";
+        List<Object[]> results = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            boolean result = statement.execute("SET LOCAL jit TO off; LOCK TABLE " + tree.table() + " IN ACCESS SHARE "
+                    + "MODE; SELECT pg_current_wal_lsn()::text; SELECT t.layout::text, t.leaf_rows, t.leaves, t.shape, ("
+                    + TreeSql.triggersAlways().replace("?", oid) + "), (SELECT count(*) FROM " + tree.leaves() + " AS l WHERE l.leaf = ANY(ARRAY[0, t.leaves - 1])) FROM "
+                    + tree.registry() + " AS t WHERE t.table_oid = " + oid + " FOR UPDATE OF t");
+            while (result || statement.getUpdateCount() != -1) {
+                if (result) {
+                    try (ResultSet set = statement.getResultSet()) {
+                        int columns = set.getMetaData().getColumnCount();
+                        Object[] row = null;
+                        if (set.next()) {
+                            row = new Object[columns];
+                            for (int c = 0; c < columns; c++) {
+                                row[c] = set.getObject(c + 1);
+                            }
+                        }
+                        results.add(row);
+                    }
                 }
-                if (!rows.getString(4).equals(tree.shape())) {
-                    throw notCurrent(schema, node, "the table's columns or key changed since its tree was built; "
-                            + "build it again with mtree build");
-                }
-                state = new State(node, session, tree, rows.getString(1), rows.getInt(2), rows.getInt(3));
+                result = statement.getMoreResults();
             }
         }
-        try (PreparedStatement statement = connection.prepareStatement(TreeSql.triggersAlways())) {
-            statement.setLong(1, tree.oid());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                if (rows.getInt(1) != 2) {
-                    throw notCurrent(schema, node, "its triggers " + TreeSql.ROW_TRIGGER + " and "
-                            + TreeSql.TRUNCATE_TRIGGER + " are missing or not ENABLE ALWAYS, so changes may have been "
-                            + "missed; build the tree again with mtree build");
-                }
-            }
+        String lsn = (String) results.get(0)[0];
+        Object[] registered = results.get(1);
+        if (registered == null) {
+            throw notCurrent(schema, node, "no tree was built there; build one with mtree build");
         }
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + tree.leaves())) {
-            rows.next();
-            if (rows.getInt(1) != state.leaves) {
-                throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
-                        + "recovery); build the tree again with mtree build");
-            }
+        if (!registered[3].equals(tree.shape())) {
+            throw notCurrent(schema, node, "the table's columns or key changed since its tree was built (or "
+                    + "an older ACE built it); build it again with mtree build");
         }
-        execute(connection, "LOCK TABLE " + tree.table() + " IN ACCESS SHARE MODE");
-        state.lsn = walPosition(connection);
+        if (((Number) registered[4]).intValue() != 2) {
+            throw notCurrent(schema, node, "its triggers " + TreeSql.ROW_TRIGGER + " and "
+                    + TreeSql.TRUNCATE_TRIGGER + " are missing or not ENABLE ALWAYS, so changes may have been "
+                    + "missed; build the tree again with mtree build");
+        }
+        int leaves = ((Number) registered[2]).intValue();
+        // a crash recovery empties an unlogged table: the first and the last leaf tell, without counting them all
+        if (((Number) registered[5]).longValue() != Math.min(2, leaves)) {
+            throw notCurrent(schema, node, "its leaves are gone (unlogged tables are emptied by a crash "
+                    + "recovery); build the tree again with mtree build");
+        }
+        State state = new State(node, session, tree, (String) registered[0], ((Number) registered[1]).intValue(), leaves);
+        state.lsn = lsn;
         Set<Integer> touched = new TreeSet<>();
         boolean truncated;
+        long t2 = System.nanoTime();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(tree.fold())) {
             rows.next();
             state.changes = rows.getLong(1);
             truncated = rows.getBoolean(2);
-            for (Integer leaf : (Integer[]) rows.getArray(3).getArray()) {
-                touched.add(leaf);
+            for (String leaf : rows.getString(3).split(" ")) {
+                if (!leaf.isEmpty()) {
+                    touched.add(Integer.parseInt(leaf));
+                }
             }
         }
+        long t3 = System.nanoTime();
         rehashInner(connection, tree, state.leaves, truncated ? null : touched);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(String.format("%s: find %d, checks %d, fold %d, inner %d ms (%d changes, %d leaves)", node.name(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000,
+                    state.changes, touched.size()));
+        }
         state.touched = truncated ? null : touched;
         return state;
     }
@@ -534,8 +578,19 @@ public final class TreeEngine implements TreeService {
         }
         for (int pass = 0; pass < 64; pass++) {
             Set<Integer> touched = changed == null ? null : new TreeSet<>(changed);
-            Map<NodeDefinition, Map<Integer, Long>> large = work.onEach(nodes, node -> candidates(states.get(node),
-                    states.get(node).tree.largeLeaves(touched != null), touched, 2L * leafRows));
+            // leaves to split and pairs to merge, in one statement per node
+            long c0 = System.nanoTime();
+            Map<NodeDefinition, List<Map<Integer, Long>>> found = work.onEach(nodes, node -> candidates(states.get(node),
+                    touched, 2L * leafRows, leafRows / 2));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format("pass %d: candidates %d ms", pass, (System.nanoTime() - c0) / 1_000_000));
+            }
+            Map<NodeDefinition, Map<Integer, Long>> large = new HashMap<>();
+            Map<NodeDefinition, Map<Integer, Long>> small = new HashMap<>();
+            found.forEach((node, kinds) -> {
+                large.put(node, kinds.get(0));
+                small.put(node, kinds.get(1));
+            });
             Map<Integer, NodeDefinition> richest = new TreeMap<>(java.util.Comparator.reverseOrder());
             Map<Integer, Long> most = new HashMap<>();
             for (NodeDefinition node : nodes) {
@@ -549,23 +604,35 @@ public final class TreeEngine implements TreeService {
             if (!richest.isEmpty()) {
                 for (Map.Entry<Integer, NodeDefinition> entry : richest.entrySet()) {
                     int leaf = entry.getKey();
-                    List<String> key = middleKey(states.get(entry.getValue()), sql, leaf, most.get(leaf) / 2);
+                    long rows = most.get(leaf);
+                    // into parts of about leaf_rows each at once: one read of the leaf, one shift of the leaves above
+                    long parts = Math.max(2, (rows + leafRows - 1) / leafRows);
+                    long s0 = System.nanoTime();
+                    List<List<String>> keys = splitKeys(states.get(entry.getValue()), sql, leaf, rows / parts,
+                            (int) parts - 1);
+                    if (keys.isEmpty()) {
+                        continue;
+                    }
+                    long s1 = System.nanoTime();
                     work.onEach(nodes, node -> {
-                        splitOn(states.get(node), leaf, key);
+                        splitOn(states.get(node), leaf, keys);
                         return null;
                     });
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug(String.format("split leaf %d into %d: keys %d, split %d ms", leaf, keys.size() + 1,
+                                (s1 - s0) / 1_000_000, (System.nanoTime() - s1) / 1_000_000));
+                    }
                     split++;
                     lowest = Math.min(lowest, leaf);
                     if (changed != null) {
-                        changed = renumbered(changed, leaf, 1);
-                        changed.add(leaf);
-                        changed.add(leaf + 1);
+                        changed = renumbered(changed, leaf, keys.size());
+                        for (int part = 0; part <= keys.size(); part++) {
+                            changed.add(leaf + part);
+                        }
                     }
                 }
                 continue;
             }
-            Map<NodeDefinition, Map<Integer, Long>> small = work.onEach(nodes, node -> candidates(states.get(node),
-                    states.get(node).tree.smallPairs(touched != null), touched, leafRows / 2));
             Set<Integer> everywhere = new TreeSet<>(small.get(nodes.get(0)).keySet());
             small.values().forEach(pairs -> everywhere.retainAll(pairs.keySet()));
             List<Integer> merges = new ArrayList<>();
@@ -598,20 +665,24 @@ public final class TreeEngine implements TreeService {
         if (split + merged > 0) {
             String layout = UUID.randomUUID().toString();
             int from = lowest;
+            int reshapedLeaves = split + merged;
+            long r0 = System.nanoTime();
             work.onEach(nodes, node -> {
                 State state = states.get(node);
-                Connection connection = state.session.connection();
-                rehashAbove(connection, state.tree, state.leaves, from);
-                execute(connection, state.tree.analyze());
-                try (PreparedStatement statement = connection.prepareStatement("UPDATE " + state.tree.registry()
-                        + " SET layout = ?::uuid, leaves = ? WHERE table_oid = ?")) {
-                    statement.setString(1, layout);
-                    statement.setInt(2, state.leaves);
-                    statement.setLong(3, state.tree.oid());
-                    statement.executeUpdate();
+                List<String> statements = new ArrayList<>(rehashAbove(state.tree, state.leaves, from));
+                if (reshapedLeaves * 10L > state.leaves) {
+                    // the leaves' statistics (for the plans that look leaves up) only move with many new leaves
+                    statements.add(state.tree.analyze());
                 }
+                // the layout is a UUID and the rest numbers: all written into the statements, one round trip
+                statements.add("UPDATE " + state.tree.registry() + " SET layout = '" + layout + "'::uuid, leaves = "
+                        + state.leaves + " WHERE table_oid = " + state.tree.oid());
+                execute(state.session.connection(), String.join(";\n", statements));
                 return null;
             });
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format("inner nodes and registry after reshaping %d ms", (System.nanoTime() - r0) / 1_000_000));
+            }
         }
         return new int[] {split, merged};
     }
@@ -625,48 +696,82 @@ public final class TreeEngine implements TreeService {
         return moved;
     }
 
-    /** Leaves (and their rows) a candidate query finds on this node; bind the threshold. */
-    private static Map<Integer, Long> candidates(State state, String query, Set<Integer> among, long threshold)
+    /**
+     * The leaves this node would split (more rows than {@code large}) and the leaves it would merge
+     * with the next one (together fewer than {@code small}), each with its rows; with {@code among},
+     * only those leaves and pairs that hold one of them.
+     */
+    private static List<Map<Integer, Long>> candidates(State state, Set<Integer> among, long large, long small)
             throws SQLException {
-        Map<Integer, Long> found = new LinkedHashMap<>();
+        List<Map<Integer, Long>> found = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
         if (among != null && among.isEmpty()) {
             return found;
         }
-        try (PreparedStatement statement = state.session.connection().prepareStatement(query)) {
-            int parameter = 1;
-            if (among != null) {
-                statement.setArray(parameter++, state.session.connection().createArrayOf("int4", among.toArray()));
+        // the counts of those leaves and their neighbours, looked up by number; the rest is arithmetic here
+        Set<Integer> wanted = null;
+        if (among != null) {
+            wanted = new TreeSet<>();
+            for (int leaf : among) {
+                wanted.add(leaf - 1);
+                wanted.add(leaf);
+                wanted.add(leaf + 1);
             }
-            statement.setLong(parameter, threshold);
+        }
+        TreeMap<Integer, Long> counts = new TreeMap<>();
+        Connection connection = state.session.connection();
+        try (PreparedStatement statement = connection.prepareStatement(state.tree.leafCounts(among != null))) {
+            if (wanted != null) {
+                statement.setArray(1, connection.createArrayOf("int4", wanted.toArray()));
+            }
+            statement.setFetchSize(0);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    found.put(rows.getInt(1), rows.getLong(2));
+                    counts.put(rows.getInt(1), rows.getLong(2));
                 }
+            }
+        }
+        for (Map.Entry<Integer, Long> leaf : counts.entrySet()) {
+            boolean chosen = among == null || among.contains(leaf.getKey());
+            if (chosen && leaf.getValue() > large) {
+                found.get(0).put(leaf.getKey(), leaf.getValue());
+            }
+            // a pair (leaf, leaf + 1) that holds one of the chosen leaves
+            Long next = counts.get(leaf.getKey() + 1);
+            if (next != null && (chosen || among.contains(leaf.getKey() + 1)) && leaf.getValue() + next < small) {
+                found.get(1).put(leaf.getKey(), leaf.getValue() + next);
             }
         }
         return found;
     }
 
-    /** The key at {@code offset} within a leaf on this node, as text per key column. */
-    private List<String> middleKey(State state, TableSql sql, int leaf, long offset) {
+    /**
+     * The keys at every {@code step}-th row of a leaf on this node after its first row, at most
+     * {@code count}, as text per key column: where to split it (none when the leaf holds too few
+     * rows there).
+     */
+    private List<List<String>> splitKeys(State state, TableSql sql, int leaf, long step, int count) {
         try {
             Connection connection = state.session.connection();
             KeyRange range = leafRanges(connection, state.tree, List.of(leaf)).get(leaf);
-            try (PreparedStatement statement = connection.prepareStatement(state.tree.keyAt(sql, range))) {
+            List<List<String>> keys = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(state.tree.keysAt(sql, range))) {
                 int parameter = 1;
                 for (String value : range.bindValues()) {
                     statement.setString(parameter++, value);
                 }
-                statement.setLong(parameter, offset);
+                statement.setLong(parameter++, Math.max(1, step));
+                statement.setInt(parameter, count);
                 try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    List<String> key = new ArrayList<>();
-                    for (int k = 1; k <= state.tree.keyCount(); k++) {
-                        key.add(rows.getString(k));
+                    while (rows.next()) {
+                        List<String> key = new ArrayList<>();
+                        for (int k = 1; k <= state.tree.keyCount(); k++) {
+                            key.add(rows.getString(k));
+                        }
+                        keys.add(key);
                     }
-                    return key;
                 }
             }
+            return keys;
         } catch (SQLException e) {
             throw dev.ace.core.internal.db.SqlErrors.wrap(e, state.node, "splitting a leaf of " + state.tree.table());
         }
@@ -687,20 +792,21 @@ public final class TreeEngine implements TreeService {
         return ranges;
     }
 
-    private static void splitOn(State state, int leaf, List<String> key) throws SQLException {
-        Connection connection = state.session.connection();
-        shift(connection, state.tree, true, leaf);
-        try (PreparedStatement statement = connection.prepareStatement(state.tree.splitLeaf())) {
-            int parameter = 1;
-            for (String value : key) {
-                statement.setString(parameter++, value);
-            }
-            statement.setInt(parameter++, leaf);
-            statement.setInt(parameter, leaf);
-            statement.executeUpdate();
+    /**
+     * Splits a leaf at the given keys (ascending) into as many parts plus one, and rehashes them
+     * from the table: one round trip (the keys are written into the statement, dollar-quoted).
+     */
+    private static void splitOn(State state, int leaf, List<List<String>> keys) throws SQLException {
+        int parts = keys.size();
+        List<String> statements = new ArrayList<>(state.tree.shift(parts, leaf));
+        statements.add(state.tree.splitLeaf(leaf, keys));
+        List<Integer> rehashed = new ArrayList<>();
+        for (int part = 0; part <= parts; part++) {
+            rehashed.add(leaf + part);
         }
-        state.leaves++;
-        rehashLeaves(connection, state.tree, new Integer[] {leaf, leaf + 1});
+        statements.add(state.tree.rehashLeaves(rehashed));
+        execute(state.session.connection(), String.join(";\n", statements));
+        state.leaves += parts;
     }
 
     private static void mergeOn(State state, int leaf) throws SQLException {
@@ -711,17 +817,8 @@ public final class TreeEngine implements TreeService {
                 statement.executeUpdate();
             }
         }
-        shift(connection, state.tree, false, leaf + 1);
+        execute(connection, String.join(";\n", state.tree.shift(-1, leaf + 1)));
         state.leaves--;
-    }
-
-    private static void shift(Connection connection, TreeSql tree, boolean up, int above) throws SQLException {
-        List<String> steps = tree.shift(up);
-        try (PreparedStatement statement = connection.prepareStatement(steps.get(0))) {
-            statement.setInt(1, above);
-            statement.executeUpdate();
-        }
-        execute(connection, steps.get(1));
     }
 
     // ------------------------------------------------------------------ remove and list
@@ -804,10 +901,6 @@ public final class TreeEngine implements TreeService {
 
     // ------------------------------------------------------------------ helpers
 
-    private static boolean registryExists(Connection connection, TreeSql tree) throws SQLException {
-        return exists(connection, tree.registry());
-    }
-
     private static boolean exists(Connection connection, String relation) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             statement.setString(1, relation);
@@ -824,6 +917,16 @@ public final class TreeEngine implements TreeService {
             rows.next();
             return rows.getString(1);
         }
+    }
+
+    /**
+     * Turns JIT compilation off for the session's transaction. The planner cannot know how many
+     * rows a leaf's key range holds and estimates thousands of times too many, so a server with JIT
+     * on would compile every statement that reads leaves (0.24 to 0.37 s each, measured with
+     * PostgreSQL 15's defaults) to read a few thousand rows.
+     */
+    static void withoutJit(Connection connection) throws SQLException {
+        execute(connection, "SET LOCAL jit TO off");
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

@@ -31,12 +31,18 @@ import java.util.stream.IntStream;
 final class TreeSql {
 
     static final int FANOUT = 16;
+    /** Buckets of a leaf, by a hash of the key: each keeps the count and the XOR of its rows' digests. */
+    static final int BUCKETS = 16;
     static final String ROW_TRIGGER = "ace_mtree_capture";
     static final String TRUNCATE_TRIGGER = "ace_mtree_truncate";
     /** Settings the row digest's text renderings depend on, as every ACE session pins them. */
     private static final String PINNED = " SET TimeZone TO 'UTC' SET DateStyle TO 'ISO, YMD' SET IntervalStyle TO 'postgres'"
             + " SET extra_float_digits TO 3 SET bytea_output TO 'hex'";
     private static final String TWO_64 = "18446744073709551616";
+    /** The layout of a tree's tables, part of its {@link #shape}: 2 added children's entries and leaf buckets. */
+    private static final int FORMAT = 2;
+    private static final String ZERO_ROWS = "array_fill(0, ARRAY[" + BUCKETS + "])";
+    private static final String ZERO_XOR = "array_fill(0::bigint, ARRAY[" + BUCKETS + "])";
 
     private final TableSchema schema;
     private final dev.ace.core.catalog.TableName tableName;
@@ -121,10 +127,13 @@ final class TreeSql {
         return tableName.quoted();
     }
 
-    /** What the tree was built for: columns, types and key; a table that no longer matches needs a new tree. */
+    /**
+     * What the tree was built for: columns, types, key and the format of ACE's tables; a table that
+     * no longer matches, or a tree of another format, needs a new tree.
+     */
     String shape() {
         return schema.columns().stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", "))
-                + " KEY " + String.join(", ", schema.primaryKey());
+                + " KEY " + String.join(", ", schema.primaryKey()) + " FORMAT " + FORMAT;
     }
 
     private String typed(Column key) {
@@ -180,10 +189,11 @@ final class TreeSql {
                         + "shape text NOT NULL, layout uuid NOT NULL, leaf_rows int NOT NULL, leaves int NOT NULL, "
                         + "built_at timestamptz NOT NULL DEFAULT now())",
                 "CREATE UNLOGGED TABLE " + leaves() + " (leaf int PRIMARY KEY, " + keyColumns
-                        + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0)",
+                        + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0, "
+                        + "b_rows int[] NOT NULL DEFAULT " + ZERO_ROWS + ", b_xor bigint[] NOT NULL DEFAULT " + ZERO_XOR + ")",
                 "CREATE INDEX ON " + leaves() + " (" + list("lo_") + ")",
                 "CREATE UNLOGGED TABLE " + inner() + " (level int, pos int, digest bytea NOT NULL, rows bigint NOT NULL, "
-                        + "PRIMARY KEY (level, pos))",
+                        + "children bytea NOT NULL, PRIMARY KEY (level, pos))",
                 "CREATE UNLOGGED TABLE " + changes() + " (" + changeKeys + ", h bigint, d smallint NOT NULL)",
                 "CREATE FUNCTION " + captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                         + settings + " AS " + dollarQuote(capture),
@@ -242,41 +252,99 @@ final class TreeSql {
     }
 
     /**
-     * Rehashes the given leaves from the table's rows (bind the leaf numbers, {@code int[]}), one
-     * statement per kind of bounds: {@code [lower, upper)} closed, open below, open above, open
-     * both ways. Each first deletes the pending changes of keys in those leaves, in the same
-     * statement so with the same snapshot as its reads: the leaves then hold exactly the rows that
-     * snapshot sees, and changes committed later stay for the next update.
+     * Rehashes the given leaves from the table's rows, in one statement: bind the leaf numbers
+     * ({@code int[]}) twice. It first deletes the pending changes of keys in those leaves, in the
+     * same statement so with the same snapshot as its reads: the leaves then hold exactly the rows
+     * that snapshot sees, and changes committed later stay for the next update.
      */
-    List<String> rehashLeaves() {
-        List<String> statements = new java.util.ArrayList<>();
-        String changeKey = row(k -> "c.k_" + k);
-        for (String[] kind : kinds()) {
-            statements.add("WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
-                    + "AND l3.leaf = ANY(?::int[]) AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
-                    + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
-                    + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
-                    + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648")
-                    + " FROM (SELECT l2.leaf, s.n, s.x, s.hi, s.lo FROM " + chosen() + " CROSS JOIN LATERAL "
-                    + "(SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, coalesce(sum((q.h >> 32)::int), 0) AS hi, "
-                    + "coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) AS lo FROM (SELECT "
-                    + TableSql.rowDigest(schema, "r") + " AS h FROM " + table() + " AS r WHERE " + kind[1]
-                    + ") AS q) AS s WHERE " + kind[0] + ") AS a WHERE l.leaf = a.leaf");
+    String rehashLeaves() {
+        return rehashLeaves("?::int[]", "?::int[]");
+    }
+
+    /** As {@link #rehashLeaves()}, the leaves written into the statement: nothing to bind. */
+    String rehashLeaves(java.util.Collection<Integer> leaves) {
+        String array = intArray(leaves);
+        return rehashLeaves(array, array);
+    }
+
+    /** {@code '{1,2,3}'::int[]}: numbers written into a statement. */
+    static String intArray(java.util.Collection<Integer> numbers) {
+        return "'{" + numbers.stream().map(String::valueOf).collect(Collectors.joining(",")) + "}'::int[]";
+    }
+
+    /** A text value written into a statement, dollar-quoted with a tag that does not occur in it (NULL for null). */
+    static String text(String value) {
+        if (value == null) {
+            return "NULL::text";
         }
-        return statements;
+        String tag = "$k$";
+        for (int n = 1; (value + tag).indexOf(tag) != value.length(); n++) {
+            tag = "$k" + n + "$";
+        }
+        return tag + value + tag + "::text";
+    }
+
+    private String rehashLeaves(String gone, String chosen) {
+        String changeKey = row(k -> "c.k_" + k);
+        return "WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
+                + "AND l3.leaf = ANY(" + gone + ") AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
+                + ") AND (l3.hi_0 IS NULL OR " + changeKey + " < " + row(k -> "l3.hi_" + k) + ") RETURNING 1) "
+                + "UPDATE " + leaves() + " AS l SET rows = a.n, xor = a.x, sum = "
+                + wrap("a.hi::numeric * 4294967296 + a.lo + a.n::numeric * 2147483648") + ", b_rows = a.br, b_xor = a.bx"
+                + " FROM (" + perLeaf(chosen, rows -> "SELECT count(*) AS n, coalesce(bit_xor(q.h), 0) AS x, "
+                + "coalesce(sum((q.h >> 32)::int), 0) AS hi, coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) "
+                + "AS lo, " + bucketRows("q.b", "1") + " AS br, " + bucketXor("q.b", "q.h") + " AS bx FROM (SELECT "
+                + TableSql.rowDigest(schema, "r") + " AS h, " + bucket("r") + " AS b FROM " + table() + " AS r WHERE "
+                + rows + ") AS q")
+                + ") AS a(leaf, n, x, hi, lo, br, bx) WHERE l.leaf = a.leaf";
     }
 
     /**
-     * The leaves of the bound numbers ({@code int[]}) as {@code l2}, found through the leaves' key
-     * (a list of thousands of numbers against every leaf would cost more than the rest of a diff).
+     * Per chosen leaf ({@code chosen}: the leaf numbers, {@code int[]}): {@code leaf, <the subquery's
+     * columns>}, where {@code subquery} makes a query on the table {@code r} from the condition that
+     * finds the leaf's rows through the key's index. One statement:
+     * a branch per kind of leaf bounds ({@link #kinds}), each over the leaves looked up by number
+     * (only branches with a leaf of their kind read the table).
      */
-    String chosen() {
-        return chosen("unnest(?::int[]) AS a(leaf)");
+    private String perLeaf(String chosen, java.util.function.UnaryOperator<String> subquery) {
+        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT * FROM " + leaves()
+                + " AS l1 WHERE l1.leaf = ANY(" + chosen + ")) ");
+        String[][] kinds = kinds();
+        for (int i = 0; i < kinds.length; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
+                    .append(subquery.apply(kinds[i][1])).append(") AS s WHERE ").append(kinds[i][0]);
+        }
+        return sql.toString();
     }
 
-    /** As {@link #chosen()}, the leaves of {@code a.leaf} of the given source (one lookup each, whatever the planner estimates). */
-    String chosen(String source) {
-        return source + " CROSS JOIN LATERAL (SELECT * FROM " + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l2";
+    /**
+     * The leaves' bucket counts, then XORs, as one text of numbers separated by spaces (quicker to
+     * read than two arrays through JDBC); bind the leaf numbers ({@code int[]}).
+     */
+    String readBuckets() {
+        return "SELECT l.leaf, array_to_string(l.b_rows, ' ') || ' ' || array_to_string(l.b_xor, ' ') FROM " + leaves()
+                + " AS l WHERE l.leaf = ANY(?::int[])";
+    }
+
+    /**
+     * Per chosen leaf and the buckets of it asked for: {@code leaf, <the key columns>, <the row
+     * digest>} of those rows. Bind the leaf numbers ({@code int[]}), their bucket masks
+     * ({@code int[]}, bit b for bucket b), the leaf numbers again. The bucket is tested outside
+     * the scan of the leaf's key range, so that the scan stays on the key's index, and only the
+     * rows of the buckets asked for are hashed.
+     */
+    String bucketDigests() {
+        String keyList = keys.stream().map(c -> "q." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM " + leaves()
+                + " AS l1 JOIN unnest(?::int[], ?::int[]) AS m(leaf, mask) ON m.leaf = l1.leaf WHERE l1.leaf = ANY(?::int[])) ");
+        String[][] kinds = kinds();
+        for (int i = 0; i < kinds.length; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (SELECT ")
+                    .append(keyList).append(", ").append(TableSql.rowDigest(schema, "q")).append(" FROM (SELECT * FROM ")
+                    .append(table()).append(" AS r WHERE ").append(kinds[i][1]).append(" OFFSET 0) AS q WHERE (l2.mask >> ")
+                    .append(bucket("q")).append(") & 1 = 1) AS s WHERE ").append(kinds[i][0]);
+        }
+        return sql.toString();
     }
 
     /**
@@ -295,10 +363,40 @@ final class TreeSql {
             {"l2.lo_0 IS NULL AND l2.hi_0 IS NULL", "TRUE"}};
     }
 
+    /** The bucket (0 to {@value #BUCKETS} - 1) of the row {@code alias}: from table-diff's key hash, so for any key type. */
+    String bucket(String alias) {
+        return "(" + TableSql.keyHash(keys, alias) + " & " + (BUCKETS - 1) + ")::int";
+    }
+
+    /** The bucket of a change record {@code c}: the same hash of the same key values, under the record's column names. */
+    private String changeBucket() {
+        List<Column> renamed = IntStream.range(0, keys.size()).mapToObj(k -> new Column("k_" + k, keys.get(k).type(),
+                keys.get(k).category(), true)).toList();
+        return "(" + TableSql.keyHash(renamed, "c") + " & " + (BUCKETS - 1) + ")::int";
+    }
+
+    /** Per bucket, the sum of {@code weight} over the group's rows in it: an {@code int[]} aggregate. */
+    private static String bucketRows(String bucket, String weight) {
+        return "ARRAY[" + IntStream.range(0, BUCKETS).mapToObj(b -> "coalesce(sum(" + weight + ") FILTER (WHERE " + bucket
+                + " = " + b + "), 0)::int").collect(Collectors.joining(", ")) + "]";
+    }
+
+    /** Per bucket, the XOR of {@code digest} over the group's rows in it: a {@code bigint[]} aggregate. */
+    private static String bucketXor(String bucket, String digest) {
+        return "ARRAY[" + IntStream.range(0, BUCKETS).mapToObj(b -> "coalesce(bit_xor(" + digest + ") FILTER (WHERE "
+                + bucket + " = " + b + "), 0)").collect(Collectors.joining(", ")) + "]";
+    }
+
+    /** Two arrays of buckets combined element by element with {@code operator} ({@code +} or {@code #}). */
+    private static String combine(String left, String right, String operator) {
+        return "(SELECT array_agg(u.x " + operator + " u.y ORDER BY u.i) FROM unnest(" + left + ", " + right
+                + ") WITH ORDINALITY AS u(x, y, i))";
+    }
+
     /**
      * Folds every pending change into the leaves, in one statement (one snapshot): after a
      * truncation mark every leaf starts from empty. Returns the changes folded in, whether a
-     * truncation was among them, and the leaves changed ({@code int[]}).
+     * truncation was among them, and the leaves changed (their numbers separated by spaces).
      */
     String fold() {
         String leafOf = "coalesce((SELECT l.leaf FROM " + leaves() + " AS l WHERE " + row(k -> "l.lo_" + k) + " <= "
@@ -306,17 +404,23 @@ final class TreeSql {
                 .collect(Collectors.joining(", ")) + " LIMIT 1), 0)";
         return "WITH c AS (DELETE FROM " + changes() + " RETURNING *), "
                 + "t AS (SELECT count(*) > 0 AS truncated FROM c WHERE c.d = 0), "
-                + "d AS (SELECT " + leafOf + " AS leaf, bit_xor(c.h) AS x, sum(c.d * c.h::numeric) AS s, sum(c.d) AS n "
-                + "FROM c WHERE c.d <> 0 GROUP BY 1), "
-                + "e AS (SELECT d.leaf, d.x, d.s, d.n FROM d UNION ALL SELECT l2.leaf, 0, 0, 0 FROM " + leaves()
-                + " AS l2 WHERE (SELECT t.truncated FROM t) AND NOT EXISTS (SELECT 1 FROM d WHERE d.leaf = l2.leaf)), "
+                + "cb AS (SELECT " + leafOf + " AS leaf, " + changeBucket() + " AS b, c.h, c.d FROM c WHERE c.d <> 0), "
+                + "d AS (SELECT cb.leaf, bit_xor(cb.h) AS x, sum(cb.d * cb.h::numeric) AS s, sum(cb.d) AS n, "
+                + bucketRows("cb.b", "cb.d") + " AS br, " + bucketXor("cb.b", "cb.h") + " AS bx FROM cb GROUP BY 1), "
+                + "e AS (SELECT d.leaf, d.x, d.s, d.n, d.br, d.bx FROM d UNION ALL SELECT l2.leaf, 0, 0, 0, " + ZERO_ROWS
+                + ", " + ZERO_XOR + " FROM " + leaves() + " AS l2 WHERE (SELECT t.truncated FROM t) AND NOT EXISTS "
+                + "(SELECT 1 FROM d WHERE d.leaf = l2.leaf)), "
                 + "u AS (UPDATE " + leaves() + " AS l SET "
                 + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + e.n, "
                 + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # e.x, "
-                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + " "
-                + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf RETURNING l.leaf) "
+                + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + ", "
+                + "b_rows = " + combine("CASE WHEN t.truncated THEN " + ZERO_ROWS + " ELSE l.b_rows END", "e.br", "+") + ", "
+                + "b_xor = " + combine("CASE WHEN t.truncated THEN " + ZERO_XOR + " ELSE l.b_xor END", "e.bx", "#") + " "
+                // the leaves by number through their key, not by a scan of every leaf
+                + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf AND l.leaf = ANY(ARRAY(SELECT e2.leaf FROM e AS e2)) "
+                + "RETURNING l.leaf) "
                 + "SELECT (SELECT count(*) FROM c WHERE c.d <> 0), (SELECT truncated FROM t), "
-                + "(SELECT coalesce(array_agg(u.leaf), '{}') FROM u)";
+                + "(SELECT coalesce(string_agg(u.leaf::text, ' '), '') FROM u)";
     }
 
     /** The leaves' numbers, counts and digests, and their bounds as text; bind the leaf numbers ({@code int[]}). */
@@ -327,54 +431,64 @@ final class TreeSql {
                 + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
     }
 
-    /**
-     * Leaves holding more rows than the threshold: to split. With {@code among}, only those
-     * leaves (bind them, {@code int[]}, first); then the threshold.
-     */
-    String largeLeaves(boolean among) {
-        return "SELECT l.leaf, l.rows FROM " + (among ? "unnest(?::int[]) AS a(leaf) CROSS JOIN LATERAL (SELECT * FROM "
-                + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l" : leaves() + " AS l") + " WHERE l.rows > ?";
+    /** The leaves' numbers and counts: all, or (with {@code among}) those of the bound numbers ({@code int[]}). */
+    String leafCounts(boolean among) {
+        return "SELECT l.leaf, l.rows FROM " + leaves() + " AS l" + (among ? " WHERE l.leaf = ANY(?::int[])" : "");
     }
 
     /**
-     * Leaves that hold, with the next leaf, fewer rows than the threshold: to merge with it. With
-     * {@code among}, only pairs that hold one of those leaves (bind them first); then the threshold.
+     * The keys (as text, per column) at every {@code step}-th position of a leaf's rows after the
+     * first, in key order: where to split it. Bind the leaf's range (as
+     * {@link TableSql#rangePredicate}), the step, then how many keys at most. One pass over the
+     * leaf's rows through the key's index.
      */
-    String smallPairs(boolean among) {
-        return "SELECT l.leaf, l.rows + n.rows FROM " + (among ? "(SELECT DISTINCT x.leaf FROM unnest(?::int[]) AS a(leaf) "
-                + "CROSS JOIN LATERAL (VALUES (a.leaf), (a.leaf - 1)) AS x(leaf)) AS a CROSS JOIN LATERAL (SELECT * FROM "
-                + leaves() + " AS l1 WHERE l1.leaf = a.leaf) AS l" : leaves() + " AS l") + " CROSS JOIN LATERAL "
-                + "(SELECT * FROM " + leaves() + " AS n1 WHERE n1.leaf = l.leaf + 1) AS n WHERE l.rows + n.rows < ?";
+    String keysAt(TableSql sql, dev.ace.core.internal.diff.KeyRange range) {
+        return "SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "x.k_" + k).collect(Collectors.joining(", "))
+                + " FROM (SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "r." + Sql.quote(keys.get(k).name())
+                + "::text AS k_" + k).collect(Collectors.joining(", ")) + ", row_number() OVER (ORDER BY "
+                + sql.keyList() + ") - 1 AS n FROM " + sql.from() + " WHERE " + sql.rangePredicate(range)
+                + ") AS x WHERE x.n > 0 AND x.n % ? = 0 ORDER BY x.n LIMIT ?";
     }
 
-    /** The key (as text, per column) at a position of a leaf's rows; bind the leaf's range (as {@link TableSql#rangePredicate}) and the offset. */
-    String keyAt(TableSql sql, dev.ace.core.internal.diff.KeyRange range) {
-        return "SELECT " + IntStream.range(0, keys.size()).mapToObj(k -> "r." + Sql.quote(keys.get(k).name()) + "::text")
-                .collect(Collectors.joining(", ")) + " FROM " + sql.from() + " WHERE " + sql.rangePredicate(range)
-                + " ORDER BY " + sql.keyList() + " OFFSET ? LIMIT 1";
+    /**
+     * Leaves numbered above {@code above} move up by {@code delta} (down when negative), in two steps
+     * so the key never holds a number twice.
+     */
+    List<String> shift(int delta, int above) {
+        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta > 0 ? " - " + delta : "") + " WHERE leaf > "
+                        + above,
+                "UPDATE " + leaves() + " SET leaf = -leaf - 1" + (delta < 0 ? " - " + -delta : "") + " WHERE leaf < 0");
     }
 
-    /** Leaves numbered above {@code ?} move up by one (or down, when {@code up} is false), in two steps so the key never holds a number twice. */
-    List<String> shift(boolean up) {
-        return List.of("UPDATE " + leaves() + " SET leaf = -leaf - " + (up ? 2 : 1) + " WHERE leaf > ?",
-                "UPDATE " + leaves() + " SET leaf = -leaf - " + (up ? 1 : 2) + " WHERE leaf < 0");
-    }
-
-    /** Splits leaf {@code ?} at a key (bind the leaf twice, then the key's columns as text): the new leaf takes the upper part. */
-    String splitLeaf() {
+    /**
+     * Splits leaf {@code leaf} at {@code m} keys (ascending, as text per key column): it keeps its
+     * lower bound up to the first key, and new leaves {@code leaf + 1} to {@code leaf + m} take the
+     * parts from each key to the next (the last up to the old upper bound). The keys are written
+     * into the statement, dollar-quoted. Leaves above {@code leaf} must have moved up by m first.
+     */
+    String splitLeaf(int leaf, List<List<String>> at) {
+        String values = IntStream.range(0, at.size()).mapToObj(part -> "(" + (part + 1) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> text(at.get(part).get(k))).collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> text(part + 1 < at.size() ? at.get(part + 1).get(k) : null)).collect(Collectors.joining(", "))
+                + ")").collect(Collectors.joining(", "));
+        String columns = IntStream.range(0, keys.size()).mapToObj(k -> "v.lo_" + k + "::" + keys.get(k).type())
+                .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
+                .mapToObj(k -> "CASE WHEN v.hi_0 IS NULL THEN o.hi_" + k + " ELSE v.hi_" + k + "::" + keys.get(k).type()
+                        + " END").collect(Collectors.joining(", "));
         return "WITH x AS (UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
-                + " = ?::" + keys.get(k).type()).collect(Collectors.joining(", ")) + " FROM " + leaves()
-                + " AS o WHERE o.leaf = l.leaf AND l.leaf = ? RETURNING " + IntStream.range(0, keys.size())
-                .mapToObj(k -> "l.hi_" + k + " AS s_" + k + ", o.hi_" + k + " AS h_" + k)
-                .collect(Collectors.joining(", ")) + ") INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", "
-                + list("hi_") + ") SELECT ? + 1, " + list("x.s_") + ", " + list("x.h_") + " FROM x";
+                + " = " + text(at.get(0).get(k)) + "::" + keys.get(k).type()).collect(Collectors.joining(", "))
+                + " WHERE l.leaf = " + leaf + " RETURNING 1) INSERT INTO " + leaves() + " (leaf, " + list("lo_") + ", "
+                + list("hi_") + ") SELECT " + leaf + " + v.n, " + columns + " FROM (VALUES " + values + ") AS v(n, "
+                + list("lo_") + ", " + list("hi_") + ") CROSS JOIN (SELECT * FROM " + leaves() + " AS o1 WHERE o1.leaf = "
+                + leaf + ") AS o";
     }
 
     /** Merges leaf {@code ?} + 1 into leaf {@code ?} (bind the leaf twice): counts and digests add up, no row is read. */
     List<String> mergeLeaves() {
         return List.of("UPDATE " + leaves() + " AS l SET " + IntStream.range(0, keys.size()).mapToObj(k -> "hi_" + k
                         + " = n.hi_" + k).collect(Collectors.joining(", ")) + ", rows = l.rows + n.rows, xor = l.xor # n.xor, "
-                        + "sum = " + wrap("l.sum::numeric + n.sum") + " FROM " + leaves() + " AS n WHERE l.leaf = ? "
+                        + "sum = " + wrap("l.sum::numeric + n.sum") + ", b_rows = " + combine("l.b_rows", "n.b_rows", "+")
+                        + ", b_xor = " + combine("l.b_xor", "n.b_xor", "#") + " FROM " + leaves() + " AS n WHERE l.leaf = ? "
                         + "AND n.leaf = l.leaf + 1",
                 "DELETE FROM " + leaves() + " WHERE leaf = ? + 1");
     }
@@ -382,40 +496,54 @@ final class TreeSql {
     // ------------------------------------------------------------------ inner nodes
 
     /**
-     * Rehashes level 1 from the leaves: with {@code all}, every node; else bind the parent
-     * positions ({@code int[]}), whose children are found through the leaves' key. A leaf's digest
-     * is its XOR, sum and count, 8 bytes each, big-endian.
+     * Rehashes level 1 from the leaves: every node, or ({@code positions} not null) those at the
+     * given positions, whose children are found through the leaves' key. A leaf's entry is its
+     * XOR, sum and count, 8 bytes each, big-endian; a node keeps its children's entries in order
+     * and their SHA-256. The positions are written into the statement (numbers only), so that all
+     * levels can go to the server at once.
      */
-    String rehashLevelOne(boolean all) {
-        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT 1, " + parent("l.leaf", all) + ", "
-                + "sha256(string_agg(int8send(l.xor) || int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf)), "
-                + "sum(l.rows)::bigint FROM " + children(leaves(), "l", "l.leaf", "TRUE", all) + " GROUP BY 2"
-                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    String rehashLevelOne(java.util.Collection<Integer> positions) {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows, children) SELECT 1, s.pos, sha256(s.c), s.n, s.c "
+                + "FROM (SELECT " + parent("l.leaf", positions) + " AS pos, string_agg(int8send(l.xor) || "
+                + "int8send(l.sum) || int8send(l.rows), ''::bytea ORDER BY l.leaf) AS c, sum(l.rows)::bigint AS n FROM "
+                + children(leaves(), "l", "l.leaf", "TRUE", positions) + " GROUP BY 1) AS s"
+                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows, "
+                + "children = EXCLUDED.children";
     }
 
-    /** Rehashes level {@code ?} from the level below it: bind the level twice, then (unless {@code all}) the positions ({@code int[]}). */
-    String rehashLevel(boolean all) {
-        return "INSERT INTO " + inner() + " (level, pos, digest, rows) SELECT ?, " + parent("n.pos", all) + ", "
-                + "sha256(string_agg(n.digest || int8send(n.rows), ''::bytea ORDER BY n.pos)), sum(n.rows)::bigint FROM "
-                + children(inner(), "n", "n.pos", "n.level = ? - 1", all) + " GROUP BY 2"
-                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows";
+    /**
+     * Rehashes a level above 1 from the level below it, every node or those at the given
+     * positions; a child's entry is its SHA-256 and its count (8 bytes, big-endian).
+     */
+    String rehashLevel(int level, java.util.Collection<Integer> positions) {
+        return "INSERT INTO " + inner() + " (level, pos, digest, rows, children) SELECT " + level + ", s.pos, sha256(s.c), "
+                + "s.n, s.c FROM (SELECT " + parent("n.pos", positions) + " AS pos, string_agg(n.digest || "
+                + "int8send(n.rows), ''::bytea ORDER BY n.pos) AS c, sum(n.rows)::bigint AS n FROM "
+                + children(inner(), "n", "n.pos", "n.level = " + (level - 1), positions) + " GROUP BY 1) AS s"
+                + " ON CONFLICT (level, pos) DO UPDATE SET digest = EXCLUDED.digest, rows = EXCLUDED.rows, "
+                + "children = EXCLUDED.children";
     }
 
-    private static String parent(String child, boolean all) {
-        return all ? child + " / " + FANOUT : "p.pos";
+    private static String parent(String child, java.util.Collection<Integer> positions) {
+        return positions == null ? child + " / " + FANOUT : "p.pos";
     }
 
-    /** The children to hash: all rows of the level, or those under the bound parent positions (found by key ranges). */
-    private static String children(String table, String alias, String child, String level, boolean all) {
-        return all ? table + " AS " + alias + " WHERE " + level : "unnest(?::int[]) AS p(pos) CROSS JOIN LATERAL "
+    /** The children to hash: all rows of the level, or those under the given parent positions (found by key ranges). */
+    private static String children(String table, String alias, String child, String level,
+                                   java.util.Collection<Integer> positions) {
+        return positions == null ? table + " AS " + alias + " WHERE " + level : "unnest('{" + positions.stream()
+                .map(String::valueOf).collect(Collectors.joining(",")) + "}'::int[]) AS p(pos) CROSS JOIN LATERAL "
                 + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " >= p.pos * "
                 + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT + ") AS " + alias;
     }
 
-    /** Inner nodes of one level at the given positions: bind the level and the positions ({@code int[]}). */
-    String readLevel() {
-        return "SELECT n.pos, n.digest, n.rows FROM " + inner() + " AS n WHERE n.level = ? AND n.pos = ANY(?::int[]) "
-                + "ORDER BY n.pos";
+    /**
+     * Inner nodes of one level with their children's entries: bind the level, then the positions
+     * ({@code int[]}) unless {@code all}.
+     */
+    String readLevel(boolean all) {
+        return "SELECT n.pos, n.digest, n.rows, n.children FROM " + inner() + " AS n WHERE n.level = ?"
+                + (all ? "" : " AND n.pos = ANY(?::int[])");
     }
 
     /** Whether ACE's triggers are on the table and fire always: bind the table's OID. */
