@@ -41,7 +41,8 @@ class ConnectionTest {
                 "ALTER DATABASE " + db.name() + " SET DateStyle = 'SQL, DMY'",
                 "ALTER DATABASE " + db.name() + " SET IntervalStyle = 'iso_8601'",
                 "ALTER DATABASE " + db.name() + " SET extra_float_digits = 0",
-                "ALTER DATABASE " + db.name() + " SET bytea_output = 'escape'");
+                "ALTER DATABASE " + db.name() + " SET bytea_output = 'escape'",
+                "ALTER DATABASE " + db.name() + " SET jit = on");
         try (Ace ace = ace(db, AceConfig.builder().statementTimeout(Duration.ofSeconds(5)))) {
             ClusterDefinition cluster = ace.cluster("acetest", null);
             for (String node : new String[] {"n1", "n2"}) {
@@ -52,6 +53,7 @@ class ConnectionTest {
                     assertThat(query(session, "SELECT 0.1::float8::text")).isEqualTo("0.1");
                     assertThat(query(session, "SELECT '\\x00ff'::bytea::text")).isEqualTo("\\x00ff");
                     assertThat(query(session, "SELECT current_setting('statement_timeout')")).isEqualTo("5s");
+                    assertThat(query(session, "SELECT current_setting('jit')")).isEqualTo("off");
                     assertThat(query(session, "SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()"))
                             .isEqualTo("ace");
                     // a session that changes a pinned setting is put right on its next lease
