@@ -221,12 +221,11 @@ public final class DiffEngine implements DiffService {
                     }));
                 }
                 long planStart = System.nanoTime();
-                List<KeyRange> planned = plan(estimates);
-                LOG.debug("{}: {} ranges planned in {} ms", schema.table(), planned.size(),
+                List<KeyRange> ranges = plan(estimates);
+                LOG.debug("{}: {} ranges planned in {} ms", schema.table(), ranges.size(),
                         (System.nanoTime() - planStart) / 1_000_000);
-                rangesPlanned = planned.size();
-                request.progress().onProgress(done.get(), planned.size());
-                List<KeyRange> ranges = planned;
+                rangesPlanned = ranges.size();
+                request.progress().onProgress(done.get(), ranges.size());
                 List<int[]> units = new ArrayList<>();
                 for (int start = 0; start < ranges.size(); start += options.batchSize()) {
                     units.add(new int[] {start, Math.min(ranges.size(), start + options.batchSize())});
@@ -670,9 +669,10 @@ public final class DiffEngine implements DiffService {
          * whose rows are then read through the primary key index, many slices per statement; any
          * other key by a hash of the key into buckets, whose rows' keys and digests one more
          * filtered scan returns, and only the rows of keys that differ are read, by key. No ranges
-         * are planned: progress counts {@link Blocks} of about {@code block_rows} rows. Returns null, having written nothing, when the range path
-         * must run instead: a table too large for one statement within {@code statement_timeout}
-         * (see {@link #SCAN_ROWS_PER_SECOND}), an integer key whose span does not fit a long, or
+         * are planned: progress counts {@link Blocks} of about {@code block_rows} rows. Returns
+         * null, having written nothing, when the range path must run instead: a table too large
+         * for one statement within {@code statement_timeout} (see {@link #SCAN_ROWS_PER_SECOND}),
+         * an integer key whose span does not fit a long, or
          * differing groups holding more rows than {@link #MAX_BUCKET_ROWS} or keys than
          * {@link #MAX_KEY_ROWS}. The nodes' estimates, read in the same sessions, are left in
          * {@code estimates} for the range path.

@@ -170,10 +170,6 @@ public final class IncrementalDiff implements DiffService {
                 int leaves = current.get(nodes.get(0)).leaves();
                 Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
                 try {
-                    work.onEach(nodes, node -> {
-                        TreeEngine.withoutJit(sessions.get(node).connection());
-                        return null;
-                    });
                     long t2 = System.nanoTime();
                     List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
                     long t3 = System.nanoTime();

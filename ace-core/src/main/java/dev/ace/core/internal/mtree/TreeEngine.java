@@ -478,7 +478,7 @@ public final class TreeEngine implements TreeService {
         String oid = "'" + tree.oid() + "'::oid";
         List<Object[]> results = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
-            boolean result = statement.execute("SET LOCAL jit TO off; LOCK TABLE " + tree.table() + " IN ACCESS SHARE "
+            boolean result = statement.execute("LOCK TABLE " + tree.table() + " IN ACCESS SHARE "
                     + "MODE; SELECT pg_current_wal_lsn()::text; SELECT t.layout::text, t.leaf_rows, t.leaves, t.shape, ("
                     + TreeSql.triggersAlways().replace("?", oid) + "), (SELECT count(*) FROM " + tree.leaves() + " AS l WHERE l.leaf = ANY(ARRAY[0, t.leaves - 1])) FROM "
                     + tree.registry() + " AS t WHERE t.table_oid = " + oid + " FOR UPDATE OF t");
@@ -917,16 +917,6 @@ public final class TreeEngine implements TreeService {
             rows.next();
             return rows.getString(1);
         }
-    }
-
-    /**
-     * Turns JIT compilation off for the session's transaction. The planner cannot know how many
-     * rows a leaf's key range holds and estimates thousands of times too many, so a server with JIT
-     * on would compile every statement that reads leaves (0.24 to 0.37 s each, measured with
-     * PostgreSQL 15's defaults) to read a few thousand rows.
-     */
-    static void withoutJit(Connection connection) throws SQLException {
-        execute(connection, "SET LOCAL jit TO off");
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
