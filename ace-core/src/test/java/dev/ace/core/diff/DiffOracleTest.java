@@ -89,6 +89,71 @@ class DiffOracleTest {
         }
     }
 
+    /**
+     * A text key, so the one-pass diff groups rows into key-hash buckets. With the bound on the
+     * rows of differing buckets lowered, the differing buckets are split into finer ones by one
+     * more scan of the table on each node; bounded below what any split can reach, the diff takes
+     * the range way. The keys found are exactly the rows changed every time.
+     */
+    @org.junit.jupiter.api.Test
+    void bucketsHoldingTooManyRowsAreSplitIntoFinerOnes(TestDatabase db) throws Exception {
+        db.executeOnAll("CREATE TABLE t (k text PRIMARY KEY, v int, note text)",
+                "INSERT INTO t SELECT md5(i::text), i, 'row ' || i FROM generate_series(1, 6000) i");
+        List<String> keys = db.queryColumn("n1", "SELECT k FROM t ORDER BY v");
+        Set<String> expected = new TreeSet<>();
+        List<String> statements = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String key = keys.get(i * 97);
+            expected.add(key);
+            statements.add(i % 3 == 0 ? "DELETE FROM t WHERE k = '" + key + "'"
+                    : "UPDATE t SET note = 'changed' WHERE k = '" + key + "'");
+        }
+        for (int i = 0; i < 20; i++) {
+            expected.add("only on n2 " + i);
+            statements.add("INSERT INTO t VALUES ('only on n2 " + i + "', -1, NULL)");
+        }
+        db.execute("n2", statements.toArray(new String[0]));
+        // 6,000 rows in 256 buckets of about 23: some 80 differing buckets hold about 1,800 rows
+        // the one-pass way reads the differing rows by key through the index; the range way does not
+        long[] unsplit = scansOfADiff(db, null, expected);
+        assertThat(unsplit[1]).as("index scans of t on n2, no split").isPositive();
+        long[] split = scansOfADiff(db, "300", expected);
+        assertThat(split[1]).as("index scans of t on n2, split").isPositive();
+        assertThat(split[0]).as("sequential scans of t on n2: one more to split the differing buckets")
+                .isEqualTo(unsplit[0] + 1);
+        long[] rangeWay = scansOfADiff(db, "10", expected);
+        assertThat(rangeWay[1]).as("index scans of t on n2, split too often: the range way").isZero();
+    }
+
+    /** Diffs t on n1 and n2 with the given bound on the rows of differing buckets; the scans of t on n2 it made. */
+    private long[] scansOfADiff(TestDatabase db, String maxBucketRows, Set<String> expected) throws Exception {
+        long[] before = scans(db);
+        if (maxBucketRows != null) {
+            System.setProperty(dev.ace.core.internal.diff.DiffEngine.MAX_BUCKET_ROWS_PROPERTY, maxBucketRows);
+        }
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(100_000).maxDiffRows(0)
+                    .build());
+            assertThat(new TreeSet<>(DiffTesting.allKeys(result))).as("bound %s", maxBucketRows).isEqualTo(expected);
+            assertThat(result.diffCounts()).containsEntry("n1/n2", (long) expected.size());
+        } finally {
+            System.clearProperty(dev.ace.core.internal.diff.DiffEngine.MAX_BUCKET_ROWS_PROPERTY);
+        }
+        long[] after = scans(db);
+        return new long[] {after[0] - before[0], after[1] - before[1]};
+    }
+
+    /** Sequential and index scans of t on n2 so far, once the sessions of the diff have ended (and so reported them). */
+    private static long[] scans(TestDatabase db) throws InterruptedException {
+        for (int i = 0; i < 100 && !db.openConnections().isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        PgNode n2 = db.node("n2");
+        String[] scans = n2.queryColumn(db.name(), "SELECT seq_scan || ' ' || coalesce(idx_scan, 0) FROM pg_stat_user_tables "
+                + "WHERE relid = 'public.t'::regclass").get(0).split(" ");
+        return new long[] {Long.parseLong(scans[0]), Long.parseLong(scans[1])};
+    }
+
     @TempDir
     Path dir;
 

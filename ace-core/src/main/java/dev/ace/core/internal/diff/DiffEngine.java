@@ -59,10 +59,26 @@ public final class DiffEngine implements DiffService {
      */
     public static final String ONE_PASS_PROPERTY = "ace.diff.onePass";
 
+    /**
+     * The system property that lowers {@link #MAX_BUCKET_ROWS} (a positive number of rows): for
+     * tests of the splitting of differing buckets on small tables.
+     */
+    public static final String MAX_BUCKET_ROWS_PROPERTY = "ace.diff.maxBucketRows";
+
     /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
     private static final int MAX_GROUPS = 1 << 17;
     /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
     private static final long MAX_BUCKET_ROWS = 200_000;
+    /**
+     * At most this many key-hash buckets in a one-pass diff's scan. Buckets are scattered over the
+     * table by the hash, so every row finds its own in the hash aggregate's table: beyond a few
+     * thousand, that table leaves the cache (node CPU at 1,000,000 rows: 530 to 610 ms with 4,096
+     * buckets, 1,140 to 1,300 with 16,384; the whole-table hash alone 330 to 360). Differing
+     * buckets that hold too many rows are split into finer ones by a second scan of only their rows.
+     */
+    private static final int MAX_BUCKETS = 4_096;
+    /** At most this many times the differing buckets of a one-pass diff are split into finer ones. */
+    private static final int MAX_REFINEMENTS = 2;
     /** At most this many differing keys in a one-pass diff (their rows are held). */
     private static final int MAX_KEY_ROWS = 20_000;
     /**
@@ -717,14 +733,15 @@ public final class DiffEngine implements DiffService {
                     groups = (int) slicing.count();
                     group = sql.sliceGroup(slicing);
                 } else {
-                    groups = Integer.highestOneBit((int) Math.min(MAX_GROUPS, wanted));
+                    groups = Integer.highestOneBit((int) Math.min(MAX_BUCKETS, wanted));
                     group = sql.bucketGroup(groups);
                 }
                 Blocks blocks = new Blocks(groups, blockCount);
                 int groupCount = groups;
                 long scanStart = System.nanoTime();
                 Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
-                        node -> groupDigests(sessions.get(node), group, groupCount));
+                        node -> groupDigests(sessions.get(node), sql.groupHashChunksQuery(group), null, groupCount,
+                                g -> g >= 0 && g < groupCount ? (int) g : -1));
                 LOG.debug("{}: {} groups hashed on {} nodes in {} ms", schema.table(), groups, nodes.size(),
                         (System.nanoTime() - scanStart) / 1_000_000);
                 Map<String, java.util.BitSet> pairGroups = new LinkedHashMap<>();
@@ -765,7 +782,7 @@ public final class DiffEngine implements DiffService {
                 long compareStart = System.nanoTime();
                 boolean done = slicing != null
                         ? compareSlices(blocks, slicing, union, digests, pairGroups, involved, sessions, writer)
-                        : compareBuckets(blocks, group, union, digests, pairGroups, involved, sessions, writer);
+                        : compareBuckets(blocks, groups, union, digests, pairGroups, involved, sessions, writer);
                 LOG.debug("{}: {} differing groups compared in {} ms", schema.table(), union.cardinality(),
                         (System.nanoTime() - compareStart) / 1_000_000);
                 if (done) {
@@ -833,7 +850,7 @@ public final class DiffEngine implements DiffService {
          * The keys and row digests of the differing buckets (one filtered scan per involved node),
          * then the rows of the keys whose digests differ, by key, in key order.
          */
-        private boolean compareBuckets(Blocks blocks, String group, java.util.BitSet union,
+        private boolean compareBuckets(Blocks blocks, int groups, java.util.BitSet union,
                                        Map<NodeDefinition, long[][]> digests, Map<String, java.util.BitSet> pairBuckets,
                                        List<NodeDefinition> involved, Map<NodeDefinition, NodeSession> sessions,
                                        DiffFileWriter writer) throws IOException {
@@ -841,16 +858,20 @@ public final class DiffEngine implements DiffService {
                 report(blocks.count());
                 return true;
             }
-            for (NodeDefinition node : involved) {
-                long rows = 0;
-                for (int g = union.nextSetBit(0); g >= 0; g = union.nextSetBit(g + 1)) {
-                    rows += digests.get(node)[0][g];
+            Buckets differingBuckets = new Buckets(Integer.numberOfTrailingZeros(groups), union.stream().toArray(),
+                    involvedCounts(involved, union.stream().toArray(), digests));
+            long maxBucketRows = Math.max(1, Long.getLong(MAX_BUCKET_ROWS_PROPERTY, MAX_BUCKET_ROWS));
+            for (int refinements = 0; differingBuckets.rows() > maxBucketRows; refinements++) {
+                if (refinements == MAX_REFINEMENTS) {
+                    return false;
                 }
-                if (rows > MAX_BUCKET_ROWS) {
+                differingBuckets = refine(differingBuckets, maxBucketRows, pairBuckets.keySet(), involved, sessions);
+                if (differingBuckets == null) {
                     return false;
                 }
             }
-            List<Integer> chosen = union.stream().boxed().toList();
+            String group = sql.bucketGroup(1 << differingBuckets.bits());
+            List<Integer> chosen = java.util.Arrays.stream(differingBuckets.groups()).boxed().toList();
             Map<NodeDefinition, Map<String, Long>> rowDigests = work.onEach(involved,
                     node -> keyDigests(sessions.get(node), group, chosen));
             java.util.Set<String> differing = new java.util.LinkedHashSet<>();
@@ -892,6 +913,94 @@ public final class DiffEngine implements DiffService {
             union.stream().map(blocks::of).distinct().forEach(block -> counts.addMismatch());
             report(blocks.count());
             return true;
+        }
+
+        /**
+         * Key-hash buckets of {@code 2^bits} (ascending) that differ between some pair of nodes, and
+         * per node the rows each holds.
+         */
+        private record Buckets(int bits, int[] groups, Map<NodeDefinition, long[]> counts) {
+            /** The most rows one node holds in these buckets. */
+            long rows() {
+                return counts.values().stream().mapToLong(c -> java.util.Arrays.stream(c).sum()).max().orElse(0);
+            }
+        }
+
+        /** Per node, the counts of the chosen groups (places in its digests). */
+        private static Map<NodeDefinition, long[]> involvedCounts(List<NodeDefinition> involved, int[] chosen,
+                                                                   Map<NodeDefinition, long[][]> digests) {
+            Map<NodeDefinition, long[]> counts = new LinkedHashMap<>();
+            for (NodeDefinition node : involved) {
+                long[] of = new long[chosen.length];
+                for (int i = 0; i < chosen.length; i++) {
+                    of[i] = digests.get(node)[0][chosen[i]];
+                }
+                counts.put(node, of);
+            }
+            return counts;
+        }
+
+        /**
+         * Splits differing buckets that hold too many rows into finer ones: one more scan per
+         * involved node hashes only the rows of those buckets, grouped by more bits of the same key
+         * hash (a finer bucket lies within its coarse one), and returns the finer buckets that
+         * differ for one of the pairs. Null when the buckets cannot be split finely enough (too many
+         * of them, or no bits left): the diff then takes the range way.
+         */
+        private Buckets refine(Buckets coarse, long maxBucketRows, java.util.Set<String> pairs,
+                               List<NodeDefinition> involved, Map<NodeDefinition, NodeSession> sessions) {
+            int[] parents = coarse.groups();
+            // aim at a quarter of the bound in the finer differing buckets
+            long wanted = (coarse.rows() * 4 + maxBucketRows - 1) / maxBucketRows;
+            int more = 64 - Long.numberOfLeadingZeros(Math.max(1, wanted - 1));
+            while (more > 0 && ((long) parents.length << more > MAX_GROUPS || coarse.bits() + more > 30)) {
+                more--;
+            }
+            if (more == 0) {
+                return null;
+            }
+            int extra = more;
+            int bits = coarse.bits();
+            int factor = 1 << extra;
+            int mask = (1 << bits) - 1;
+            int size = parents.length * factor;
+            // a finer bucket g lies in coarse bucket g & mask; its place: that bucket's rank, then g >>> bits
+            java.util.function.LongToIntFunction place = g -> {
+                if (g < 0 || g >= (1L << (bits + extra))) {
+                    return -1;
+                }
+                int rank = java.util.Arrays.binarySearch(parents, (int) g & mask);
+                return rank < 0 ? -1 : rank * factor + (int) (g >>> bits);
+            };
+            String query = sql.groupHashChunksQuery(sql.bucketGroup(1 << (bits + extra)), sql.bucketGroup(1 << bits));
+            long start = System.nanoTime();
+            Map<NodeDefinition, long[][]> digests = work.onEach(involved,
+                    node -> groupDigests(sessions.get(node), query, parents, size, place));
+            java.util.BitSet differing = new java.util.BitSet(size);
+            for (String pair : pairs) {
+                String[] names = DiffCounts.sides(pair);
+                long[][] a = digests.get(node(names[0]));
+                long[][] b = digests.get(node(names[1]));
+                for (int i = 0; i < size; i++) {
+                    if (a[0][i] != b[0][i] || a[1][i] != b[1][i]) {
+                        differing.set(i);
+                    }
+                }
+            }
+            int[] places = differing.stream().toArray();
+            int[] groups = new int[places.length];
+            for (int i = 0; i < places.length; i++) {
+                groups[i] = parents[places[i] / factor] | (places[i] % factor) << bits;
+            }
+            Map<NodeDefinition, long[]> counts = involvedCounts(involved, places, digests);
+            // ascending, as keyDigests and the next refinement expect
+            int[] order = java.util.stream.IntStream.range(0, groups.length).boxed()
+                    .sorted(java.util.Comparator.comparingInt(i -> groups[i])).mapToInt(Integer::intValue).toArray();
+            int[] sorted = java.util.Arrays.stream(order).map(i -> groups[i]).toArray();
+            counts.replaceAll((node, of) -> java.util.Arrays.stream(order).mapToLong(i -> of[i]).toArray());
+            LOG.debug("{}: {} differing buckets of {} bits split into {} of {} bits in {} ms", schema.table(),
+                    parents.length, bits, sorted.length, bits + extra, (System.nanoTime() - start) / 1_000_000);
+            return new Buckets(bits + extra, sorted, counts);
         }
 
         /** Key (the key columns' text, each ended by NUL) to row digest, of the rows in the given groups. */
@@ -958,9 +1067,14 @@ public final class DiffEngine implements DiffService {
             }
         }
 
-        /** Per group of the node's whole table: {counts, digests}. */
-        private long[][] groupDigests(NodeSession session, String group, int groups) throws SQLException {
-            long[][] digests = new long[2][groups];
+        /**
+         * Per group of a grouped hash {@code query} ({@link TableSql#groupHashChunksQuery}): {counts,
+         * digests}, each group at its {@code place} (0 to {@code size - 1}; -1: a group that cannot be).
+         * {@code bind}, when not null, is the query's one {@code int[]} parameter.
+         */
+        private long[][] groupDigests(NodeSession session, String query, int[] bind, int size,
+                                      java.util.function.LongToIntFunction place) throws SQLException {
+            long[][] digests = new long[2][size];
             try (java.sql.Statement setting = session.connection().createStatement()) {
                 // the hash aggregate holds at most MAX_GROUPS small entries: let it stay in memory.
                 // The planner cannot estimate how many groups an expression makes and takes one per
@@ -969,24 +1083,29 @@ public final class DiffEngine implements DiffService {
                 setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'; SET LOCAL enable_sort = off");
             }
             // read in one go (a statement read in parts gets no parallel workers), a row per 1,024 groups
-            try (PreparedStatement statement = session.connection().prepareStatement(
-                    sql.groupHashChunksQuery(group));
-                 ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    String chunk = result.getString(1);
-                    int at = 0;
-                    while (at < chunk.length()) {
-                        long g = parseLong(chunk, at);
-                        if (g < 0 || g >= groups) {
-                            throw new IllegalStateException("group " + g + " of " + schema.table() + " outside 0 to "
-                                    + (groups - 1) + " (a key outside the bounds read in the same snapshot)");
+            try (PreparedStatement statement = session.connection().prepareStatement(query)) {
+                if (bind != null) {
+                    statement.setArray(1, session.connection().createArrayOf("int4",
+                            java.util.Arrays.stream(bind).boxed().toArray()));
+                }
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        String chunk = result.getString(1);
+                        int at = 0;
+                        while (at < chunk.length()) {
+                            long g = parseLong(chunk, at);
+                            int p = place.applyAsInt(g);
+                            if (p < 0) {
+                                throw new IllegalStateException("group " + g + " of " + schema.table()
+                                        + " is none of those asked for (a key outside the bounds read in the same snapshot)");
+                            }
+                            at = chunk.indexOf(' ', at) + 1;
+                            digests[0][p] = parseLong(chunk, at);
+                            at = chunk.indexOf(' ', at) + 1;
+                            digests[1][p] = parseLong(chunk, at);
+                            int next = chunk.indexOf(' ', at);
+                            at = next < 0 ? chunk.length() : next + 1;
                         }
-                        at = chunk.indexOf(' ', at) + 1;
-                        digests[0][(int) g] = parseLong(chunk, at);
-                        at = chunk.indexOf(' ', at) + 1;
-                        digests[1][(int) g] = parseLong(chunk, at);
-                        int next = chunk.indexOf(' ', at);
-                        at = next < 0 ? chunk.length() : next + 1;
                     }
                 }
             }

@@ -304,8 +304,17 @@ public final class TableSql {
      * in one sequential scan grouped by a hash aggregate.
      */
     public String groupHashQuery(String group) {
+        return groupHashQuery(group, null);
+    }
+
+    /**
+     * As {@link #groupHashQuery}, over the rows whose {@code within} group is one of those bound
+     * as an {@code int[]} (every row when {@code within} is null).
+     */
+    private String groupHashQuery(String group, String within) {
         return "SELECT s.g, count(*) AS c, bit_xor(s.h) AS h FROM (SELECT " + group + " AS g, " + rowDigest
-                + " AS h FROM " + from() + " WHERE TRUE" + filterClause() + ") AS s GROUP BY s.g";
+                + " AS h FROM " + from() + " WHERE " + (within == null ? "TRUE" : within + " = ANY(?::int[])")
+                + filterClause() + ") AS s GROUP BY s.g";
     }
 
     /**
@@ -313,7 +322,15 @@ public final class TableSql {
      * driver holds a few strings, not a row per group, and the statement need not be read in parts).
      */
     public String groupHashChunksQuery(String group) {
-        return "SELECT string_agg(t.g || ' ' || t.c || ' ' || t.h, ' ') FROM (" + groupHashQuery(group)
+        return groupHashChunksQuery(group, null);
+    }
+
+    /**
+     * {@link #groupHashChunksQuery} of the rows whose {@code within} group is one of those bound as
+     * an {@code int[]}: finer groups of a few coarse ones ({@code within} null: every row).
+     */
+    public String groupHashChunksQuery(String group, String within) {
+        return "SELECT string_agg(t.g || ' ' || t.c || ' ' || t.h, ' ') FROM (" + groupHashQuery(group, within)
                 + ") AS t GROUP BY t.g >> 10";
     }
 
