@@ -312,9 +312,12 @@ public final class TableSql {
      * as an {@code int[]} (every row when {@code within} is null).
      */
     private String groupHashQuery(String group, String within) {
+        // OFFSET 0 keeps the planner from estimating the groups from the key's distinct values (one
+        // per row): it would size the hash aggregate's table for a million groups where there are a
+        // few thousand, and key-hash buckets, scattered over that table, would each miss the cache
         return "SELECT s.g, count(*) AS c, bit_xor(s.h) AS h FROM (SELECT " + group + " AS g, " + rowDigest
                 + " AS h FROM " + from() + " WHERE " + (within == null ? "TRUE" : within + " = ANY(?::int[])")
-                + filterClause() + ") AS s GROUP BY s.g";
+                + filterClause() + " OFFSET 0) AS s GROUP BY s.g";
     }
 
     /**
