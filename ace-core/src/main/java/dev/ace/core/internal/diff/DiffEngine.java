@@ -1083,7 +1083,7 @@ public final class DiffEngine implements DiffService {
                 // query now fences its groups (TableSql); sorting stays off whatever the estimate.
                 setting.execute("SET LOCAL work_mem = '" + SCAN_WORK_MEM + "'; SET LOCAL enable_sort = off");
             }
-            // read in one go (a statement read in parts gets no parallel workers), a row per 1,024 groups
+            // read in one go: a few rows, one per 1,024 groups
             try (PreparedStatement statement = session.connection().prepareStatement(query)) {
                 if (bind != null) {
                     statement.setArray(1, session.connection().createArrayOf("int4",
