@@ -66,7 +66,7 @@ public final class DiffEngine implements DiffService {
     public static final String MAX_BUCKET_ROWS_PROPERTY = "ace.diff.maxBucketRows";
 
     /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
-    private static final int MAX_GROUPS = 1 << 17;
+    private static final int MAX_GROUPS = 1 << 18;
     /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
     private static final long MAX_BUCKET_ROWS = 200_000;
     /**
