@@ -261,10 +261,13 @@ final class TreeSql {
         return rehashLeaves("?::int[]", "?::int[]");
     }
 
-    /** As {@link #rehashLeaves()}, the leaves written into the statement: nothing to bind. */
+    /**
+     * As {@link #rehashLeaves()}, the leaves written into the statement: nothing to bind; it
+     * returns each leaf's number and its rows.
+     */
     String rehashLeaves(java.util.Collection<Integer> leaves) {
         String array = intArray(leaves);
-        return rehashLeaves(array, array);
+        return rehashLeaves(array, array) + " RETURNING l.leaf, l.rows";
     }
 
     /** {@code '{1,2,3}'::int[]}: numbers written into a statement. */
@@ -396,7 +399,8 @@ final class TreeSql {
     /**
      * Folds every pending change into the leaves, in one statement (one snapshot): after a
      * truncation mark every leaf starts from empty. Returns the changes folded in, whether a
-     * truncation was among them, and the leaves changed (their numbers separated by spaces).
+     * truncation was among them, and the leaves changed with their rows now (number and rows,
+     * all separated by spaces).
      */
     String fold() {
         String leafOf = "coalesce((SELECT l.leaf FROM " + leaves() + " AS l WHERE " + row(k -> "l.lo_" + k) + " <= "
@@ -418,9 +422,9 @@ final class TreeSql {
                 + "b_xor = " + combine("CASE WHEN t.truncated THEN " + ZERO_XOR + " ELSE l.b_xor END", "e.bx", "#") + " "
                 // the leaves by number through their key, not by a scan of every leaf
                 + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf AND l.leaf = ANY(ARRAY(SELECT e2.leaf FROM e AS e2)) "
-                + "RETURNING l.leaf) "
+                + "RETURNING l.leaf, l.rows) "
                 + "SELECT (SELECT count(*) FROM c WHERE c.d <> 0), (SELECT truncated FROM t), "
-                + "(SELECT coalesce(string_agg(u.leaf::text, ' '), '') FROM u)";
+                + "(SELECT coalesce(string_agg(u.leaf || ' ' || u.rows, ' '), '') FROM u)";
     }
 
     /** The leaves' numbers, counts and digests, and their bounds as text; bind the leaf numbers ({@code int[]}). */
@@ -429,6 +433,12 @@ final class TreeSql {
                 .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
                 .mapToObj(k -> "l.hi_" + k + "::text").collect(Collectors.joining(", ")) + " FROM " + leaves()
                 + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
+    }
+
+    /** The rows below the root of a tree of {@code leaves} leaves (0 when it has none). */
+    String rootRows(int leaves) {
+        return "SELECT coalesce(max(n.rows), 0) FROM " + inner() + " AS n WHERE n.level = " + TreeEngine.topLevel(leaves)
+                + " AND n.pos = 0";
     }
 
     /** The leaves' numbers and counts: all, or (with {@code among}) those of the bound numbers ({@code int[]}). */
