@@ -424,39 +424,48 @@ public final class TreeEngine implements TreeService {
         Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
                 node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
         try {
-            long f0 = System.nanoTime();
-            Map<NodeDefinition, State> states = work.onEach(nodes, node -> fold(sessions.get(node), schema));
-            long f1 = System.nanoTime();
-            State first = states.get(nodes.get(0));
-            for (State state : states.values()) {
-                if (!state.layout.equals(first.layout) || state.leaves != first.leaves) {
-                    throw new AceException(ErrorCode.TREE_NOT_CURRENT, "the trees of " + schema.table() + " on nodes "
-                            + first.node.name() + " and " + state.node.name() + " have different leaves (one was built "
-                            + "or reshaped without the other); build them again with mtree build");
-                }
-            }
-            int[] reshaped = reshape(work, nodes, states, schema);
-            long f2 = System.nanoTime();
-            work.onEach(nodes, node -> {
-                sessions.get(node).connection().commit();
-                return null;
-            });
-            if (LOG.isDebugEnabled()) {
-                LOG.debug(String.format("fold %d, reshape %d, commit %d ms", (f1 - f0) / 1_000_000,
-                        (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
-            }
-            Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
-            Map<NodeDefinition, TreeSql> sql = new LinkedHashMap<>();
-            for (NodeDefinition node : nodes) {
-                State state = states.get(node);
-                result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
-                        reshaped[0], reshaped[1], state.lsn));
-                sql.put(node, state.tree);
-            }
-            return new Current(result, sql);
+            return current(work, nodes, schema, sessions);
         } finally {
             NodeWork.closeAll(sessions);
         }
+    }
+
+    /**
+     * As {@link #bringUpToDate}, in sessions the caller holds, one per node, each in a read-committed
+     * transaction that may write: the update commits them and leaves them open.
+     */
+    Current current(NodeWork work, List<NodeDefinition> nodes, TableSchema schema,
+                    Map<NodeDefinition, NodeSession> sessions) {
+        long f0 = System.nanoTime();
+        Map<NodeDefinition, State> states = work.onEach(nodes, node -> fold(sessions.get(node), schema));
+        long f1 = System.nanoTime();
+        State first = states.get(nodes.get(0));
+        for (State state : states.values()) {
+            if (!state.layout.equals(first.layout) || state.leaves != first.leaves) {
+                throw new AceException(ErrorCode.TREE_NOT_CURRENT, "the trees of " + schema.table() + " on nodes "
+                        + first.node.name() + " and " + state.node.name() + " have different leaves (one was built "
+                        + "or reshaped without the other); build them again with mtree build");
+            }
+        }
+        int[] reshaped = reshape(work, nodes, states, schema);
+        long f2 = System.nanoTime();
+        work.onEach(nodes, node -> {
+            sessions.get(node).connection().commit();
+            return null;
+        });
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(String.format("fold %d, reshape %d, commit %d ms", (f1 - f0) / 1_000_000,
+                    (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
+        }
+        Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
+        Map<NodeDefinition, TreeSql> sql = new LinkedHashMap<>();
+        for (NodeDefinition node : nodes) {
+            State state = states.get(node);
+            result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
+                    reshaped[0], reshaped[1], state.lsn));
+            sql.put(node, state.tree);
+        }
+        return new Current(result, sql);
     }
 
     /**
