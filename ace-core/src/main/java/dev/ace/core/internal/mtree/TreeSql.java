@@ -41,6 +41,12 @@ final class TreeSql {
     private static final String TWO_64 = "18446744073709551616";
     /** The layout of a tree's tables, part of its {@link #shape}: 2 added children's entries and leaf buckets. */
     private static final int FORMAT = 2;
+    /**
+     * Leaves and inner nodes are updated in place by every update: room left in their pages lets
+     * PostgreSQL write the new row version on the same page without touching the indexes (a HOT
+     * update; their indexed columns never change then), about three times quicker.
+     */
+    private static final String FILL = " WITH (fillfactor = 75)";
     private static final String ZERO_ROWS = "array_fill(0, ARRAY[" + BUCKETS + "])";
     private static final String ZERO_XOR = "array_fill(0::bigint, ARRAY[" + BUCKETS + "])";
 
@@ -190,10 +196,11 @@ final class TreeSql {
                         + "built_at timestamptz NOT NULL DEFAULT now())",
                 "CREATE UNLOGGED TABLE " + leaves() + " (leaf int PRIMARY KEY, " + keyColumns
                         + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0, "
-                        + "b_rows int[] NOT NULL DEFAULT " + ZERO_ROWS + ", b_xor bigint[] NOT NULL DEFAULT " + ZERO_XOR + ")",
+                        + "b_rows int[] NOT NULL DEFAULT " + ZERO_ROWS + ", b_xor bigint[] NOT NULL DEFAULT " + ZERO_XOR + ")"
+                        + FILL,
                 "CREATE INDEX ON " + leaves() + " (" + list("lo_") + ")",
                 "CREATE UNLOGGED TABLE " + inner() + " (level int, pos int, digest bytea NOT NULL, rows bigint NOT NULL, "
-                        + "children bytea NOT NULL, PRIMARY KEY (level, pos))",
+                        + "children bytea NOT NULL, PRIMARY KEY (level, pos))" + FILL,
                 "CREATE UNLOGGED TABLE " + changes() + " (" + changeKeys + ", h bigint, d smallint NOT NULL)",
                 "CREATE FUNCTION " + captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                         + settings + " AS " + dollarQuote(capture),
@@ -332,20 +339,26 @@ final class TreeSql {
     /**
      * Per chosen leaf and the buckets of it asked for: {@code leaf, <the key columns>, <the row
      * digest>} of those rows. Bind the leaf numbers ({@code int[]}), their bucket masks
-     * ({@code int[]}, bit b for bucket b), the leaf numbers again. The bucket is tested outside
-     * the scan of the leaf's key range, so that the scan stays on the key's index, and only the
-     * rows of the buckets asked for are hashed.
+     * ({@code int[]}, bit b for bucket b), the leaf numbers again. The leaf's keys are read from
+     * the key's index alone (an index-only scan where the table's pages are all visible), the
+     * bucket is tested on the key, and only the rows of the buckets asked for are read, each by
+     * its key, and hashed.
      */
     String bucketDigests() {
-        String keyList = keys.stream().map(c -> "q." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String keyList = keys.stream().map(c -> "k." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String rowKeys = keys.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String byKey = keys.stream().map(c -> "q." + Sql.quote(c.name()) + " = k." + Sql.quote(c.name()))
+                .collect(Collectors.joining(" AND "));
         StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM " + leaves()
                 + " AS l1 JOIN unnest(?::int[], ?::int[]) AS m(leaf, mask) ON m.leaf = l1.leaf WHERE l1.leaf = ANY(?::int[])) ");
         String[][] kinds = kinds();
         for (int i = 0; i < kinds.length; i++) {
             sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (SELECT ")
-                    .append(keyList).append(", ").append(TableSql.rowDigest(schema, "q")).append(" FROM (SELECT * FROM ")
-                    .append(table()).append(" AS r WHERE ").append(kinds[i][1]).append(" OFFSET 0) AS q WHERE (l2.mask >> ")
-                    .append(bucket("q")).append(") & 1 = 1) AS s WHERE ").append(kinds[i][0]);
+                    .append(keyList).append(", d.h FROM (SELECT ").append(rowKeys).append(" FROM ").append(table())
+                    .append(" AS r WHERE ").append(kinds[i][1]).append(" OFFSET 0) AS k CROSS JOIN LATERAL (SELECT ")
+                    .append(TableSql.rowDigest(schema, "q")).append(" AS h FROM ").append(table()).append(" AS q WHERE ")
+                    .append(byKey).append(") AS d WHERE (l2.mask >> ").append(bucket("k")).append(") & 1 = 1) AS s WHERE ")
+                    .append(kinds[i][0]);
         }
         return sql.toString();
     }
@@ -390,10 +403,13 @@ final class TreeSql {
                 + bucket + " = " + b + "), 0)").collect(Collectors.joining(", ")) + "]";
     }
 
-    /** Two arrays of buckets combined element by element with {@code operator} ({@code +} or {@code #}). */
+    /**
+     * Two arrays of {@value #BUCKETS} buckets combined element by element with {@code operator}
+     * ({@code +} or {@code #}): one expression per element, no subquery per row.
+     */
     private static String combine(String left, String right, String operator) {
-        return "(SELECT array_agg(u.x " + operator + " u.y ORDER BY u.i) FROM unnest(" + left + ", " + right
-                + ") WITH ORDINALITY AS u(x, y, i))";
+        return "ARRAY[" + IntStream.rangeClosed(1, BUCKETS).mapToObj(b -> "(" + left + ")[" + b + "] " + operator + " ("
+                + right + ")[" + b + "]").collect(Collectors.joining(", ")) + "]";
     }
 
     /**
@@ -408,7 +424,9 @@ final class TreeSql {
                 .collect(Collectors.joining(", ")) + " LIMIT 1), 0)";
         return "WITH c AS (DELETE FROM " + changes() + " RETURNING *), "
                 + "t AS (SELECT count(*) > 0 AS truncated FROM c WHERE c.d = 0), "
-                + "cb AS (SELECT " + leafOf + " AS leaf, " + changeBucket() + " AS b, c.h, c.d FROM c WHERE c.d <> 0), "
+                // each change's leaf looked up in key order: neighbouring lookups read the same index pages
+                + "cb AS (SELECT " + leafOf + " AS leaf, " + changeBucket() + " AS b, c.h, c.d FROM (SELECT * FROM c "
+                + "WHERE c.d <> 0 ORDER BY " + list("k_") + ") AS c), "
                 + "d AS (SELECT cb.leaf, bit_xor(cb.h) AS x, sum(cb.d * cb.h::numeric) AS s, sum(cb.d) AS n, "
                 + bucketRows("cb.b", "cb.d") + " AS br, " + bucketXor("cb.b", "cb.h") + " AS bx FROM cb GROUP BY 1), "
                 + "e AS (SELECT d.leaf, d.x, d.s, d.n, d.br, d.bx FROM d UNION ALL SELECT l2.leaf, 0, 0, 0, " + ZERO_ROWS
@@ -418,8 +436,9 @@ final class TreeSql {
                 + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + e.n, "
                 + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # e.x, "
                 + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + ", "
-                + "b_rows = " + combine("CASE WHEN t.truncated THEN " + ZERO_ROWS + " ELSE l.b_rows END", "e.br", "+") + ", "
-                + "b_xor = " + combine("CASE WHEN t.truncated THEN " + ZERO_XOR + " ELSE l.b_xor END", "e.bx", "#") + " "
+                // after a truncation a leaf's buckets start from empty: they are the changes' own
+                + "b_rows = CASE WHEN t.truncated THEN e.br ELSE " + combine("l.b_rows", "e.br", "+") + " END, "
+                + "b_xor = CASE WHEN t.truncated THEN e.bx ELSE " + combine("l.b_xor", "e.bx", "#") + " END "
                 // the leaves by number through their key, not by a scan of every leaf
                 + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf AND l.leaf = ANY(ARRAY(SELECT e2.leaf FROM e AS e2)) "
                 + "RETURNING l.leaf, l.rows) "
