@@ -317,6 +317,8 @@ public final class IncrementalDiff implements DiffService {
                 throws SQLException {
             Map<Integer, Inner> read = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(tree.readLevel(positions == null))) {
+                // the children's entries in binary: half the bytes of bytea's hex text, and no text to decode
+                statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
                 statement.setInt(1, level);
                 if (positions != null) {
                     statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));

@@ -346,8 +346,14 @@ public final class TreeEngine implements TreeService {
         }
         touched.add(leaves - 1);
         List<String> statements = new ArrayList<>();
-        statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level > " + topLevel(leaves)
-                + " OR n.pos >= ceil(" + leaves + "::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))");
+        // the nodes beyond the new size, level by level through the key (an OR of conditions would read them all)
+        int top = topLevel(leaves);
+        statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level > " + top);
+        long size = leaves;
+        for (int level = 1; level <= top; level++) {
+            size = ceilDiv(size, TreeSql.FANOUT);
+            statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level = " + level + " AND n.pos >= " + size);
+        }
         statements.addAll(rehashInnerStatements(tree, leaves, touched));
         return statements;
     }
