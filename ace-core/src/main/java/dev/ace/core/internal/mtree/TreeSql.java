@@ -557,13 +557,20 @@ final class TreeSql {
         return positions == null ? child + " / " + FANOUT : "p.pos";
     }
 
-    /** The children to hash: all rows of the level, or those under the given parent positions (found by key ranges). */
+    /**
+     * The children to hash: all rows of the level, or those under the given parent positions,
+     * each parent's {@value #FANOUT} children looked up by number through the key. (As a range of
+     * numbers the planner could not tell how many rows a parent has, and read the whole level once
+     * for all parents instead, then tested every row against every parent.)
+     */
     private static String children(String table, String alias, String child, String level,
                                    java.util.Collection<Integer> positions) {
+        String numbers = IntStream.range(0, FANOUT).mapToObj(i -> "p.pos * " + FANOUT + " + " + i)
+                .collect(Collectors.joining(", "));
         return positions == null ? table + " AS " + alias + " WHERE " + level : "unnest('{" + positions.stream()
                 .map(String::valueOf).collect(Collectors.joining(",")) + "}'::int[]) AS p(pos) CROSS JOIN LATERAL "
-                + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " >= p.pos * "
-                + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT + ") AS " + alias;
+                + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " = ANY(ARRAY["
+                + numbers + "])) AS " + alias;
     }
 
     /**
