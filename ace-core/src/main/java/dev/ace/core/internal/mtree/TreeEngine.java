@@ -881,8 +881,13 @@ public final class TreeEngine implements TreeService {
         for (int part = 0; part <= parts; part++) {
             rehashed.add(leaf + part);
         }
-        statements.add(state.tree.rehashLeaves(rehashed));
+        // only the first leaf is open below and only the last open above, so are their first and last parts
+        statements.add(state.tree.rehashParts(rehashed, leaf == 0, leaf == state.leaves - 1));
         List<long[]> counted = lastRows(state.session.connection(), String.join(";\n", statements));
+        if (counted.size() != parts + 1) {
+            throw new IllegalStateException("the split of leaf " + leaf + " of " + state.tree.table() + " rehashed "
+                    + counted.size() + " of its " + (parts + 1) + " parts");
+        }
         TreeMap<Integer, Long> moved = new TreeMap<>(state.counts.headMap(leaf));
         state.counts.tailMap(leaf, false).forEach((number, rows) -> moved.put(number + parts, rows));
         for (long[] part : counted) {

@@ -265,16 +265,18 @@ final class TreeSql {
      * that snapshot sees, and changes committed later stay for the next update.
      */
     String rehashLeaves() {
-        return rehashLeaves("?::int[]", "?::int[]");
+        return rehashLeaves("?::int[]", "?::int[]", new boolean[] {true, true, true, true});
     }
 
     /**
-     * As {@link #rehashLeaves()}, the leaves written into the statement: nothing to bind; it
-     * returns each leaf's number and its rows.
+     * As {@link #rehashLeaves()}, for the parts of a split leaf, written into the statement:
+     * nothing to bind; it returns each leaf's number and its rows. Its branches are only those of
+     * the kinds of bounds the parts have ({@link #kinds}): closed, and open below when the first
+     * leaf was split, open above when the last one was (fewer branches to plan).
      */
-    String rehashLeaves(java.util.Collection<Integer> leaves) {
+    String rehashParts(java.util.Collection<Integer> leaves, boolean openBelow, boolean openAbove) {
         String array = intArray(leaves);
-        return rehashLeaves(array, array) + " RETURNING l.leaf, l.rows";
+        return rehashLeaves(array, array, new boolean[] {true, openBelow, openAbove, false}) + " RETURNING l.leaf, l.rows";
     }
 
     /** {@code '{1,2,3}'::int[]}: numbers written into a statement. */
@@ -294,7 +296,7 @@ final class TreeSql {
         return tag + value + tag + "::text";
     }
 
-    private String rehashLeaves(String gone, String chosen) {
+    private String rehashLeaves(String gone, String chosen, boolean[] kinds) {
         String changeKey = row(k -> "c.k_" + k);
         return "WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
                 + "AND l3.leaf = ANY(" + gone + ") AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
@@ -305,7 +307,7 @@ final class TreeSql {
                 + "coalesce(sum((q.h >> 32)::int), 0) AS hi, coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) "
                 + "AS lo, " + bucketRows("q.b", "1") + " AS br, " + bucketXor("q.b", "q.h") + " AS bx FROM (SELECT "
                 + TableSql.rowDigest(schema, "r") + " AS h, " + bucket("r") + " AS b FROM " + table() + " AS r WHERE "
-                + rows + ") AS q")
+                + rows + ") AS q", kinds)
                 + ") AS a(leaf, n, x, hi, lo, br, bx) WHERE l.leaf = a.leaf";
     }
 
@@ -313,16 +315,21 @@ final class TreeSql {
      * Per chosen leaf ({@code chosen}: the leaf numbers, {@code int[]}): {@code leaf, <the subquery's
      * columns>}, where {@code subquery} makes a query on the table {@code r} from the condition that
      * finds the leaf's rows through the key's index. One statement:
-     * a branch per kind of leaf bounds ({@link #kinds}), each over the leaves looked up by number
-     * (only branches with a leaf of their kind read the table).
+     * a branch per kind of leaf bounds ({@link #kinds}) asked for ({@code present}, by the kinds'
+     * order), each over the leaves looked up by number (only branches with a leaf of their kind
+     * read the table).
      */
-    private String perLeaf(String chosen, java.util.function.UnaryOperator<String> subquery) {
+    private String perLeaf(String chosen, java.util.function.UnaryOperator<String> subquery, boolean[] present) {
         StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT * FROM " + leaves()
                 + " AS l1 WHERE l1.leaf = ANY(" + chosen + ")) ");
         String[][] kinds = kinds();
+        String union = "";
         for (int i = 0; i < kinds.length; i++) {
-            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
-                    .append(subquery.apply(kinds[i][1])).append(") AS s WHERE ").append(kinds[i][0]);
+            if (present[i]) {
+                sql.append(union).append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
+                        .append(subquery.apply(kinds[i][1])).append(") AS s WHERE ").append(kinds[i][0]);
+                union = " UNION ALL ";
+            }
         }
         return sql.toString();
     }
