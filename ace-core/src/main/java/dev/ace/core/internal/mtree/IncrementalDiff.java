@@ -469,7 +469,6 @@ public final class IncrementalDiff implements DiffService {
             try (PreparedStatement statement = connection.prepareStatement(tree.bucketDigests())) {
                 statement.setArray(1, connection.createArrayOf("int4", masks.keySet().toArray()));
                 statement.setArray(2, connection.createArrayOf("int4", masks.values().toArray()));
-                statement.setArray(3, connection.createArrayOf("int4", masks.keySet().toArray()));
                 statement.setFetchSize(50_000);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {

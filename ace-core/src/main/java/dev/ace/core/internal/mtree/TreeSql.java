@@ -339,14 +339,25 @@ final class TreeSql {
      * read than two arrays through JDBC); bind the leaf numbers ({@code int[]}).
      */
     String readBuckets() {
-        return "SELECT l.leaf, array_to_string(l.b_rows, ' ') || ' ' || array_to_string(l.b_xor, ' ') FROM " + leaves()
-                + " AS l WHERE l.leaf = ANY(?::int[])";
+        return "SELECT l.leaf, array_to_string(l.b_rows, ' ') || ' ' || array_to_string(l.b_xor, ' ') FROM "
+                + byNumber("unnest(?::int[]) AS w(leaf)", "w.leaf", "l");
+    }
+
+    /**
+     * The leaves of the numbers {@code numbers} (a set of rows whose column {@code number} is a
+     * leaf's number), as {@code alias}: each looked up by its number through the key. (With
+     * {@code leaf = ANY(...)} the planner may read every leaf instead when a diff asks for a few
+     * thousand leaves of a large tree.)
+     */
+    private String byNumber(String numbers, String number, String alias) {
+        return numbers + " CROSS JOIN LATERAL (SELECT * FROM " + leaves() + " AS " + alias + "0 WHERE " + alias + "0.leaf = "
+                + number + ") AS " + alias;
     }
 
     /**
      * Per chosen leaf and the buckets of it asked for: {@code leaf, <the key columns>, <the row
-     * digest>} of those rows. Bind the leaf numbers ({@code int[]}), their bucket masks
-     * ({@code int[]}, bit b for bucket b), the leaf numbers again. The leaf's keys are read from
+     * digest>} of those rows. Bind the leaf numbers ({@code int[]}) and their bucket masks
+     * ({@code int[]}, bit b for bucket b). The leaf's keys are read from
      * the key's index alone (an index-only scan where the table's pages are all visible), the
      * bucket is tested on the key, and only the rows of the buckets asked for are read, each by
      * its key, and hashed.
@@ -356,8 +367,8 @@ final class TreeSql {
         String rowKeys = keys.stream().map(c -> "r." + Sql.quote(c.name())).collect(Collectors.joining(", "));
         String byKey = keys.stream().map(c -> "q." + Sql.quote(c.name()) + " = k." + Sql.quote(c.name()))
                 .collect(Collectors.joining(" AND "));
-        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM " + leaves()
-                + " AS l1 JOIN unnest(?::int[], ?::int[]) AS m(leaf, mask) ON m.leaf = l1.leaf WHERE l1.leaf = ANY(?::int[])) ");
+        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM "
+                + byNumber("unnest(?::int[], ?::int[]) AS m(leaf, mask)", "m.leaf", "l1") + ") ");
         String[][] kinds = kinds();
         for (int i = 0; i < kinds.length; i++) {
             sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (SELECT ")
