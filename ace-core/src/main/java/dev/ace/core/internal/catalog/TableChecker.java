@@ -11,6 +11,7 @@ import dev.ace.core.error.SchemaMismatchException;
 import dev.ace.core.error.TableNotFoundException;
 import dev.ace.core.internal.db.NodePools;
 import dev.ace.core.internal.db.NodeSession;
+import dev.ace.core.internal.db.NodeWork;
 import dev.ace.core.internal.db.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,8 +43,31 @@ public final class TableChecker {
         }
         Map<NodeDefinition, TableSchema> schemas = new LinkedHashMap<>();
         for (NodeDefinition node : nodes) {
-            schemas.put(node, read(node, table, role));
+            String what = "checking table " + table;
+            try (NodeSession session = pools.open(node, role, what)) {
+                schemas.put(node, read(session.connection(), node, table));
+            } catch (SQLException e) {
+                throw SqlErrors.wrap(e, node, what);
+            }
         }
+        return agreed(nodes, table, schemas);
+    }
+
+    /**
+     * As {@link #check(List, TableName, CallerRole)}, in the sessions of {@code work} the caller
+     * already holds (one per node, as its role), on all nodes at once; the first failure in the
+     * nodes' order is thrown.
+     */
+    public TableSchema check(NodeWork work, Map<NodeDefinition, NodeSession> sessions, List<NodeDefinition> nodes,
+                             TableName table) {
+        if (nodes.isEmpty()) {
+            throw new InvalidRequestException("at least one node is needed to check table " + table);
+        }
+        return agreed(nodes, table, work.onEach(nodes, node -> read(sessions.get(node).connection(), node, table)));
+    }
+
+    private static TableSchema agreed(List<NodeDefinition> nodes, TableName table,
+                                      Map<NodeDefinition, TableSchema> schemas) {
         NodeDefinition first = nodes.get(0);
         TableSchema reference = schemas.get(first);
         List<String> problems = new ArrayList<>();
@@ -56,44 +80,38 @@ public final class TableChecker {
         return reference;
     }
 
-    private TableSchema read(NodeDefinition node, TableName table, CallerRole role) {
-        String what = "checking table " + table;
-        try (NodeSession session = pools.open(node, role, what)) {
-            Connection connection = session.connection();
-            long oid = findTable(connection, node, table);
-            List<Column> columns = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), t.typcategory, a.attnotnull "
-                            + "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-                            + "WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
-                statement.setLong(1, oid);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        columns.add(new Column(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBoolean(4)));
-                    }
+    private static TableSchema read(Connection connection, NodeDefinition node, TableName table) throws SQLException {
+        long oid = findTable(connection, node, table);
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), t.typcategory, a.attnotnull "
+                        + "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+                        + "WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            statement.setLong(1, oid);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(new Column(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBoolean(4)));
                 }
             }
-            List<String> key = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT a.attname FROM pg_catalog.pg_index i "
-                            + "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) "
-                            + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
-                            + "WHERE i.indrelid = ?::oid AND i.indisprimary ORDER BY k.position")) {
-                statement.setLong(1, oid);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        key.add(rows.getString(1));
-                    }
-                }
-            }
-            if (key.isEmpty()) {
-                throw new MissingPrimaryKeyException("table " + table + " has no primary key on node " + node.describe()
-                        + "; ACE matches rows by primary key, so add the same primary key on every node");
-            }
-            return new TableSchema(table, columns, key);
-        } catch (SQLException e) {
-            throw SqlErrors.wrap(e, node, what);
         }
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT a.attname FROM pg_catalog.pg_index i "
+                        + "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) "
+                        + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                        + "WHERE i.indrelid = ?::oid AND i.indisprimary ORDER BY k.position")) {
+            statement.setLong(1, oid);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    key.add(rows.getString(1));
+                }
+            }
+        }
+        if (key.isEmpty()) {
+            throw new MissingPrimaryKeyException("table " + table + " has no primary key on node " + node.describe()
+                    + "; ACE matches rows by primary key, so add the same primary key on every node");
+        }
+        return new TableSchema(table, columns, key);
     }
 
     private static long findTable(Connection connection, NodeDefinition node, TableName table) throws SQLException {

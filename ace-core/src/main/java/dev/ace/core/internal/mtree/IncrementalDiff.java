@@ -98,13 +98,33 @@ public final class IncrementalDiff implements DiffService {
         ClusterDefinition cluster = clusters.resolve(request.clusterName(), request.dbname());
         List<NodeDefinition> nodes = cluster.select(request.nodes().isEmpty() ? "all" : String.join(",", request.nodes()),
                 2);
-        long c0 = System.nanoTime();
-        TableSchema schema = checker.check(nodes, TableName.parse(request.tableName()), request.role());
-        if (LOG.isDebugEnabled()) {
-            LOG.debug(String.format("check %d ms", (System.nanoTime() - c0) / 1_000_000));
-        }
+        TableName table = TableName.parse(request.tableName());
         String taskId = request.taskId() != null ? request.taskId() : ids.next(TaskType.TABLE_DIFF, started);
-        return new Run(request, nodes, schema, taskId, started).execute();
+        NodeWork work = NodeWork.of(pools, request.role(), "diffing table " + table + " incrementally", "diff")
+                .cancelledBy(request.cancellation(), () -> cancelled(table));
+        try (work) {
+            // one session per node for the whole diff: the catalog check and the update of the trees in one
+            // transaction, then the reads in another
+            long c0 = System.nanoTime();
+            Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
+                    node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
+            try {
+                TableSchema schema = checker.check(work, sessions, nodes, table);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug(String.format("open and check %d ms", (System.nanoTime() - c0) / 1_000_000));
+                }
+                return new Run(request, nodes, schema, taskId, started, work, sessions).execute();
+            } finally {
+                NodeWork.closeAll(sessions);
+            }
+        } catch (RuntimeException e) {
+            throw work.translate(e, null);
+        }
+    }
+
+    private static AceException cancelled(TableName table) {
+        return new AceException(ErrorCode.CANCELLED, "the incremental table-diff of " + table
+                + " was cancelled; no diff file was written");
     }
 
     /** One node's inner node: its digest, the rows below it, and its children's entries in order. */
@@ -132,11 +152,14 @@ public final class IncrementalDiff implements DiffService {
         private final int maxDiffRows;
         private boolean truncated;
         private final NodeWork work;
+        /** One session per node, each in a read-committed transaction until the trees are up to date. */
+        private final Map<NodeDefinition, NodeSession> sessions;
         /** Per differing leaf: the pairs whose digests differ, and the most rows one node holds in it. */
         private final Map<Integer, Set<String>> leafPairs = new HashMap<>();
         private final Map<Integer, Long> leafRows = new HashMap<>();
 
-        Run(TableDiffRequest request, List<NodeDefinition> nodes, TableSchema schema, String taskId, Instant started) {
+        Run(TableDiffRequest request, List<NodeDefinition> nodes, TableSchema schema, String taskId, Instant started,
+            NodeWork work, Map<NodeDefinition, NodeSession> sessions) {
             this.request = request;
             this.nodes = nodes;
             this.schema = schema;
@@ -145,20 +168,19 @@ public final class IncrementalDiff implements DiffService {
             this.started = started;
             this.counts = new DiffCounts(nodes);
             this.maxDiffRows = request.maxDiffRows() != null ? request.maxDiffRows() : config.maxDiffRows();
-            this.work = NodeWork.of(pools, request.role(), "diffing table " + schema.table() + " incrementally", "diff")
-                    .cancelledBy(request.cancellation(), this::cancelled);
+            this.work = work;
+            this.sessions = sessions;
         }
 
         private AceException cancelled() {
-            return new AceException(ErrorCode.CANCELLED, "the incremental table-diff of " + schema.table()
-                    + " was cancelled; no diff file was written");
+            return IncrementalDiff.cancelled(schema.table());
         }
 
         DiffResult execute() {
             Path target = DiffOutput.diffFile(config.outputDirectory(), schema.table(), taskId, started);
-            try (work; DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
+            try (DiffFileWriter writer = new DiffFileWriter(schema.columns(), target, taskId)) {
                 long t0 = System.nanoTime();
-                TreeEngine.Current upToDate = trees.current(work, nodes, schema);
+                TreeEngine.Current upToDate = trees.current(work, nodes, schema, sessions);
                 Map<NodeDefinition, TreeResult.NodeTree> current = upToDate.trees();
                 Map<NodeDefinition, TreeSql> treeSql = upToDate.sql();
                 long t1 = System.nanoTime();
@@ -168,19 +190,21 @@ public final class IncrementalDiff implements DiffService {
                     counts.addChecked(node.name(), tree.rows());
                 });
                 int leaves = current.get(nodes.get(0)).leaves();
-                Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes, work::openReadOnly);
-                try {
-                    long t2 = System.nanoTime();
-                    List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
-                    long t3 = System.nanoTime();
-                    compareLeaves(sessions, treeSql, differing, writer);
-                    long t4 = System.nanoTime();
-                    if (LOG.isDebugEnabled()) {
-                        LOG.debug(String.format("update %d, open %d, walk %d, compare %d ms", (t1 - t0) / 1_000_000,
-                                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000));
-                    }
-                } finally {
-                    NodeWork.closeAll(sessions);
+                // the trees are committed; from here on, reads that see one snapshot per node and cannot write
+                work.onEach(nodes, node -> {
+                    Connection connection = sessions.get(node).connection();
+                    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    connection.setReadOnly(true);
+                    return null;
+                });
+                long t2 = System.nanoTime();
+                List<Integer> differing = differingLeaves(sessions, treeSql, leaves);
+                long t3 = System.nanoTime();
+                compareLeaves(sessions, treeSql, differing, writer);
+                long t4 = System.nanoTime();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug(String.format("update %d, read-only %d, walk %d, compare %d ms", (t1 - t0) / 1_000_000,
+                            (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000));
                 }
                 if (request.cancellation().isCancelled()) {
                     throw cancelled();
@@ -293,6 +317,8 @@ public final class IncrementalDiff implements DiffService {
                 throws SQLException {
             Map<Integer, Inner> read = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(tree.readLevel(positions == null))) {
+                // the children's entries in binary: half the bytes of bytea's hex text, and no text to decode
+                statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
                 statement.setInt(1, level);
                 if (positions != null) {
                     statement.setArray(2, connection.createArrayOf("int4", positions.toArray()));
@@ -443,7 +469,6 @@ public final class IncrementalDiff implements DiffService {
             try (PreparedStatement statement = connection.prepareStatement(tree.bucketDigests())) {
                 statement.setArray(1, connection.createArrayOf("int4", masks.keySet().toArray()));
                 statement.setArray(2, connection.createArrayOf("int4", masks.values().toArray()));
-                statement.setArray(3, connection.createArrayOf("int4", masks.keySet().toArray()));
                 statement.setFetchSize(50_000);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {

@@ -346,8 +346,14 @@ public final class TreeEngine implements TreeService {
         }
         touched.add(leaves - 1);
         List<String> statements = new ArrayList<>();
-        statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level > " + topLevel(leaves)
-                + " OR n.pos >= ceil(" + leaves + "::numeric / power(" + TreeSql.FANOUT + "::numeric, n.level))");
+        // the nodes beyond the new size, level by level through the key (an OR of conditions would read them all)
+        int top = topLevel(leaves);
+        statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level > " + top);
+        long size = leaves;
+        for (int level = 1; level <= top; level++) {
+            size = ceilDiv(size, TreeSql.FANOUT);
+            statements.add("DELETE FROM " + tree.inner() + " AS n WHERE n.level = " + level + " AND n.pos >= " + size);
+        }
         statements.addAll(rehashInnerStatements(tree, leaves, touched));
         return statements;
     }
@@ -383,6 +389,11 @@ public final class TreeEngine implements TreeService {
         long changes;
         /** Leaves the fold changed; null: all of them (after a truncation). */
         Set<Integer> touched;
+        /**
+         * The rows of leaves known without reading them again: those the fold changed, split or merged
+         * since, and those looked up; kept in step as leaves are renumbered.
+         */
+        final TreeMap<Integer, Long> counts = new TreeMap<>();
         long rows;
 
         State(NodeDefinition node, NodeSession session, TreeSql tree, String layout, int leafRows, int leaves) {
@@ -419,44 +430,48 @@ public final class TreeEngine implements TreeService {
         Map<NodeDefinition, NodeSession> sessions = work.leaseAll(nodes,
                 node -> work.openTransaction(node, Connection.TRANSACTION_READ_COMMITTED, false));
         try {
-            long f0 = System.nanoTime();
-            Map<NodeDefinition, State> states = work.onEach(nodes, node -> fold(sessions.get(node), schema));
-            long f1 = System.nanoTime();
-            State first = states.get(nodes.get(0));
-            for (State state : states.values()) {
-                if (!state.layout.equals(first.layout) || state.leaves != first.leaves) {
-                    throw new AceException(ErrorCode.TREE_NOT_CURRENT, "the trees of " + schema.table() + " on nodes "
-                            + first.node.name() + " and " + state.node.name() + " have different leaves (one was built "
-                            + "or reshaped without the other); build them again with mtree build");
-                }
-            }
-            int[] reshaped = reshape(work, nodes, states, schema);
-            work.onEach(nodes, node -> {
-                State state = states.get(node);
-                state.rows = rootRows(state.session.connection(), state.tree, state.leaves);
-                return null;
-            });
-            long f2 = System.nanoTime();
-            work.onEach(nodes, node -> {
-                sessions.get(node).connection().commit();
-                return null;
-            });
-            if (LOG.isDebugEnabled()) {
-                LOG.debug(String.format("fold %d, reshape %d, commit %d ms", (f1 - f0) / 1_000_000,
-                        (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
-            }
-            Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
-            Map<NodeDefinition, TreeSql> sql = new LinkedHashMap<>();
-            for (NodeDefinition node : nodes) {
-                State state = states.get(node);
-                result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
-                        reshaped[0], reshaped[1], state.lsn));
-                sql.put(node, state.tree);
-            }
-            return new Current(result, sql);
+            return current(work, nodes, schema, sessions);
         } finally {
             NodeWork.closeAll(sessions);
         }
+    }
+
+    /**
+     * As {@link #bringUpToDate}, in sessions the caller holds, one per node, each in a read-committed
+     * transaction that may write: the update commits them and leaves them open.
+     */
+    Current current(NodeWork work, List<NodeDefinition> nodes, TableSchema schema,
+                    Map<NodeDefinition, NodeSession> sessions) {
+        long f0 = System.nanoTime();
+        Map<NodeDefinition, State> states = work.onEach(nodes, node -> fold(sessions.get(node), schema));
+        long f1 = System.nanoTime();
+        State first = states.get(nodes.get(0));
+        for (State state : states.values()) {
+            if (!state.layout.equals(first.layout) || state.leaves != first.leaves) {
+                throw new AceException(ErrorCode.TREE_NOT_CURRENT, "the trees of " + schema.table() + " on nodes "
+                        + first.node.name() + " and " + state.node.name() + " have different leaves (one was built "
+                        + "or reshaped without the other); build them again with mtree build");
+            }
+        }
+        int[] reshaped = reshape(work, nodes, states, schema);
+        long f2 = System.nanoTime();
+        work.onEach(nodes, node -> {
+            sessions.get(node).connection().commit();
+            return null;
+        });
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(String.format("fold %d, reshape %d, commit %d ms", (f1 - f0) / 1_000_000,
+                    (f2 - f1) / 1_000_000, (System.nanoTime() - f2) / 1_000_000));
+        }
+        Map<NodeDefinition, TreeResult.NodeTree> result = new LinkedHashMap<>();
+        Map<NodeDefinition, TreeSql> sql = new LinkedHashMap<>();
+        for (NodeDefinition node : nodes) {
+            State state = states.get(node);
+            result.put(node, new TreeResult.NodeTree(node.name(), state.leaves, state.rows, state.changes,
+                    reshaped[0], reshaped[1], state.lsn));
+            sql.put(node, state.tree);
+        }
+        return new Current(result, sql);
     }
 
     /**
@@ -529,14 +544,18 @@ public final class TreeEngine implements TreeService {
             rows.next();
             state.changes = rows.getLong(1);
             truncated = rows.getBoolean(2);
-            for (String leaf : rows.getString(3).split(" ")) {
-                if (!leaf.isEmpty()) {
-                    touched.add(Integer.parseInt(leaf));
-                }
+            String[] numbers = rows.getString(3).split(" ");
+            for (int i = 0; i + 1 < numbers.length; i += 2) {
+                int leaf = Integer.parseInt(numbers[i]);
+                touched.add(leaf);
+                state.counts.put(leaf, Long.parseLong(numbers[i + 1]));
             }
         }
         long t3 = System.nanoTime();
-        rehashInner(connection, tree, state.leaves, truncated ? null : touched);
+        // the inner nodes above the changed leaves, then the rows below the root, in one round trip
+        List<String> statements = new ArrayList<>(rehashInnerStatements(tree, state.leaves, truncated ? null : touched));
+        statements.add(tree.rootRows(state.leaves));
+        state.rows = lastNumber(connection, String.join(";\n", statements));
         if (LOG.isDebugEnabled()) {
             LOG.debug(String.format("%s: find %d, checks %d, fold %d, inner %d ms (%d changes, %d leaves)", node.name(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000,
@@ -552,8 +571,9 @@ public final class TreeEngine implements TreeService {
     }
 
     /**
-     * Splits leaves that hold more than twice {@code leaf_rows} on some node and merges neighbours
-     * that together hold less than half of it on every node, the same way on every node; the
+     * Splits changed leaves that hold more than twice {@code leaf_rows} on a node and merges
+     * neighbours, one of them changed, that together hold less than half of it on every node, the
+     * same way on every node (see {@link #candidates(NodeWork, List, Map, Set, long, long)}); the
      * leaves involved are rehashed from the table, the others keep their digests.
      *
      * @return leaves split, leaves merged
@@ -578,10 +598,11 @@ public final class TreeEngine implements TreeService {
         }
         for (int pass = 0; pass < 64; pass++) {
             Set<Integer> touched = changed == null ? null : new TreeSet<>(changed);
-            // leaves to split and pairs to merge, in one statement per node
             long c0 = System.nanoTime();
-            Map<NodeDefinition, List<Map<Integer, Long>>> found = work.onEach(nodes, node -> candidates(states.get(node),
-                    touched, 2L * leafRows, leafRows / 2));
+            Map<NodeDefinition, List<Map<Integer, Long>>> found = touched == null
+                    // after a truncation every leaf changed: all their counts, in one statement per node
+                    ? work.onEach(nodes, node -> candidates(states.get(node), 2L * leafRows, leafRows / 2))
+                    : candidates(work, nodes, states, touched, 2L * leafRows, leafRows / 2);
             if (LOG.isDebugEnabled()) {
                 LOG.debug(String.format("pass %d: candidates %d ms", pass, (System.nanoTime() - c0) / 1_000_000));
             }
@@ -677,7 +698,9 @@ public final class TreeEngine implements TreeService {
                 // the layout is a UUID and the rest numbers: all written into the statements, one round trip
                 statements.add("UPDATE " + state.tree.registry() + " SET layout = '" + layout + "'::uuid, leaves = "
                         + state.leaves + " WHERE table_oid = " + state.tree.oid());
-                execute(state.session.connection(), String.join(";\n", statements));
+                // the parts of split leaves were counted again from the table: the rows below the root too
+                statements.add(state.tree.rootRows(state.leaves));
+                state.rows = lastNumber(state.session.connection(), String.join(";\n", statements));
                 return null;
             });
             if (LOG.isDebugEnabled()) {
@@ -697,49 +720,103 @@ public final class TreeEngine implements TreeService {
     }
 
     /**
-     * The leaves this node would split (more rows than {@code large}) and the leaves it would merge
-     * with the next one (together fewer than {@code small}), each with its rows; with {@code among},
-     * only those leaves and pairs that hold one of them.
+     * Every leaf this node would split (more rows than {@code large}) and every leaf it would merge
+     * with the next one (together fewer than {@code small}), each with its rows: all the leaves'
+     * counts, read in one statement (after a truncation, when every leaf changed).
      */
-    private static List<Map<Integer, Long>> candidates(State state, Set<Integer> among, long large, long small)
-            throws SQLException {
+    private static List<Map<Integer, Long>> candidates(State state, long large, long small) throws SQLException {
         List<Map<Integer, Long>> found = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
-        if (among != null && among.isEmpty()) {
-            return found;
-        }
-        // the counts of those leaves and their neighbours, looked up by number; the rest is arithmetic here
-        Set<Integer> wanted = null;
-        if (among != null) {
-            wanted = new TreeSet<>();
-            for (int leaf : among) {
-                wanted.add(leaf - 1);
-                wanted.add(leaf);
-                wanted.add(leaf + 1);
-            }
-        }
         TreeMap<Integer, Long> counts = new TreeMap<>();
         Connection connection = state.session.connection();
-        try (PreparedStatement statement = connection.prepareStatement(state.tree.leafCounts(among != null))) {
-            if (wanted != null) {
-                statement.setArray(1, connection.createArrayOf("int4", wanted.toArray()));
-            }
+        try (Statement statement = connection.createStatement()) {
             statement.setFetchSize(0);
-            try (ResultSet rows = statement.executeQuery()) {
+            try (ResultSet rows = statement.executeQuery(state.tree.leafCounts(false))) {
                 while (rows.next()) {
                     counts.put(rows.getInt(1), rows.getLong(2));
                 }
             }
         }
         for (Map.Entry<Integer, Long> leaf : counts.entrySet()) {
-            boolean chosen = among == null || among.contains(leaf.getKey());
-            if (chosen && leaf.getValue() > large) {
+            if (leaf.getValue() > large) {
                 found.get(0).put(leaf.getKey(), leaf.getValue());
             }
-            // a pair (leaf, leaf + 1) that holds one of the chosen leaves
             Long next = counts.get(leaf.getKey() + 1);
-            if (next != null && (chosen || among.contains(leaf.getKey() + 1)) && leaf.getValue() + next < small) {
+            if (next != null && leaf.getValue() + next < small) {
                 found.get(1).put(leaf.getKey(), leaf.getValue() + next);
             }
+        }
+        return found;
+    }
+
+    /**
+     * Per node, the changed leaves to split and the pairs with a changed leaf to merge, from the
+     * counts the update already knows ({@link State#counts}), without reading every changed leaf
+     * again: a leaf is split when it holds more than {@code large} rows on a node that knows its
+     * count (where its rows changed, as a leaf only grows there, or where it was looked up for a
+     * merge); a pair (leaf, leaf + 1) is merged when it holds fewer than {@code small} rows on every
+     * node. Only for a pair whose changed leaf holds fewer than {@code small} rows wherever its
+     * count is known are the missing counts looked up (in one statement per node), as a merge
+     * needs the counts of both leaves on every node.
+     */
+    private static Map<NodeDefinition, List<Map<Integer, Long>>> candidates(
+            NodeWork work, List<NodeDefinition> nodes, Map<NodeDefinition, State> states, Set<Integer> changed,
+            long large, long small) {
+        int leaves = states.get(nodes.get(0)).leaves;
+        Set<Integer> pairs = new TreeSet<>();
+        for (int leaf : changed) {
+            boolean few = nodes.stream().map(node -> states.get(node).counts.get(leaf))
+                    .allMatch(rows -> rows == null || rows < small);
+            if (few && leaf > 0) {
+                pairs.add(leaf - 1);
+            }
+            if (few && leaf + 1 < leaves) {
+                pairs.add(leaf);
+            }
+        }
+        if (!pairs.isEmpty()) {
+            work.onEach(nodes, node -> {
+                State state = states.get(node);
+                Set<Integer> missing = new TreeSet<>();
+                for (int pair : pairs) {
+                    for (int leaf = pair; leaf <= pair + 1; leaf++) {
+                        if (!state.counts.containsKey(leaf)) {
+                            missing.add(leaf);
+                        }
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    Connection connection = state.session.connection();
+                    try (PreparedStatement statement = connection.prepareStatement(state.tree.leafCounts(true))) {
+                        statement.setArray(1, connection.createArrayOf("int4", missing.toArray()));
+                        try (ResultSet rows = statement.executeQuery()) {
+                            while (rows.next()) {
+                                state.counts.put(rows.getInt(1), rows.getLong(2));
+                            }
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        Map<NodeDefinition, List<Map<Integer, Long>>> found = new LinkedHashMap<>();
+        for (NodeDefinition node : nodes) {
+            TreeMap<Integer, Long> counts = states.get(node).counts;
+            Map<Integer, Long> split = new LinkedHashMap<>();
+            for (int leaf : changed) {
+                Long rows = counts.get(leaf);
+                if (rows != null && rows > large) {
+                    split.put(leaf, rows);
+                }
+            }
+            Map<Integer, Long> merge = new LinkedHashMap<>();
+            for (int pair : pairs) {
+                Long left = counts.get(pair);
+                Long right = counts.get(pair + 1);
+                if (left != null && right != null && left + right < small) {
+                    merge.put(pair, left + right);
+                }
+            }
+            found.put(node, List.of(split, merge));
         }
         return found;
     }
@@ -804,8 +881,20 @@ public final class TreeEngine implements TreeService {
         for (int part = 0; part <= parts; part++) {
             rehashed.add(leaf + part);
         }
-        statements.add(state.tree.rehashLeaves(rehashed));
-        execute(state.session.connection(), String.join(";\n", statements));
+        // only the first leaf is open below and only the last open above, so are their first and last parts
+        statements.add(state.tree.rehashParts(rehashed, leaf == 0, leaf == state.leaves - 1));
+        List<long[]> counted = lastRows(state.session.connection(), String.join(";\n", statements));
+        if (counted.size() != parts + 1) {
+            throw new IllegalStateException("the split of leaf " + leaf + " of " + state.tree.table() + " rehashed "
+                    + counted.size() + " of its " + (parts + 1) + " parts");
+        }
+        TreeMap<Integer, Long> moved = new TreeMap<>(state.counts.headMap(leaf));
+        state.counts.tailMap(leaf, false).forEach((number, rows) -> moved.put(number + parts, rows));
+        for (long[] part : counted) {
+            moved.put((int) part[0], part[1]);
+        }
+        state.counts.clear();
+        state.counts.putAll(moved);
         state.leaves += parts;
     }
 
@@ -818,6 +907,15 @@ public final class TreeEngine implements TreeService {
             }
         }
         execute(connection, String.join(";\n", state.tree.shift(-1, leaf + 1)));
+        Long left = state.counts.get(leaf);
+        Long right = state.counts.get(leaf + 1);
+        TreeMap<Integer, Long> moved = new TreeMap<>(state.counts.headMap(leaf));
+        if (left != null && right != null) {
+            moved.put(leaf, left + right);
+        }
+        state.counts.tailMap(leaf + 1, false).forEach((number, rows) -> moved.put(number - 1, rows));
+        state.counts.clear();
+        state.counts.putAll(moved);
         state.leaves--;
     }
 
@@ -917,6 +1015,32 @@ public final class TreeEngine implements TreeService {
             rows.next();
             return rows.getString(1);
         }
+    }
+
+    /** Runs statements sent at once; returns the rows (two numbers each) of the last one that returns rows. */
+    private static List<long[]> lastRows(Connection connection, String sql) throws SQLException {
+        List<long[]> last = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            boolean result = statement.execute(sql);
+            while (result || statement.getUpdateCount() != -1) {
+                if (result) {
+                    last = new ArrayList<>();
+                    try (ResultSet rows = statement.getResultSet()) {
+                        int columns = rows.getMetaData().getColumnCount();
+                        while (rows.next()) {
+                            last.add(new long[] {rows.getLong(1), columns > 1 ? rows.getLong(2) : 0});
+                        }
+                    }
+                }
+                result = statement.getMoreResults();
+            }
+        }
+        return last;
+    }
+
+    /** Runs statements sent at once; returns the first number of the last one that returns rows. */
+    private static long lastNumber(Connection connection, String sql) throws SQLException {
+        return lastRows(connection, sql).get(0)[0];
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

@@ -41,6 +41,12 @@ final class TreeSql {
     private static final String TWO_64 = "18446744073709551616";
     /** The layout of a tree's tables, part of its {@link #shape}: 2 added children's entries and leaf buckets. */
     private static final int FORMAT = 2;
+    /**
+     * Leaves and inner nodes are updated in place by every update: room left in their pages lets
+     * PostgreSQL write the new row version on the same page without touching the indexes (a HOT
+     * update; their indexed columns never change then), about three times quicker.
+     */
+    private static final String FILL = " WITH (fillfactor = 75)";
     private static final String ZERO_ROWS = "array_fill(0, ARRAY[" + BUCKETS + "])";
     private static final String ZERO_XOR = "array_fill(0::bigint, ARRAY[" + BUCKETS + "])";
 
@@ -190,10 +196,11 @@ final class TreeSql {
                         + "built_at timestamptz NOT NULL DEFAULT now())",
                 "CREATE UNLOGGED TABLE " + leaves() + " (leaf int PRIMARY KEY, " + keyColumns
                         + ", rows bigint NOT NULL DEFAULT 0, xor bigint NOT NULL DEFAULT 0, sum bigint NOT NULL DEFAULT 0, "
-                        + "b_rows int[] NOT NULL DEFAULT " + ZERO_ROWS + ", b_xor bigint[] NOT NULL DEFAULT " + ZERO_XOR + ")",
+                        + "b_rows int[] NOT NULL DEFAULT " + ZERO_ROWS + ", b_xor bigint[] NOT NULL DEFAULT " + ZERO_XOR + ")"
+                        + FILL,
                 "CREATE INDEX ON " + leaves() + " (" + list("lo_") + ")",
                 "CREATE UNLOGGED TABLE " + inner() + " (level int, pos int, digest bytea NOT NULL, rows bigint NOT NULL, "
-                        + "children bytea NOT NULL, PRIMARY KEY (level, pos))",
+                        + "children bytea NOT NULL, PRIMARY KEY (level, pos))" + FILL,
                 "CREATE UNLOGGED TABLE " + changes() + " (" + changeKeys + ", h bigint, d smallint NOT NULL)",
                 "CREATE FUNCTION " + captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                         + settings + " AS " + dollarQuote(capture),
@@ -258,13 +265,18 @@ final class TreeSql {
      * that snapshot sees, and changes committed later stay for the next update.
      */
     String rehashLeaves() {
-        return rehashLeaves("?::int[]", "?::int[]");
+        return rehashLeaves("?::int[]", "?::int[]", new boolean[] {true, true, true, true});
     }
 
-    /** As {@link #rehashLeaves()}, the leaves written into the statement: nothing to bind. */
-    String rehashLeaves(java.util.Collection<Integer> leaves) {
+    /**
+     * As {@link #rehashLeaves()}, for the parts of a split leaf, written into the statement:
+     * nothing to bind; it returns each leaf's number and its rows. Its branches are only those of
+     * the kinds of bounds the parts have ({@link #kinds}): closed, and open below when the first
+     * leaf was split, open above when the last one was (fewer branches to plan).
+     */
+    String rehashParts(java.util.Collection<Integer> leaves, boolean openBelow, boolean openAbove) {
         String array = intArray(leaves);
-        return rehashLeaves(array, array);
+        return rehashLeaves(array, array, new boolean[] {true, openBelow, openAbove, false}) + " RETURNING l.leaf, l.rows";
     }
 
     /** {@code '{1,2,3}'::int[]}: numbers written into a statement. */
@@ -284,7 +296,7 @@ final class TreeSql {
         return tag + value + tag + "::text";
     }
 
-    private String rehashLeaves(String gone, String chosen) {
+    private String rehashLeaves(String gone, String chosen, boolean[] kinds) {
         String changeKey = row(k -> "c.k_" + k);
         return "WITH gone AS (DELETE FROM " + changes() + " AS c USING " + leaves() + " AS l3 WHERE c.d <> 0 "
                 + "AND l3.leaf = ANY(" + gone + ") AND (l3.lo_0 IS NULL OR " + changeKey + " >= " + row(k -> "l3.lo_" + k)
@@ -295,7 +307,7 @@ final class TreeSql {
                 + "coalesce(sum((q.h >> 32)::int), 0) AS hi, coalesce(sum(((q.h & 4294967295) - 2147483648)::int), 0) "
                 + "AS lo, " + bucketRows("q.b", "1") + " AS br, " + bucketXor("q.b", "q.h") + " AS bx FROM (SELECT "
                 + TableSql.rowDigest(schema, "r") + " AS h, " + bucket("r") + " AS b FROM " + table() + " AS r WHERE "
-                + rows + ") AS q")
+                + rows + ") AS q", kinds)
                 + ") AS a(leaf, n, x, hi, lo, br, bx) WHERE l.leaf = a.leaf";
     }
 
@@ -303,16 +315,21 @@ final class TreeSql {
      * Per chosen leaf ({@code chosen}: the leaf numbers, {@code int[]}): {@code leaf, <the subquery's
      * columns>}, where {@code subquery} makes a query on the table {@code r} from the condition that
      * finds the leaf's rows through the key's index. One statement:
-     * a branch per kind of leaf bounds ({@link #kinds}), each over the leaves looked up by number
-     * (only branches with a leaf of their kind read the table).
+     * a branch per kind of leaf bounds ({@link #kinds}) asked for ({@code present}, by the kinds'
+     * order), each over the leaves looked up by number (only branches with a leaf of their kind
+     * read the table).
      */
-    private String perLeaf(String chosen, java.util.function.UnaryOperator<String> subquery) {
+    private String perLeaf(String chosen, java.util.function.UnaryOperator<String> subquery, boolean[] present) {
         StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT * FROM " + leaves()
                 + " AS l1 WHERE l1.leaf = ANY(" + chosen + ")) ");
         String[][] kinds = kinds();
+        String union = "";
         for (int i = 0; i < kinds.length; i++) {
-            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
-                    .append(subquery.apply(kinds[i][1])).append(") AS s WHERE ").append(kinds[i][0]);
+            if (present[i]) {
+                sql.append(union).append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (")
+                        .append(subquery.apply(kinds[i][1])).append(") AS s WHERE ").append(kinds[i][0]);
+                union = " UNION ALL ";
+            }
         }
         return sql.toString();
     }
@@ -322,21 +339,35 @@ final class TreeSql {
      * read than two arrays through JDBC); bind the leaf numbers ({@code int[]}).
      */
     String readBuckets() {
-        return "SELECT l.leaf, array_to_string(l.b_rows, ' ') || ' ' || array_to_string(l.b_xor, ' ') FROM " + leaves()
-                + " AS l WHERE l.leaf = ANY(?::int[])";
+        return "SELECT l.leaf, array_to_string(l.b_rows, ' ') || ' ' || array_to_string(l.b_xor, ' ') FROM "
+                + byNumber("unnest(?::int[]) AS w(leaf)", "w.leaf", "l");
+    }
+
+    /**
+     * The leaves of the numbers {@code numbers} (a set of rows whose column {@code number} is a
+     * leaf's number), as {@code alias}: each looked up by its number through the key. (With
+     * {@code leaf = ANY(...)} the planner may read every leaf instead when a diff asks for a few
+     * thousand leaves of a large tree.)
+     */
+    private String byNumber(String numbers, String number, String alias) {
+        return numbers + " CROSS JOIN LATERAL (SELECT * FROM " + leaves() + " AS " + alias + "0 WHERE " + alias + "0.leaf = "
+                + number + ") AS " + alias;
     }
 
     /**
      * Per chosen leaf and the buckets of it asked for: {@code leaf, <the key columns>, <the row
-     * digest>} of those rows. Bind the leaf numbers ({@code int[]}), their bucket masks
-     * ({@code int[]}, bit b for bucket b), the leaf numbers again. The bucket is tested outside
-     * the scan of the leaf's key range, so that the scan stays on the key's index, and only the
-     * rows of the buckets asked for are hashed.
+     * digest>} of those rows. Bind the leaf numbers ({@code int[]}) and their bucket masks
+     * ({@code int[]}, bit b for bucket b). The bucket is tested outside the scan of the leaf's
+     * key range, so that the scan stays on the key's index, and only the rows of the buckets
+     * asked for are hashed. (Reading the keys from the index alone and the asked rows by key
+     * instead was quicker while the table's pages were in shared buffers, at 1,000,000 rows, and
+     * slower at 10,000,000: a random heap read per asked row against the leaf's few pages read
+     * in order.)
      */
     String bucketDigests() {
         String keyList = keys.stream().map(c -> "q." + Sql.quote(c.name())).collect(Collectors.joining(", "));
-        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM " + leaves()
-                + " AS l1 JOIN unnest(?::int[], ?::int[]) AS m(leaf, mask) ON m.leaf = l1.leaf WHERE l1.leaf = ANY(?::int[])) ");
+        StringBuilder sql = new StringBuilder("WITH l2 AS MATERIALIZED (SELECT l1.*, m.mask FROM "
+                + byNumber("unnest(?::int[], ?::int[]) AS m(leaf, mask)", "m.leaf", "l1") + ") ");
         String[][] kinds = kinds();
         for (int i = 0; i < kinds.length; i++) {
             sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT l2.leaf, s.* FROM l2 CROSS JOIN LATERAL (SELECT ")
@@ -387,16 +418,20 @@ final class TreeSql {
                 + bucket + " = " + b + "), 0)").collect(Collectors.joining(", ")) + "]";
     }
 
-    /** Two arrays of buckets combined element by element with {@code operator} ({@code +} or {@code #}). */
+    /**
+     * Two arrays of {@value #BUCKETS} buckets combined element by element with {@code operator}
+     * ({@code +} or {@code #}): one expression per element, no subquery per row.
+     */
     private static String combine(String left, String right, String operator) {
-        return "(SELECT array_agg(u.x " + operator + " u.y ORDER BY u.i) FROM unnest(" + left + ", " + right
-                + ") WITH ORDINALITY AS u(x, y, i))";
+        return "ARRAY[" + IntStream.rangeClosed(1, BUCKETS).mapToObj(b -> "(" + left + ")[" + b + "] " + operator + " ("
+                + right + ")[" + b + "]").collect(Collectors.joining(", ")) + "]";
     }
 
     /**
      * Folds every pending change into the leaves, in one statement (one snapshot): after a
      * truncation mark every leaf starts from empty. Returns the changes folded in, whether a
-     * truncation was among them, and the leaves changed (their numbers separated by spaces).
+     * truncation was among them, and the leaves changed with their rows now (number and rows,
+     * all separated by spaces).
      */
     String fold() {
         String leafOf = "coalesce((SELECT l.leaf FROM " + leaves() + " AS l WHERE " + row(k -> "l.lo_" + k) + " <= "
@@ -404,7 +439,9 @@ final class TreeSql {
                 .collect(Collectors.joining(", ")) + " LIMIT 1), 0)";
         return "WITH c AS (DELETE FROM " + changes() + " RETURNING *), "
                 + "t AS (SELECT count(*) > 0 AS truncated FROM c WHERE c.d = 0), "
-                + "cb AS (SELECT " + leafOf + " AS leaf, " + changeBucket() + " AS b, c.h, c.d FROM c WHERE c.d <> 0), "
+                // each change's leaf looked up in key order: neighbouring lookups read the same index pages
+                + "cb AS (SELECT " + leafOf + " AS leaf, " + changeBucket() + " AS b, c.h, c.d FROM (SELECT * FROM c "
+                + "WHERE c.d <> 0 ORDER BY " + list("k_") + ") AS c), "
                 + "d AS (SELECT cb.leaf, bit_xor(cb.h) AS x, sum(cb.d * cb.h::numeric) AS s, sum(cb.d) AS n, "
                 + bucketRows("cb.b", "cb.d") + " AS br, " + bucketXor("cb.b", "cb.h") + " AS bx FROM cb GROUP BY 1), "
                 + "e AS (SELECT d.leaf, d.x, d.s, d.n, d.br, d.bx FROM d UNION ALL SELECT l2.leaf, 0, 0, 0, " + ZERO_ROWS
@@ -414,13 +451,14 @@ final class TreeSql {
                 + "rows = CASE WHEN t.truncated THEN 0 ELSE l.rows END + e.n, "
                 + "xor = CASE WHEN t.truncated THEN 0 ELSE l.xor END # e.x, "
                 + "sum = " + wrap("CASE WHEN t.truncated THEN 0 ELSE l.sum END::numeric + e.s") + ", "
-                + "b_rows = " + combine("CASE WHEN t.truncated THEN " + ZERO_ROWS + " ELSE l.b_rows END", "e.br", "+") + ", "
-                + "b_xor = " + combine("CASE WHEN t.truncated THEN " + ZERO_XOR + " ELSE l.b_xor END", "e.bx", "#") + " "
+                // after a truncation a leaf's buckets start from empty: they are the changes' own
+                + "b_rows = CASE WHEN t.truncated THEN e.br ELSE " + combine("l.b_rows", "e.br", "+") + " END, "
+                + "b_xor = CASE WHEN t.truncated THEN e.bx ELSE " + combine("l.b_xor", "e.bx", "#") + " END "
                 // the leaves by number through their key, not by a scan of every leaf
                 + "FROM t CROSS JOIN e WHERE l.leaf = e.leaf AND l.leaf = ANY(ARRAY(SELECT e2.leaf FROM e AS e2)) "
-                + "RETURNING l.leaf) "
+                + "RETURNING l.leaf, l.rows) "
                 + "SELECT (SELECT count(*) FROM c WHERE c.d <> 0), (SELECT truncated FROM t), "
-                + "(SELECT coalesce(string_agg(u.leaf::text, ' '), '') FROM u)";
+                + "(SELECT coalesce(string_agg(u.leaf || ' ' || u.rows, ' '), '') FROM u)";
     }
 
     /** The leaves' numbers, counts and digests, and their bounds as text; bind the leaf numbers ({@code int[]}). */
@@ -429,6 +467,12 @@ final class TreeSql {
                 .collect(Collectors.joining(", ")) + ", " + IntStream.range(0, keys.size())
                 .mapToObj(k -> "l.hi_" + k + "::text").collect(Collectors.joining(", ")) + " FROM " + leaves()
                 + " AS l WHERE l.leaf = ANY(?::int[]) ORDER BY l.leaf";
+    }
+
+    /** The rows below the root of a tree of {@code leaves} leaves (0 when it has none). */
+    String rootRows(int leaves) {
+        return "SELECT coalesce(max(n.rows), 0) FROM " + inner() + " AS n WHERE n.level = " + TreeEngine.topLevel(leaves)
+                + " AND n.pos = 0";
     }
 
     /** The leaves' numbers and counts: all, or (with {@code among}) those of the bound numbers ({@code int[]}). */
@@ -528,13 +572,20 @@ final class TreeSql {
         return positions == null ? child + " / " + FANOUT : "p.pos";
     }
 
-    /** The children to hash: all rows of the level, or those under the given parent positions (found by key ranges). */
+    /**
+     * The children to hash: all rows of the level, or those under the given parent positions,
+     * each parent's {@value #FANOUT} children looked up by number through the key. (As a range of
+     * numbers the planner could not tell how many rows a parent has, and read the whole level once
+     * for all parents instead, then tested every row against every parent.)
+     */
     private static String children(String table, String alias, String child, String level,
                                    java.util.Collection<Integer> positions) {
+        String numbers = IntStream.range(0, FANOUT).mapToObj(i -> "p.pos * " + FANOUT + " + " + i)
+                .collect(Collectors.joining(", "));
         return positions == null ? table + " AS " + alias + " WHERE " + level : "unnest('{" + positions.stream()
                 .map(String::valueOf).collect(Collectors.joining(",")) + "}'::int[]) AS p(pos) CROSS JOIN LATERAL "
-                + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " >= p.pos * "
-                + FANOUT + " AND " + child + " < p.pos * " + FANOUT + " + " + FANOUT + ") AS " + alias;
+                + "(SELECT * FROM " + table + " AS " + alias + " WHERE " + level + " AND " + child + " = ANY(ARRAY["
+                + numbers + "])) AS " + alias;
     }
 
     /**
