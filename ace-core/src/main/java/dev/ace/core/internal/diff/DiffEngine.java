@@ -858,8 +858,9 @@ public final class DiffEngine implements DiffService {
                 report(blocks.count());
                 return true;
             }
-            Buckets differingBuckets = new Buckets(Integer.numberOfTrailingZeros(groups), union.stream().toArray(),
-                    involvedCounts(involved, union.stream().toArray(), digests));
+            int[] differingGroups = union.stream().toArray();
+            Buckets differingBuckets = new Buckets(Integer.numberOfTrailingZeros(groups), differingGroups,
+                    involvedCounts(involved, differingGroups, digests));
             long maxBucketRows = Math.max(1, Long.getLong(MAX_BUCKET_ROWS_PROPERTY, MAX_BUCKET_ROWS));
             for (int refinements = 0; differingBuckets.rows() > maxBucketRows; refinements++) {
                 if (refinements == MAX_REFINEMENTS) {
