@@ -40,9 +40,10 @@ import java.util.concurrent.Future;
  * </ul>
  * then the ACE diff's wall time with default options, its ratio to each limit, whether it found
  * exactly the differences made, and the JVM's peak heap during the diffs.
- * Arguments: {@code --rows N} (default 1000000), {@code --repeat K} (default 3; the medians are
- * shown), {@code --tables bench,wide,textkey} (default all three; the wide and text-key tables
- * get the 2-node cases only). Then, unless {@code --repair-rows 0}, the table-repair benchmark
+ * Arguments: {@code --rows N} (default 1000000), {@code --repeat K} (default 3; the medians of
+ * the times are shown, and each ratio is the median of the repetitions' own ratios, ACE against
+ * the limits measured just before it in the same repetition), {@code --tables bench,wide,textkey}
+ * (default all three; the wide and text-key tables get the 2-node cases only). Then, unless {@code --repair-rows 0}, the table-repair benchmark
  * ({@link RepairBenchmark}) of {@code --repair-rows N} differing rows (default 100000),
  * {@code --repair-repeat K} counted runs (default 5); then, with {@code --large-repair-rows N}
  * (default 0: none), one run of it with N differing rows (2,000,000, say) in a JVM of
@@ -289,7 +290,8 @@ public final class Benchmark {
         long[][] times = new long[limits.length + 1][repeat];
         DiffResult result = null;
         for (int i = 0; i < repeat; i++) {
-            for (int l = 0; l < limits.length; l++) {
+            // L_exact's two plans last, just before ACE: the pairs compared are measured close together
+            for (int l : MEASURE_ORDER) {
                 times[l][i] = limit(db, chosen, limits[l]);
             }
             long start = System.nanoTime();
@@ -304,10 +306,20 @@ public final class Benchmark {
         long exact = Math.min(planned, serial);
         long text = median(times[2]);
         long ace2 = median(times[limits.length]);
+        // each ratio is the median of the repetitions' own ratios: a repetition's ACE time against the
+        // limits measured just before it, so that the machine's speed drifting between repetitions
+        // (the same query's CPU time varied by half on our shared 2-core machine) does not enter it
+        double[][] ratios = new double[3][repeat];
+        for (int i = 0; i < repeat; i++) {
+            double diff = times[limits.length][i];
+            ratios[0][i] = diff / Math.min(times[1][i], times[3][i]);
+            ratios[1][i] = diff / times[2][i];
+            ratios[2][i] = diff / times[0][i];
+        }
         boolean found = result.diffCounts().equals(expected);
         out.println(String.format("%-35s %7d %8d %8d %8d %9.2f %8.2f %9.2f  %-29s %-5s %5.1f  %d / %d",
                 table + ", " + nodes.split(",").length + " nodes, " + label, pages, exact, text, ace2,
-                (double) ace2 / exact, (double) ace2 / text, (double) ace2 / pages,
+                median(ratios[0]), median(ratios[1]), median(ratios[2]),
                 result.diffCounts() + " (" + expected.values().stream().mapToLong(Long::longValue).sum() + ")",
                 found ? "yes" : "NO", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), planned, serial));
         out.flush();
@@ -347,6 +359,8 @@ public final class Benchmark {
      * cores, so the serial plan can be the cheaper; L_exact is the cheaper of the two.
      */
     private static final String SERIAL = "SET max_parallel_workers_per_gather = 0; ";
+    /** The order the limits are measured in, each repetition: L_pages, L_text, L_exact planned, L_exact serial. */
+    private static final int[] MEASURE_ORDER = {0, 2, 1, 3};
 
     /** One query on every chosen node, all nodes at once; the wall time in ms. */
     private static long limit(TestDatabase db, List<PgNode> nodes, String query) throws Exception {
@@ -363,6 +377,12 @@ public final class Benchmark {
 
     private static long median(long[] values) {
         long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
