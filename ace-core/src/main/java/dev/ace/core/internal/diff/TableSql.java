@@ -71,6 +71,18 @@ public final class TableSql {
             return (int) ((key - lower) / step);
         }
 
+        /**
+         * Slices {@code factor} times as wide: coarse slice c holds exactly the slices c * factor
+         * to (c + 1) * factor - 1 of this one. Null when the width does not fit a long.
+         */
+        public Slicing coarser(int factor) {
+            try {
+                return new Slicing(lower, upper, Math.multiplyExact(step, (long) factor));
+            } catch (ArithmeticException e) {
+                return null;
+            }
+        }
+
         /** The number of slices that hold keys: the last may be narrower than {@code step}. */
         public long count() {
             return (upper - lower - 1) / step + 1;
@@ -335,6 +347,58 @@ public final class TableSql {
     public String groupHashChunksQuery(String group, String within) {
         return "SELECT string_agg(t.g || ' ' || t.c || ' ' || t.h, ' ') FROM (" + groupHashQuery(group, within)
                 + ") AS t GROUP BY t.g >> 10";
+    }
+
+    // ------------------------------------------------------------------ slices read in physical order
+
+    /**
+     * Per key bound in a bound {@code int8[]}: its ordinal (from 1), then the key (as text) and
+     * the {@code ctid} (as text) of the first row at or above it in key order, through the primary
+     * key index; a bound above every key returns nothing. The filter is not applied: these rows
+     * only cut the table into ranges of physical positions.
+     */
+    public String sliceStartsQuery() {
+        return "SELECT b.n, x.k::text, x.ctid::text FROM unnest(?::pg_catalog.int8[]) WITH ORDINALITY AS b(lo, n) "
+                + "CROSS JOIN LATERAL (SELECT " + keyList + " AS k, r.ctid FROM " + from() + " WHERE " + keyList
+                + " >= b.lo ORDER BY " + keyList + " LIMIT 1) AS x ORDER BY b.n";
+    }
+
+    /**
+     * Per range of physical positions [t0, t1) (two bound {@code text[]} of {@code ctid}s): its
+     * ordinal (from 1), then the count, digest, smallest and largest key of its rows that pass
+     * the filter (the keys as text; count 0 and nulls for none). One plain aggregate a range,
+     * read by a TID range scan: no hash table, so a row costs little more than in a whole-table
+     * hash. A range whose smallest and largest keys lie in one slice holds only that slice's rows.
+     */
+    public String rangeDigestsQuery() {
+        return "SELECT b.n, x.c, x.h, x.lo::text, x.hi::text FROM unnest(?::pg_catalog.text[]::pg_catalog.tid[], "
+                + "?::pg_catalog.text[]::pg_catalog.tid[]) WITH ORDINALITY AS b(t0, t1, n) CROSS JOIN LATERAL "
+                + "(SELECT count(*) AS c, coalesce(bit_xor(" + rowDigest + "), 0) AS h, min(" + keyList + ") AS lo, max("
+                + keyList + ") AS hi FROM " + from() + " WHERE r.ctid >= b.t0 AND r.ctid < b.t1" + filterClause()
+                + ") AS x";
+    }
+
+    /**
+     * The rows of ranges of physical positions (as {@link #rangeDigestsQuery}) grouped by
+     * {@code group}: {@code group, count, digest} per group and range (a group may come once per
+     * range). For the ranges whose keys span several slices.
+     */
+    public String rangeGroupsQuery(String group) {
+        return "SELECT x.g, x.c, x.h FROM unnest(?::pg_catalog.text[]::pg_catalog.tid[], "
+                + "?::pg_catalog.text[]::pg_catalog.tid[]) AS b(t0, t1) CROSS JOIN LATERAL (SELECT " + group
+                + " AS g, count(*) AS c, bit_xor(" + rowDigest + ") AS h FROM " + from()
+                + " WHERE r.ctid >= b.t0 AND r.ctid < b.t1" + filterClause() + " GROUP BY 1) AS x";
+    }
+
+    /**
+     * The rows of key intervals [lo, hi) (two bound {@code int8[]}), read through the primary key
+     * index, grouped by {@code group}: {@code group, count, digest} per group and interval.
+     */
+    public String intervalGroupsQuery(String group) {
+        return "SELECT x.g, x.c, x.h FROM unnest(?::pg_catalog.int8[], ?::pg_catalog.int8[]) AS b(lo, hi) "
+                + "CROSS JOIN LATERAL (SELECT " + group + " AS g, count(*) AS c, bit_xor(" + rowDigest + ") AS h FROM "
+                + from() + " WHERE " + keyList + " >= b.lo AND " + keyList + " < b.hi" + filterClause()
+                + " GROUP BY 1) AS x";
     }
 
     /**

@@ -1,0 +1,181 @@
+package dev.ace.core.diff;
+
+import static dev.ace.core.diff.DiffTesting.ace;
+import static dev.ace.core.diff.DiffTesting.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ace.core.Ace;
+import dev.ace.core.internal.diff.DiffEngine;
+import dev.ace.testkit.TestDatabase;
+import dev.ace.testkit.WithPgCluster;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one-pass diff of an integer key reads each node's rows in their physical order when they
+ * lie about in key order (ranges of positions cut at each slice's first row, one plain aggregate
+ * a range), and by the hash aggregate otherwise. Whichever way each node takes, the diff finds
+ * exactly the rows changed; the way taken shows in the node's count of whole-table scans.
+ */
+@WithPgCluster(nodes = 2)
+class OrderedScanDiffTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rowsInKeyOrderAreHashedByRangesOfPositionsWithoutAWholeTableScan(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT i * 3, md5(i::text) FROM generate_series(1, 30000) i");
+        Set<String> expected = changeRandomRows(db, new Random(7), 30000, 60);
+
+        Scanned ordered = diff(db, true);
+        Scanned hashed = diff(db, false);
+
+        assertThat(ordered.keys()).isEqualTo(expected);
+        assertThat(hashed.keys()).isEqualTo(expected);
+        for (String node : List.of("n1", "n2")) {
+            // the ranges are read by TID range scans, which are not whole-table scans; the hash aggregate reads one
+            assertThat(hashed.scans().get(node) - ordered.scans().get(node)).as(node).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Rows updated elsewhere in the table (half a percent of them, on both nodes alike) leave
+     * ranges whose keys span many slices; those ranges are hashed again by slice, and the diff
+     * stays exact.
+     */
+    @Test
+    void rangesWhoseKeysSpanSeveralSlicesAreHashedAgainBySlice(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id bigint PRIMARY KEY, v text, n numeric)",
+                "INSERT INTO t SELECT i - 15000, md5(i::text), i / 7.0 FROM generate_series(1, 30000) i",
+                "UPDATE t SET n = n + 1 WHERE id % 200 = 0");
+        Set<String> expected = new TreeSet<>();
+        db.execute("n2", "UPDATE t SET v = 'changed' WHERE id IN (-14999, -7, 0, 14999, 15000)",
+                "DELETE FROM t WHERE id IN (-14000, 123)", "INSERT INTO t VALUES (20000, 'only n2', 1)");
+        for (String key : List.of("-14999", "-7", "0", "14999", "15000", "-14000", "123", "20000")) {
+            expected.add(key);
+        }
+
+        Scanned ordered = diff(db, true);
+        Scanned hashed = diff(db, false);
+
+        assertThat(ordered.keys()).isEqualTo(expected);
+        assertThat(hashed.keys()).isEqualTo(expected);
+        for (String node : List.of("n1", "n2")) {
+            assertThat(hashed.scans().get(node) - ordered.scans().get(node)).as(node).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A node whose rows were written in random key order hashes by the hash aggregate, the other
+     * in physical order; their slices' digests compare all the same.
+     */
+    @Test
+    void aNodeWhoseRowsLieOutOfKeyOrderUsesTheHashAggregate(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        db.execute("n1", "INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 20000) i ORDER BY random()");
+        db.execute("n2", "INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 20000) i ORDER BY i");
+        db.execute("n2", "UPDATE t SET v = 'changed' WHERE id IN (1, 500, 19999)", "DELETE FROM t WHERE id = 7000");
+        Set<String> expected = new TreeSet<>(List.of("1", "500", "19999", "7000"));
+
+        Scanned ordered = diff(db, true);
+
+        assertThat(ordered.keys()).isEqualTo(expected);
+        // both read the same statements but for n1's hash aggregate
+        assertThat(ordered.scans().get("n1") - ordered.scans().get("n2")).isEqualTo(1);
+    }
+
+    /** A filter applies to the ranges' rows: rows outside it count on no node. */
+    @Test
+    void aFilterAppliesToEveryRangeOfPositions(TestDatabase db) {
+        db.executeOnAll("CREATE TABLE t (id int PRIMARY KEY, v text, region text)",
+                "INSERT INTO t SELECT i, md5(i::text), CASE WHEN i % 2 = 0 THEN 'eu' ELSE 'us' END "
+                        + "FROM generate_series(1, 20000) i");
+        db.execute("n2", "UPDATE t SET v = 'changed' WHERE id IN (2, 3, 10000, 10001, 19998)");
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).maxDiffRows(0)
+                    .tableFilter("region = 'eu'").build());
+            assertThat(new TreeSet<>(DiffTesting.allKeys(result))).containsExactly("10000", "19998", "2");
+            assertThat(result.diffCounts()).containsEntry("n1/n2", 3L);
+        }
+    }
+
+    /** Updates, deletes and inserts of random rows of t (keys i * 3, i from 1 to rows) on n2; returns their keys. */
+    private static Set<String> changeRandomRows(TestDatabase db, Random random, int rows, int changes) {
+        Set<String> keys = new TreeSet<>();
+        List<String> statements = new ArrayList<>();
+        for (int c = 0; c < changes; c++) {
+            int id = (1 + random.nextInt(rows)) * 3;
+            switch (random.nextInt(3)) {
+                case 0:
+                    statements.add("UPDATE t SET v = 'changed' WHERE id = " + id);
+                    break;
+                case 1:
+                    statements.add("DELETE FROM t WHERE id = " + id);
+                    break;
+                default:
+                    id += 1; // between two keys: a row only n2 holds
+                    statements.add("INSERT INTO t (id, v) VALUES (" + id + ", 'new') ON CONFLICT DO NOTHING");
+                    break;
+            }
+            keys.add(String.valueOf(id));
+        }
+        db.execute("n2", statements.toArray(new String[0]));
+        return keys;
+    }
+
+    /** What a diff of t on both nodes found, and the whole-table scans of t it made on each node. */
+    private record Scanned(Set<String> keys, Map<String, Long> scans) {
+    }
+
+    /** The diff of t on both nodes, reading rows in physical order where they allow it ({@code ordered}) or never. */
+    private Scanned diff(TestDatabase db, boolean ordered) {
+        if (!ordered) {
+            System.setProperty(DiffEngine.ORDERED_SCAN_PROPERTY, "false");
+        }
+        Map<String, Long> before = wholeTableScans(db);
+        Set<String> keys;
+        try (Ace ace = ace(db, dir)) {
+            DiffResult result = ace.diff().diff(request("public.t").nodes("n1,n2").blockRows(1000).maxDiffRows(0).build());
+            keys = new TreeSet<>(DiffTesting.allKeys(result));
+            assertThat(result.diffCounts().getOrDefault("n1/n2", 0L)).isEqualTo(keys.size());
+        } finally {
+            System.clearProperty(DiffEngine.ORDERED_SCAN_PROPERTY);
+        }
+        Map<String, Long> after = wholeTableScans(db);
+        after.replaceAll((node, scans) -> scans - before.get(node));
+        return new Scanned(keys, after);
+    }
+
+    /**
+     * Per node, the whole-table scans of t so far ({@code seq_scan}), read once every other
+     * session of the database has ended, and so reported its counts.
+     */
+    private static Map<String, Long> wholeTableScans(TestDatabase db) {
+        Map<String, Long> scans = new java.util.HashMap<>();
+        for (String node : List.of("n1", "n2")) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (Long.parseLong(db.queryValue(node, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                    + "current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()")) > 0) {
+                assertThat(System.nanoTime()).as("the sessions of the diff on %s end", node).isLessThan(deadline);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+            scans.put(node, Long.parseLong(db.queryValue(node,
+                    "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 't'")));
+        }
+        return scans;
+    }
+}
