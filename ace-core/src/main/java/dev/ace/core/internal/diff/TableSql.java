@@ -364,30 +364,28 @@ public final class TableSql {
     }
 
     /**
-     * Per range of physical positions [t0, t1) (two bound {@code text[]} of {@code ctid}s): its
-     * ordinal (from 1), then the count, digest, smallest and largest key of its rows that pass
-     * the filter (the keys as text; count 0 and nulls for none). One plain aggregate a range,
-     * read by a TID range scan: no hash table, so a row costs little more than in a whole-table
-     * hash. A range whose smallest and largest keys lie in one slice holds only that slice's rows.
+     * Whether the table is a plain table without children (whose rows' positions are its own, not
+     * shared with partitions or inheriting tables), and its size in blocks; bind the table's name.
      */
-    public String rangeDigestsQuery() {
-        return "SELECT b.n, x.c, x.h, x.lo::text, x.hi::text FROM unnest(?::pg_catalog.text[]::pg_catalog.tid[], "
-                + "?::pg_catalog.text[]::pg_catalog.tid[]) WITH ORDINALITY AS b(t0, t1, n) CROSS JOIN LATERAL "
-                + "(SELECT count(*) AS c, coalesce(bit_xor(" + rowDigest + "), 0) AS h, min(" + keyList + ") AS lo, max("
-                + keyList + ") AS hi FROM " + from() + " WHERE r.ctid >= b.t0 AND r.ctid < b.t1" + filterClause()
-                + ") AS x";
-    }
+    public static final String PLAIN_TABLE_BLOCKS = "SELECT c.relkind = 'r' AND NOT c.relhassubclass, "
+            + "pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::pg_catalog.int8 "
+            + "FROM pg_catalog.pg_class c WHERE c.oid = ?::pg_catalog.regclass";
 
     /**
-     * The rows of ranges of physical positions (as {@link #rangeDigestsQuery}) grouped by
-     * {@code group}: {@code group, count, digest} per group and range (a group may come once per
-     * range). For the ranges whose keys span several slices.
+     * Per range of physical positions [t0, t1) (two bound {@code text[]} of {@code ctid}s) and the
+     * key interval [lo, hi) of the slice it should hold (two bound {@code int8[]}): its ordinal
+     * (from 1), then the count and digest of its rows that pass the filter, and the strays, the
+     * rows whose key lies outside that interval, as {@code "key digest key digest ..."} (null:
+     * none). One plain aggregate a range, read by a TID range scan: no hash table, so a row costs
+     * little more than in a whole-table hash.
      */
-    public String rangeGroupsQuery(String group) {
-        return "SELECT x.g, x.c, x.h FROM unnest(?::pg_catalog.text[]::pg_catalog.tid[], "
-                + "?::pg_catalog.text[]::pg_catalog.tid[]) AS b(t0, t1) CROSS JOIN LATERAL (SELECT " + group
-                + " AS g, count(*) AS c, bit_xor(" + rowDigest + ") AS h FROM " + from()
-                + " WHERE r.ctid >= b.t0 AND r.ctid < b.t1" + filterClause() + " GROUP BY 1) AS x";
+    public String rangeDigestsQuery() {
+        return "SELECT b.n, x.c, x.h, x.s FROM unnest(?::pg_catalog.text[]::pg_catalog.tid[], "
+                + "?::pg_catalog.text[]::pg_catalog.tid[], ?::pg_catalog.int8[], ?::pg_catalog.int8[]) "
+                + "WITH ORDINALITY AS b(t0, t1, lo, hi, n) CROSS JOIN LATERAL (SELECT count(*) AS c, coalesce(bit_xor("
+                + rowDigest + "), 0) AS h, string_agg(" + keyList + "::pg_catalog.text || ' ' || " + rowDigest
+                + ", ' ') FILTER (WHERE NOT (" + keyList + " >= b.lo AND " + keyList + " < b.hi)) AS s FROM " + from()
+                + " WHERE r.ctid >= b.t0 AND r.ctid < b.t1" + filterClause() + ") AS x";
     }
 
     /**
