@@ -1265,26 +1265,31 @@ public final class DiffEngine implements DiffService {
             }
             int count = (int) slicing.count();
             Long[] lows = new Long[count];
+            Long[] highs = new Long[count];
             for (int c = 0; c < count; c++) {
-                lows[c] = slicing.interval(c)[0];
+                long[] interval = slicing.interval(c);
+                lows[c] = interval[0];
+                highs[c] = interval[1];
             }
-            // cuts: {position, slice} of each slice's first row, in slice order
+            // cuts: {position, slice} where each slice's rows start, in slice order
             List<long[]> cuts = new ArrayList<>();
             int descents = 0;
             try (PreparedStatement statement = connection.prepareStatement(sql.sliceStartsQuery())) {
                 statement.setArray(1, connection.createArrayOf("int8", lows));
+                statement.setArray(2, connection.createArrayOf("int8", highs));
+                Map<Integer, List<Long>> firsts = new LinkedHashMap<>(); // by slice, in slice order
                 try (ResultSet rows = statement.executeQuery()) {
-                    long previous = -1;
                     while (rows.next()) {
-                        long position = position(rows.getString(3));
-                        if (position < previous) {
-                            descents++;
-                        }
-                        if (position != previous) {
-                            cuts.add(new long[] {position, sliceOf(slicing, rows.getString(2))});
-                        }
-                        previous = position;
+                        firsts.computeIfAbsent(rows.getInt(1) - 1, n -> new ArrayList<>())
+                                .add(position(rows.getString(3)));
                     }
+                }
+                for (Map.Entry<Integer, List<Long>> slice : firsts.entrySet()) {
+                    long position = sliceStart(slice.getValue());
+                    if (!cuts.isEmpty() && position < cuts.get(cuts.size() - 1)[0]) {
+                        descents++;
+                    }
+                    cuts.add(new long[] {position, slice.getKey()});
                 }
             }
             verifyRole(session);
@@ -1388,6 +1393,18 @@ public final class DiffEngine implements DiffService {
                         + " lies outside the bounds read in the same snapshot");
             }
             return slicing.of(value);
+        }
+
+        /**
+         * Where a slice's rows start, from the positions of its first rows in key order: the
+         * first of those in or next to the block of their median, so that one of them updated
+         * into free space elsewhere does not move the cut.
+         */
+        private static long sliceStart(List<Long> positions) {
+            List<Long> sorted = new ArrayList<>(positions);
+            java.util.Collections.sort(sorted);
+            long medianBlock = sorted.get(sorted.size() / 2) >>> 16;
+            return sorted.stream().filter(p -> Math.abs((p >>> 16) - medianBlock) <= 1).findFirst().orElseThrow();
         }
 
         /** A {@code ctid} as text, {@code (block,offset)}, as one number that orders as it does. */

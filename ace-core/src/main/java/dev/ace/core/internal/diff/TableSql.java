@@ -352,15 +352,16 @@ public final class TableSql {
     // ------------------------------------------------------------------ slices read in physical order
 
     /**
-     * Per key bound in a bound {@code int8[]}: its ordinal (from 1), then the key (as text) and
-     * the {@code ctid} (as text) of the first row at or above it in key order, through the primary
-     * key index; a bound above every key returns nothing. The filter is not applied: these rows
-     * only cut the table into ranges of physical positions.
+     * Per key interval [lo, hi) in two bound {@code int8[]}: its ordinal (from 1), then the key
+     * (as text) and the {@code ctid} (as text) of its first three rows in key order, through the
+     * primary key index (none for an empty interval). The filter is not applied: these rows only
+     * cut the table into ranges of physical positions.
      */
     public String sliceStartsQuery() {
-        return "SELECT b.n, x.k::text, x.ctid::text FROM unnest(?::pg_catalog.int8[]) WITH ORDINALITY AS b(lo, n) "
-                + "CROSS JOIN LATERAL (SELECT " + keyList + " AS k, r.ctid FROM " + from() + " WHERE " + keyList
-                + " >= b.lo ORDER BY " + keyList + " LIMIT 1) AS x ORDER BY b.n";
+        return "SELECT b.n, x.k::text, x.ctid::text FROM unnest(?::pg_catalog.int8[], ?::pg_catalog.int8[]) "
+                + "WITH ORDINALITY AS b(lo, hi, n) CROSS JOIN LATERAL (SELECT " + keyList + " AS k, r.ctid FROM "
+                + from() + " WHERE " + keyList + " >= b.lo AND " + keyList + " < b.hi ORDER BY " + keyList
+                + " LIMIT 3) AS x ORDER BY b.n";
     }
 
     /**
