@@ -1261,6 +1261,14 @@ public final class DiffEngine implements DiffService {
                         return null;
                     }
                     blocks = rows.getLong(2);
+                    if (blocks > rows.getLong(3) / 4) {
+                        // a TID range scan reads through the shared buffers, never through the small
+                        // ring a sequential scan of a table this large reuses: it would evict the
+                        // node's working set (and cost more than the hash aggregate's scan)
+                        LOG.debug("{}: {} blocks on node {}, more than a quarter of shared_buffers: hashed by "
+                                + "the hash aggregate", schema.table(), blocks, session.node().name());
+                        return null;
+                    }
                 }
             }
             int count = (int) slicing.count();

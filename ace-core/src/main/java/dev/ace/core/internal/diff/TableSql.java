@@ -366,10 +366,12 @@ public final class TableSql {
 
     /**
      * Whether the table is a plain table without children (whose rows' positions are its own, not
-     * shared with partitions or inheriting tables), and its size in blocks; bind the table's name.
+     * shared with partitions or inheriting tables), its size in blocks, and the node's
+     * {@code shared_buffers} in blocks; bind the table's name.
      */
     public static final String PLAIN_TABLE_BLOCKS = "SELECT c.relkind = 'r' AND NOT c.relhassubclass, "
-            + "pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::pg_catalog.int8 "
+            + "pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::pg_catalog.int8, "
+            + "(SELECT s.setting::pg_catalog.int8 FROM pg_catalog.pg_settings s WHERE s.name = 'shared_buffers') "
             + "FROM pg_catalog.pg_class c WHERE c.oid = ?::pg_catalog.regclass";
 
     /**
