@@ -65,24 +65,6 @@ public final class DiffEngine implements DiffService {
      */
     public static final String MAX_BUCKET_ROWS_PROPERTY = "ace.diff.maxBucketRows";
 
-    /**
-     * The system property that, set to {@code false}, makes the one-pass diff of an integer key
-     * hash every node's slices by the hash aggregate, never in the physical order of the rows: a
-     * way to compare the two.
-     */
-    public static final String ORDERED_SCAN_PROPERTY = "ace.diff.orderedScan";
-
-    /**
-     * Key slices hashed together in the first pass of a one-pass diff of an integer key (read in
-     * physical order, ranges of about 10 x 39 rows at the default {@code block_rows}); only the
-     * differing ones are hashed again slice by slice.
-     */
-    private static final int COARSENING = 10;
-    /** A range of positions read in physical order spans at most this many blocks (its strays are held). */
-    private static final long RANGE_BLOCKS = 128;
-    /** Key intervals of differing coarse slices hashed by one statement. */
-    private static final int INTERVALS_PER_STATEMENT = 1_024;
-
     /** At most this many key slices or buckets in a one-pass diff (16 bytes each per node in memory). */
     private static final int MAX_GROUPS = 1 << 18;
     /** At most this many rows per node in the differing buckets of a one-pass diff (their keys are held). */
@@ -136,10 +118,6 @@ public final class DiffEngine implements DiffService {
     }
 
     /** Options of one diff after validation and defaults. */
-    private static boolean orderedScans() {
-        return !"false".equals(System.getProperty(ORDERED_SCAN_PROPERTY));
-    }
-
     private record Options(String clusterName, TableName table, String dbname, int blockRows, double maxCpuRatio,
                            int batchSize, String filter, int maxDiffRows, CallerRole role) {
     }
@@ -761,12 +739,9 @@ public final class DiffEngine implements DiffService {
                 Blocks blocks = new Blocks(groups, blockCount);
                 int groupCount = groups;
                 long scanStart = System.nanoTime();
-                TableSql.Slicing coarse = slicing == null || !orderedScans() ? null : slicing.coarser(COARSENING);
-                Map<NodeDefinition, Long> totals = new LinkedHashMap<>();
-                Map<NodeDefinition, long[][]> digests = coarse != null
-                        ? sliceDigests(sessions, slicing, coarse, totals)
-                        : work.onEach(nodes, node -> groupDigests(sessions.get(node), sql.groupHashChunksQuery(group),
-                                null, groupCount, g -> g >= 0 && g < groupCount ? (int) g : -1));
+                Map<NodeDefinition, long[][]> digests = work.onEach(nodes,
+                        node -> groupDigests(sessions.get(node), sql.groupHashChunksQuery(group), null, groupCount,
+                                g -> g >= 0 && g < groupCount ? (int) g : -1));
                 LOG.debug("{}: {} groups hashed on {} nodes in {} ms", schema.table(), groups, nodes.size(),
                         (System.nanoTime() - scanStart) / 1_000_000);
                 Map<String, java.util.BitSet> pairGroups = new LinkedHashMap<>();
@@ -812,8 +787,7 @@ public final class DiffEngine implements DiffService {
                         (System.nanoTime() - compareStart) / 1_000_000);
                 if (done) {
                     for (Map.Entry<NodeDefinition, long[][]> node : digests.entrySet()) {
-                        counts.addChecked(node.getKey().name(), totals.containsKey(node.getKey())
-                                ? totals.get(node.getKey()) : java.util.Arrays.stream(node.getValue()[0]).sum());
+                        counts.addChecked(node.getKey().name(), java.util.Arrays.stream(node.getValue()[0]).sum());
                     }
                     commit(sessions);
                 }
@@ -1142,287 +1116,6 @@ public final class DiffEngine implements DiffService {
             }
             verifyRole(session);
             return digests;
-        }
-
-        /**
-         * Per slice of {@code fine} on every node: {counts, digests}, exact in every slice of a
-         * coarse slice (of {@code coarse}, {@link #COARSENING} slices) where two nodes differ, and
-         * zero on every node elsewhere. Each node hashes its coarse slices in one pass, in the
-         * physical order of its rows when they lie about in key order ({@link #orderedDigests}),
-         * by the hash aggregate otherwise; the rows of the differing coarse slices are then hashed
-         * by fine slice through the index, or, when more than a quarter of the coarse slices
-         * differ, the whole table again by the hash aggregate. Every node's row count goes into
-         * {@code totals}.
-         */
-        private Map<NodeDefinition, long[][]> sliceDigests(Map<NodeDefinition, NodeSession> sessions,
-                                                           TableSql.Slicing fine, TableSql.Slicing coarse,
-                                                           Map<NodeDefinition, Long> totals) {
-            int coarseCount = (int) coarse.count();
-            int fineCount = (int) fine.count();
-            Map<NodeDefinition, long[][]> coarseDigests = work.onEach(nodes, node -> {
-                long[][] ordered = orderedDigests(sessions.get(node), coarse);
-                return ordered != null ? ordered : groupDigests(sessions.get(node),
-                        sql.groupHashChunksQuery(sql.sliceGroup(coarse)), null, coarseCount,
-                        g -> g >= 0 && g < coarseCount ? (int) g : -1);
-            });
-            coarseDigests.forEach((node, both) -> totals.put(node, java.util.Arrays.stream(both[0]).sum()));
-            java.util.BitSet differing = new java.util.BitSet(coarseCount);
-            for (int i = 0; i < nodes.size(); i++) {
-                for (int j = i + 1; j < nodes.size(); j++) {
-                    long[][] a = coarseDigests.get(nodes.get(i));
-                    long[][] b = coarseDigests.get(nodes.get(j));
-                    for (int c = 0; c < coarseCount; c++) {
-                        if (a[0][c] != b[0][c] || a[1][c] != b[1][c]) {
-                            differing.set(c);
-                        }
-                    }
-                }
-            }
-            if (differing.cardinality() * 4L > coarseCount) {
-                return work.onEach(nodes, node -> groupDigests(sessions.get(node),
-                        sql.groupHashChunksQuery(sql.sliceGroup(fine)), null, fineCount,
-                        g -> g >= 0 && g < fineCount ? (int) g : -1));
-            }
-            long start = System.nanoTime();
-            Map<NodeDefinition, long[][]> digests = work.onEach(nodes, node -> {
-                long[][] both = new long[2][fineCount];
-                if (!differing.isEmpty()) {
-                    hashIntervals(sessions.get(node), coarse, differing, fine, both);
-                }
-                return both;
-            });
-            LOG.debug("{}: {} differing coarse slices hashed by slice in {} ms", schema.table(), differing.cardinality(),
-                    (System.nanoTime() - start) / 1_000_000);
-            return digests;
-        }
-
-        /**
-         * Adds to {@code digests} the rows of the coarse slices in {@code chosen}, grouped by slice
-         * of {@code fine}: the key intervals read through the index, {@link #INTERVALS_PER_STATEMENT} a statement.
-         */
-        private void hashIntervals(NodeSession session, TableSql.Slicing coarse, java.util.BitSet chosen,
-                                   TableSql.Slicing fine, long[][] digests) throws SQLException {
-            java.sql.Connection connection = session.connection();
-            int[] slices = chosen.stream().toArray();
-            for (int from = 0; from < slices.length; from += INTERVALS_PER_STATEMENT) {
-                int to = Math.min(slices.length, from + INTERVALS_PER_STATEMENT);
-                Long[] lows = new Long[to - from];
-                Long[] highs = new Long[to - from];
-                for (int i = from; i < to; i++) {
-                    long[] interval = coarse.interval(slices[i]);
-                    lows[i - from] = interval[0];
-                    highs[i - from] = interval[1];
-                }
-                try (PreparedStatement statement = connection.prepareStatement(
-                        sql.intervalGroupsQuery(sql.sliceGroup(fine)))) {
-                    statement.setArray(1, connection.createArrayOf("int8", lows));
-                    statement.setArray(2, connection.createArrayOf("int8", highs));
-                    addGroups(statement, (int) fine.count(), digests);
-                }
-            }
-            verifyRole(session);
-        }
-
-        /** Adds each row {@code group, count, digest} of {@code statement} to {@code digests}. */
-        private void addGroups(PreparedStatement statement, int size, long[][] digests) throws SQLException {
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    long g = rows.getLong(1);
-                    if (g < 0 || g >= size) {
-                        throw new IllegalStateException("group " + g + " of " + schema.table()
-                                + " is none of those asked for (a key outside the bounds read in the same snapshot)");
-                    }
-                    digests[0][(int) g] += rows.getLong(2);
-                    digests[1][(int) g] ^= rows.getLong(3);
-                }
-            }
-        }
-
-        /**
-         * Per slice of {@code slicing}: {counts, digests}, read in the physical order of the node's
-         * rows, or null when they do not lie about in key order (or the table shares positions
-         * with partitions or children). The first row of each slice, found through the primary
-         * key index, cuts the table into ranges of physical positions that cover it whole (cut
-         * again every {@link #RANGE_BLOCKS} blocks); each range is hashed by one plain aggregate,
-         * as the slice of the row that starts it (no hash table: 1.08 times the instructions of a
-         * whole-table hash, against 1.26 for the hash aggregate, at 1,000,000 rows). The few rows
-         * of a range that belong to another slice (a row updated elsewhere in the table, say) come
-         * back one by one and count in their own. Exact whatever the order: every row lies in
-         * exactly one range.
-         */
-        private long[][] orderedDigests(NodeSession session, TableSql.Slicing slicing) throws SQLException {
-            java.sql.Connection connection = session.connection();
-            long start = System.nanoTime();
-            long blocks;
-            try (PreparedStatement statement = connection.prepareStatement(TableSql.PLAIN_TABLE_BLOCKS)) {
-                statement.setString(1, schema.table().quoted());
-                try (ResultSet rows = statement.executeQuery()) {
-                    if (!rows.next() || !rows.getBoolean(1)) {
-                        return null;
-                    }
-                    blocks = rows.getLong(2);
-                    if (blocks > rows.getLong(3) / 4) {
-                        // a TID range scan reads through the shared buffers, never through the small
-                        // ring a sequential scan of a table this large reuses: it would evict the
-                        // node's working set (and cost more than the hash aggregate's scan)
-                        LOG.debug("{}: {} blocks on node {}, more than a quarter of shared_buffers: hashed by "
-                                + "the hash aggregate", schema.table(), blocks, session.node().name());
-                        return null;
-                    }
-                }
-            }
-            int count = (int) slicing.count();
-            Long[] lows = new Long[count];
-            Long[] highs = new Long[count];
-            for (int c = 0; c < count; c++) {
-                long[] interval = slicing.interval(c);
-                lows[c] = interval[0];
-                highs[c] = interval[1];
-            }
-            // cuts: {position, slice} where each slice's rows start, in slice order
-            List<long[]> cuts = new ArrayList<>();
-            int descents = 0;
-            try (PreparedStatement statement = connection.prepareStatement(sql.sliceStartsQuery())) {
-                statement.setArray(1, connection.createArrayOf("int8", lows));
-                statement.setArray(2, connection.createArrayOf("int8", highs));
-                Map<Integer, List<Long>> firsts = new LinkedHashMap<>(); // by slice, in slice order
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        firsts.computeIfAbsent(rows.getInt(1) - 1, n -> new ArrayList<>())
-                                .add(position(rows.getString(3)));
-                    }
-                }
-                for (Map.Entry<Integer, List<Long>> slice : firsts.entrySet()) {
-                    long position = sliceStart(slice.getValue());
-                    if (!cuts.isEmpty() && position < cuts.get(cuts.size() - 1)[0]) {
-                        descents++;
-                    }
-                    cuts.add(new long[] {position, slice.getKey()});
-                }
-            }
-            verifyRole(session);
-            if (cuts.isEmpty() || descents > count / 16) {
-                LOG.debug("{}: rows out of key order on node {} ({} of {} slices start before the one below): "
-                        + "hashed by the hash aggregate", schema.table(), session.node().name(), descents, count);
-                return null;
-            }
-            for (long block = RANGE_BLOCKS; block < blocks; block += RANGE_BLOCKS) {
-                cuts.add(new long[] {block << 16, -1}); // offset 0: before every row of the block
-            }
-            cuts.sort(java.util.Comparator.comparingLong(cut -> cut[0]));
-            List<String> lower = new ArrayList<>();
-            List<String> upper = new ArrayList<>();
-            List<Long> from = new ArrayList<>();
-            List<Long> to = new ArrayList<>();
-            List<Integer> expected = new ArrayList<>();
-            long slice = cuts.stream().filter(cut -> cut[1] >= 0).findFirst().orElseThrow()[1];
-            for (int i = 0; i < cuts.size(); i++) {
-                if (i > 0 && cuts.get(i)[0] == cuts.get(i - 1)[0]) {
-                    continue;
-                }
-                slice = cuts.get(i)[1] >= 0 ? cuts.get(i)[1] : slice;
-                if (i > 0) {
-                    upper.add(tid(cuts.get(i)[0]));
-                }
-                lower.add(i == 0 ? "(0,0)" : tid(cuts.get(i)[0]));
-                long[] interval = slicing.interval((int) slice);
-                from.add(interval[0]);
-                to.add(interval[1]);
-                expected.add((int) slice);
-            }
-            upper.add("(4294967295,0)"); // above every row's position (block 2^32 - 1 is never one)
-            long[][] digests = new long[2][count];
-            long strays = 0;
-            String[] previousSettings = plannerSettings(connection, "off", "on");
-            try (PreparedStatement statement = connection.prepareStatement(sql.rangeDigestsQuery())) {
-                statement.setArray(1, connection.createArrayOf("text", lower.toArray()));
-                statement.setArray(2, connection.createArrayOf("text", upper.toArray()));
-                statement.setArray(3, connection.createArrayOf("int8", from.toArray()));
-                statement.setArray(4, connection.createArrayOf("int8", to.toArray()));
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        long rowCount = rows.getLong(2);
-                        long digest = rows.getLong(3);
-                        String others = rows.getString(4);
-                        if (others != null) {
-                            for (int at = 0; at < others.length(); ) {
-                                int space = others.indexOf(' ', at);
-                                int other = sliceOf(slicing, others.substring(at, space));
-                                at = space + 1;
-                                long otherDigest = parseLong(others, at);
-                                int next = others.indexOf(' ', at);
-                                at = next < 0 ? others.length() : next + 1;
-                                digests[0][other]++;
-                                digests[1][other] ^= otherDigest;
-                                rowCount--;
-                                digest ^= otherDigest;
-                                strays++;
-                            }
-                        }
-                        int own = expected.get(rows.getInt(1) - 1);
-                        digests[0][own] += rowCount;
-                        digests[1][own] ^= digest;
-                    }
-                }
-            } finally {
-                plannerSettings(connection, previousSettings[0], previousSettings[1]);
-            }
-            verifyRole(session);
-            LOG.debug("{}: node {} hashed {} slices in physical order, {} ranges, {} rows outside their range's slice, "
-                    + "in {} ms", schema.table(), session.node().name(), count, lower.size(), strays,
-                    (System.nanoTime() - start) / 1_000_000);
-            return digests;
-        }
-
-        /**
-         * Sets {@code enable_seqscan} and {@code enable_tidscan} for the rest of the transaction
-         * (a range of positions must be read by a TID range scan, never by a whole-table scan per
-         * range); returns the values they had.
-         */
-        private static String[] plannerSettings(java.sql.Connection connection, String seqScan, String tidScan)
-                throws SQLException {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT current_setting('enable_seqscan'), current_setting('enable_tidscan'), "
-                            + "set_config('enable_seqscan', ?, true), set_config('enable_tidscan', ?, true)")) {
-                statement.setString(1, seqScan);
-                statement.setString(2, tidScan);
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    return new String[] {rows.getString(1), rows.getString(2)};
-                }
-            }
-        }
-
-        /** The slice of a key given as text, checked to be one of the slicing's. */
-        private int sliceOf(TableSql.Slicing slicing, String key) {
-            long value = Long.parseLong(key);
-            if (value < slicing.lower() || value >= slicing.upper()) {
-                throw new IllegalStateException("key " + value + " of " + schema.table()
-                        + " lies outside the bounds read in the same snapshot");
-            }
-            return slicing.of(value);
-        }
-
-        /**
-         * Where a slice's rows start, from the positions of its first rows in key order: the
-         * first of those in or next to the block of their median, so that one of them updated
-         * into free space elsewhere does not move the cut.
-         */
-        private static long sliceStart(List<Long> positions) {
-            List<Long> sorted = new ArrayList<>(positions);
-            java.util.Collections.sort(sorted);
-            long medianBlock = sorted.get(sorted.size() / 2) >>> 16;
-            return sorted.stream().filter(p -> Math.abs((p >>> 16) - medianBlock) <= 1).findFirst().orElseThrow();
-        }
-
-        /** A {@code ctid} as text, {@code (block,offset)}, as one number that orders as it does. */
-        private static long position(String tid) {
-            int comma = tid.indexOf(',');
-            return Long.parseLong(tid, 1, comma, 10) << 16 | Long.parseLong(tid, comma + 1, tid.length() - 1, 10);
-        }
-
-        private static String tid(long position) {
-            return "(" + (position >>> 16) + "," + (position & 0xFFFF) + ")";
         }
 
         /** The integer written at {@code at} in {@code text}, up to the next space or the end. */

@@ -71,18 +71,6 @@ public final class TableSql {
             return (int) ((key - lower) / step);
         }
 
-        /**
-         * Slices {@code factor} times as wide: coarse slice c holds exactly the slices c * factor
-         * to (c + 1) * factor - 1 of this one. Null when the width does not fit a long.
-         */
-        public Slicing coarser(int factor) {
-            try {
-                return new Slicing(lower, upper, Math.multiplyExact(step, (long) factor));
-            } catch (ArithmeticException e) {
-                return null;
-            }
-        }
-
         /** The number of slices that hold keys: the last may be narrower than {@code step}. */
         public long count() {
             return (upper - lower - 1) / step + 1;
@@ -347,59 +335,6 @@ public final class TableSql {
     public String groupHashChunksQuery(String group, String within) {
         return "SELECT string_agg(t.g || ' ' || t.c || ' ' || t.h, ' ') FROM (" + groupHashQuery(group, within)
                 + ") AS t GROUP BY t.g >> 10";
-    }
-
-    // ------------------------------------------------------------------ slices read in physical order
-
-    /**
-     * Per key interval [lo, hi) in two bound {@code int8[]}: its ordinal (from 1), then the key
-     * (as text) and the {@code ctid} (as text) of its first three rows in key order, through the
-     * primary key index (none for an empty interval). The filter is not applied: these rows only
-     * cut the table into ranges of physical positions.
-     */
-    public String sliceStartsQuery() {
-        return "SELECT b.n, x.k::text, x.ctid::text FROM unnest(?::pg_catalog.int8[], ?::pg_catalog.int8[]) "
-                + "WITH ORDINALITY AS b(lo, hi, n) CROSS JOIN LATERAL (SELECT " + keyList + " AS k, r.ctid FROM "
-                + from() + " WHERE " + keyList + " >= b.lo AND " + keyList + " < b.hi ORDER BY " + keyList
-                + " LIMIT 3) AS x ORDER BY b.n";
-    }
-
-    /**
-     * Whether the table is a plain table without children (whose rows' positions are its own, not
-     * shared with partitions or inheriting tables), its size in blocks, and the node's
-     * {@code shared_buffers} in blocks; bind the table's name.
-     */
-    public static final String PLAIN_TABLE_BLOCKS = "SELECT c.relkind = 'r' AND NOT c.relhassubclass, "
-            + "pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::pg_catalog.int8, "
-            + "(SELECT s.setting::pg_catalog.int8 FROM pg_catalog.pg_settings s WHERE s.name = 'shared_buffers') "
-            + "FROM pg_catalog.pg_class c WHERE c.oid = ?::pg_catalog.regclass";
-
-    /**
-     * Per range of physical positions [t0, t1) (two bound {@code text[]} of {@code ctid}s) and the
-     * key interval [lo, hi) of the slice it should hold (two bound {@code int8[]}): its ordinal
-     * (from 1), then the count and digest of its rows that pass the filter, and the strays, the
-     * rows whose key lies outside that interval, as {@code "key digest key digest ..."} (null:
-     * none). One plain aggregate a range, read by a TID range scan: no hash table, so a row costs
-     * little more than in a whole-table hash.
-     */
-    public String rangeDigestsQuery() {
-        return "SELECT b.n, x.c, x.h, x.s FROM unnest(?::pg_catalog.text[]::pg_catalog.tid[], "
-                + "?::pg_catalog.text[]::pg_catalog.tid[], ?::pg_catalog.int8[], ?::pg_catalog.int8[]) "
-                + "WITH ORDINALITY AS b(t0, t1, lo, hi, n) CROSS JOIN LATERAL (SELECT count(*) AS c, coalesce(bit_xor("
-                + rowDigest + "), 0) AS h, string_agg(" + keyList + "::pg_catalog.text || ' ' || " + rowDigest
-                + ", ' ') FILTER (WHERE NOT (" + keyList + " >= b.lo AND " + keyList + " < b.hi)) AS s FROM " + from()
-                + " WHERE r.ctid >= b.t0 AND r.ctid < b.t1" + filterClause() + ") AS x";
-    }
-
-    /**
-     * The rows of key intervals [lo, hi) (two bound {@code int8[]}), read through the primary key
-     * index, grouped by {@code group}: {@code group, count, digest} per group and interval.
-     */
-    public String intervalGroupsQuery(String group) {
-        return "SELECT x.g, x.c, x.h FROM unnest(?::pg_catalog.int8[], ?::pg_catalog.int8[]) AS b(lo, hi) "
-                + "CROSS JOIN LATERAL (SELECT " + group + " AS g, count(*) AS c, bit_xor(" + rowDigest + ") AS h FROM "
-                + from() + " WHERE " + keyList + " >= b.lo AND " + keyList + " < b.hi" + filterClause()
-                + " GROUP BY 1) AS x";
     }
 
     /**
